@@ -1,0 +1,3 @@
+from transparency.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""`python -m transparency COMMAND ...`: one module per command in `transparency/commands/`.
+
+Each command module defines `register(subparsers)`, which adds its parser and sets
+`func` to a function taking the parsed arguments and returning an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from transparency import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every command module registered."""
+    parser = argparse.ArgumentParser(
+        prog="python -m transparency",
+        description="Procurement transparency: imports, risk, figures and reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"transparency.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; print a clear message (no traceback) for expected failures."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+class UserError(Exception):
+    """A failure the user can fix (bad file, bad argument); printed without a traceback."""

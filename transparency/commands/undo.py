@@ -1,0 +1,25 @@
+"""`undo BATCH`: remove one batch from the store."""
+
+from __future__ import annotations
+
+import argparse
+
+from transparency.cli import UserError
+from transparency.commands import add_store_argument, store_from
+from transparency.store import StoreError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("undo", help="remove one imported batch")
+    parser.add_argument("batch_id", metavar="BATCH")
+    add_store_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        batch = store_from(args).undo(args.batch_id)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    print(f"Removed batch {batch.batch_id} ({batch.rows_accepted:,} lines from {batch.source_file}).")
+    return 0

@@ -1,0 +1,236 @@
+"""The store: immutable Parquet batches, one per import, listed in a manifest.
+
+Layout of a store folder::
+
+    manifest.json              the committed batches, newest last
+    batches/<batch_id>.parquet canonical contract lines (see `schema.py`)
+    rejections/<batch_id>.csv  one row per rejected input row and reason
+
+A batch becomes visible only when the manifest names it. Files are written to a
+temporary name, flushed and renamed, and the manifest is replaced the same way last,
+so a crash at any moment leaves the store exactly as before or exactly as after.
+
+>>> store = Store(tmp_path)            # doctest: +SKIP
+>>> store.add_batch(lines, rejections, source_file="po.csv", content_hash="ab12", rows_read=3)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from transparency import schema
+
+
+class StoreError(Exception):
+    """A store operation was refused; the message says why."""
+
+
+class DuplicateImport(StoreError):
+    """The same file content is already in the store."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One committed import, as listed in the manifest."""
+
+    batch_id: str
+    source_file: str
+    content_hash: str
+    imported_at: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    total_usd: str
+    is_demo: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def file_hash(path: str | os.PathLike) -> str:
+    """Return the SHA-256 of a file's bytes (the duplicate-import key)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class Store:
+    """A folder of Parquet batches and their manifest."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def batches_dir(self) -> Path:
+        return self.root / "batches"
+
+    @property
+    def rejections_dir(self) -> Path:
+        return self.root / "rejections"
+
+    def batch_path(self, batch_id: str) -> Path:
+        return self.batches_dir / f"{batch_id}.parquet"
+
+    def rejections_path(self, batch_id: str) -> Path:
+        return self.rejections_dir / f"{batch_id}.csv"
+
+    def _ensure(self) -> None:
+        for folder in (self.root, self.batches_dir, self.rejections_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's writer lock (one import or undo at a time, across processes)."""
+        self._ensure()
+        with open(self.root / ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def batches(self) -> list[Batch]:
+        """Return the committed batches, oldest first."""
+        if not self.manifest_path.exists():
+            return []
+        entries = json.loads(self.manifest_path.read_text(encoding="utf-8"))["batches"]
+        return [Batch(**entry) for entry in entries]
+
+    def batch(self, batch_id: str) -> Batch:
+        """Return one batch by id, or raise `StoreError` naming the known ids."""
+        for batch in self.batches():
+            if batch.batch_id == batch_id:
+                return batch
+        known = ", ".join(b.batch_id for b in self.batches()) or "none"
+        raise StoreError(f"No batch {batch_id!r} in store {self.root}. Batches: {known}.")
+
+    def batch_files(self) -> list[Path]:
+        """Return the Parquet files of the committed batches, oldest first."""
+        return [self.batch_path(b.batch_id) for b in self.batches()]
+
+    def version(self) -> str:
+        """Return a short key that changes whenever a batch lands or is undone."""
+        ids = "|".join(b.batch_id for b in self.batches())
+        return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+    def is_demo(self) -> bool:
+        """Return True when every committed batch is generated demo data."""
+        batches = self.batches()
+        return bool(batches) and all(b.is_demo for b in batches)
+
+    def _write_manifest(self, batches: list[Batch]) -> None:
+        body = {"format": 1, "batches": [asdict(b) for b in batches]}
+        atomic_write_bytes(
+            self.manifest_path, json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
+        )
+
+    def add_batch(
+        self,
+        lines: pl.DataFrame,
+        rejections: pl.DataFrame,
+        *,
+        source_file: str,
+        content_hash: str,
+        rows_read: int,
+        is_demo: bool = False,
+        extra: dict | None = None,
+    ) -> Batch:
+        """Commit one import: write its Parquet and rejection report, then list it.
+
+        Raises `DuplicateImport` when a batch with the same content hash exists, and
+        `StoreError` when the rows do not add up.
+        """
+        rows_rejected = (
+            rejections.get_column("source_row").n_unique() if rejections.height else 0
+        )
+        if rows_read != lines.height + rows_rejected:
+            raise StoreError(
+                f"{source_file}: rows do not add up: read {rows_read}, "
+                f"accepted {lines.height}, rejected {rows_rejected}."
+            )
+        with self.lock():
+            batches = self.batches()
+            for existing in batches:
+                if existing.content_hash == content_hash:
+                    raise DuplicateImport(
+                        f"{source_file} was already imported as batch {existing.batch_id} "
+                        f"(from {existing.source_file} at {existing.imported_at}); "
+                        "undo that batch first to import it again."
+                    )
+            now = datetime.now(UTC)
+            batch_id = f"{now:%Y%m%dT%H%M%S}-{content_hash[:8]}"
+            lines = schema.conform(lines.with_columns(pl.lit(batch_id).alias("batch_id")))
+            total = lines.get_column("amount_usd").sum()
+            self._write_parquet(lines, self.batch_path(batch_id))
+            buf = rejections.select(list(schema.REJECTION)).write_csv()
+            atomic_write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
+            batch = Batch(
+                batch_id=batch_id,
+                source_file=source_file,
+                content_hash=content_hash,
+                imported_at=now.isoformat(timespec="seconds"),
+                rows_read=rows_read,
+                rows_accepted=lines.height,
+                rows_rejected=rows_rejected,
+                total_usd=str(total if total is not None else "0.00"),
+                is_demo=is_demo,
+                extra=extra or {},
+            )
+            self._write_manifest([*batches, batch])
+            return batch
+
+    def _write_parquet(self, lines: pl.DataFrame, path: Path) -> None:
+        tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
+        lines.write_parquet(tmp, compression="zstd", statistics=True, row_group_size=256_000)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+
+    def undo(self, batch_id: str) -> Batch:
+        """Remove one batch: unlist it first (atomic), then delete its files."""
+        with self.lock():
+            batch = self.batch(batch_id)
+            self._write_manifest([b for b in self.batches() if b.batch_id != batch_id])
+            for path in (self.batch_path(batch_id), self.rejections_path(batch_id)):
+                path.unlink(missing_ok=True)
+            return batch
+
+    def rejections(self, batch_id: str) -> pl.DataFrame:
+        """Return a batch's rejection report."""
+        path = self.rejections_path(batch_id)
+        return pl.read_csv(path, schema=schema.REJECTION)
