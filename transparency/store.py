@@ -52,6 +52,7 @@ class Batch:
     rows_accepted: int
     rows_rejected: int
     total_usd: str
+    lines: int = 0
     is_demo: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -63,6 +64,22 @@ def file_hash(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def count_rows(lines: pl.DataFrame, rejections: pl.DataFrame) -> tuple[int, int]:
+    """Return (rows accepted, rows rejected), counted in source rows.
+
+    A source row is accepted when it yields at least one line (an OCDS release may
+    yield several, and may also have parts rejected); it is rejected when it appears
+    only in the rejection report.
+
+    >>> count_rows(pl.DataFrame({"source_row": [1, 2, 2]}),
+    ...            pl.DataFrame({"source_row": [2, 3, 3]}))
+    (2, 1)
+    """
+    accepted = lines.get_column("source_row").unique()
+    rejected = rejections.get_column("source_row").unique()
+    return accepted.len(), rejected.filter(~rejected.is_in(accepted.implode())).len()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -174,13 +191,11 @@ class Store:
         Raises `DuplicateImport` when a batch with the same content hash exists, and
         `StoreError` when the rows do not add up.
         """
-        rows_rejected = (
-            rejections.get_column("source_row").n_unique() if rejections.height else 0
-        )
-        if rows_read != lines.height + rows_rejected:
+        rows_accepted, rows_rejected = count_rows(lines, rejections)
+        if rows_read != rows_accepted + rows_rejected:
             raise StoreError(
                 f"{source_file}: rows do not add up: read {rows_read}, "
-                f"accepted {lines.height}, rejected {rows_rejected}."
+                f"accepted {rows_accepted}, rejected {rows_rejected}."
             )
         with self.lock():
             batches = self.batches()
@@ -204,8 +219,9 @@ class Store:
                 content_hash=content_hash,
                 imported_at=now.isoformat(timespec="seconds"),
                 rows_read=rows_read,
-                rows_accepted=lines.height,
+                rows_accepted=rows_accepted,
                 rows_rejected=rows_rejected,
+                lines=lines.height,
                 total_usd=str(total if total is not None else "0.00"),
                 is_demo=is_demo,
                 extra=extra or {},

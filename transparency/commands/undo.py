@@ -21,5 +21,5 @@ def run(args: argparse.Namespace) -> int:
         batch = store_from(args).undo(args.batch_id)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
-    print(f"Removed batch {batch.batch_id} ({batch.rows_accepted:,} lines from {batch.source_file}).")
+    print(f"Removed batch {batch.batch_id} ({batch.lines:,} lines from {batch.source_file}).")
     return 0
