@@ -1,0 +1,766 @@
+"""Quarterly transparency figures: defined once here and in `queries/figures_*.sql`.
+
+`figures(store, "2025Q4")` returns a `Figures`: the top-line numbers, one table per
+breakdown (see `TABLES`), due-diligence coverage of high-risk spend, the change against
+the previous quarter and the same quarter a year earlier, the reconciliation of every
+breakdown against the total (to the cent, in `Decimal`), and the provenance that makes
+the figures reproducible (a `fingerprint` over every input).
+
+It raises `NoData` (naming the quarters that have data) for an empty quarter and
+`ReconciliationError` when a breakdown does not add up to the total.
+
+>>> fig = figures(Store("data/store"), "2025Q4")       # doctest: +SKIP
+>>> fig.total_usd, fig.to_json()["high_risk_share"]    # doctest: +SKIP
+(Decimal('1234567.89'), '0.1834')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from transparency import quarters as quarters_mod
+from transparency import sql
+from transparency.quarters import Quarter
+from transparency.settings import QUERIES_DIR, risk_model_path
+from transparency.store import Store
+
+# Bump when the meaning of a figure changes without a query file changing.
+DEFINITIONS_VERSION = 1
+CENT = Decimal("0.01")
+SHARE = Decimal("0.0001")
+HIGH_RISK = ("High", "Very high")
+CATEGORIES = ("Low", "Medium", "High", "Very high", "Not assessable")
+
+DILIGENCE_STEPS: dict[str, str] = {
+    "contract_clause": "Contract clause",
+    "questionnaire": "Self-assessment questionnaire",
+    "audit": "Third-party audit",
+    "certification": "Certification",
+    "remediation_plan": "Remediation plan",
+}
+
+METHOD_LABELS: dict[str | None, str] = {
+    "open": "Open",
+    "selective": "Selective",
+    "limited": "Limited",
+    "direct": "Direct award",
+    "other": "Other",
+    None: "Not stated",
+}
+
+
+class NoData(Exception):
+    """The quarter has no contract lines; the message lists the quarters that do."""
+
+
+class ReconciliationError(Exception):
+    """A breakdown does not add up to the total; the message names it and both sums."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a figures table: its key in the data and JSON, label and kind."""
+
+    key: str
+    label: str
+    kind: str  # text | count | money | share
+
+
+@dataclass(frozen=True)
+class Table:
+    """One published table: JSON key, title, query, columns and what it adds up to."""
+
+    key: str
+    title: str
+    query: str
+    columns: tuple[Column, ...]
+    description: str
+    # (money column, count column) pairs that must add up to the quarter's total spend and lines
+    reconciles: tuple[tuple[str, str], ...] = ()
+
+
+def _money(key: str, label: str) -> Column:
+    return Column(key, label, "money")
+
+
+_LINES = Column("count_lines", "Lines", "count")
+_SPEND = _money("spend_usd", "Spend (USD)")
+_SHARE = Column("share", "Share of spend", "share")
+_HIGH = _money("high_risk_usd", "High-risk spend (USD)")
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "by_risk_category",
+        "Spend by risk category",
+        "figures_spend_by_risk_category",
+        (
+            Column("category", "Risk category", "text"),
+            _money("inherent_usd", "Spend, inherent risk (USD)"),
+            Column("inherent_lines", "Lines, inherent risk", "count"),
+            Column("inherent_share", "Share of spend, inherent", "share"),
+            _money("residual_usd", "Spend, residual risk (USD)"),
+            Column("residual_lines", "Lines, residual risk", "count"),
+            Column("residual_share", "Share of spend, residual", "share"),
+        ),
+        "Spend and contract lines in each risk category. Inherent risk comes from the supplier "
+        "country and the sector; residual risk is the inherent risk after the due-diligence "
+        "steps recorded for the supplier. Every category is listed, also when it is empty.",
+        (("inherent_usd", "inherent_lines"), ("residual_usd", "residual_lines")),
+    ),
+    Table(
+        "by_country",
+        "Spend by supplier country",
+        "figures_spend_by_country",
+        (
+            Column("country_code", "ISO code", "text"),
+            Column("country", "Supplier country", "text"),
+            Column("region", "Region", "text"),
+            Column("subregion", "Sub-region", "text"),
+            _LINES,
+            _SPEND,
+            _SHARE,
+            _HIGH,
+        ),
+        "Every supplier country with spend in the quarter, with its UN M49 region. Lines whose "
+        "supplier country is unknown form one row, 'Unknown'; a country is never guessed.",
+        (("spend_usd", "count_lines"),),
+    ),
+    Table(
+        "by_region",
+        "Spend by region",
+        "figures_spend_by_region",
+        (Column("region", "Region", "text"), _LINES, _SPEND, _SHARE, _HIGH),
+        "Spend by UN M49 region of the supplier country.",
+        (("spend_usd", "count_lines"),),
+    ),
+    Table(
+        "by_segment",
+        "Spend by UNSPSC segment",
+        "figures_spend_by_segment",
+        (
+            Column("segment_code", "UNSPSC segment", "text"),
+            Column("segment", "Segment title", "text"),
+            _LINES,
+            _SPEND,
+            _SHARE,
+            _HIGH,
+        ),
+        "Spend by UNSPSC segment (the first two digits of the category code). Lines without a "
+        "category form one row, 'Unclassified'.",
+        (("spend_usd", "count_lines"),),
+    ),
+    Table(
+        "by_method",
+        "Spend by procurement method",
+        "figures_spend_by_method",
+        (Column("method", "Procurement method", "text"), _LINES, _SPEND, _SHARE, _HIGH),
+        "Spend by procurement method (open, selective, limited, direct award, other).",
+        (("spend_usd", "count_lines"),),
+    ),
+    Table(
+        "not_assessable",
+        "Coverage: spend that could not be assessed",
+        "figures_not_assessable_by_reason",
+        (Column("reason", "Assessment", "text"), _LINES, _SPEND, _SHARE),
+        "Spend whose risk could be assessed, and spend that is Not assessable by reason (for "
+        "example an unknown supplier country or a missing category). Unknown is never Low.",
+        (("spend_usd", "count_lines"),),
+    ),
+    Table(
+        "diligence_coverage",
+        "Due diligence on high-risk spend",
+        "figures_diligence_coverage",
+        (
+            Column("step", "Due-diligence step", "text"),
+            Column("count_lines", "High-risk lines covered", "count"),
+            _money("covered_usd", "High-risk spend covered (USD)"),
+            Column("share", "Share of high-risk spend", "share"),
+        ),
+        "Of the spend with inherent risk High or Very high, the share whose supplier has each "
+        "due-diligence step on record. A supplier may have several steps, so the rows do not "
+        "add up; 'Any step' counts each line once.",
+    ),
+)
+
+TABLE_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+
+# Top-line figures: JSON key -> label, in the order reports show them.
+TOP_LINE: dict[str, str] = {
+    "total_usd": "Total spend (USD)",
+    "lines": "Contract lines",
+    "contracts": "Contracts",
+    "suppliers": "Suppliers",
+    "high_risk_usd": "High-risk spend, inherent (USD)",
+    "high_risk_share": "Share of spend in High or Very high risk",
+    "residual_high_risk_usd": "High-risk spend after due diligence (USD)",
+    "residual_high_risk_share": "Share of spend in High or Very high after due diligence",
+    "not_assessable_usd": "Spend not assessable (USD)",
+    "not_assessable_share": "Share of spend not assessable",
+}
+
+METHODOLOGY: tuple[tuple[str, str], ...] = (
+    (
+        "Period",
+        "A quarter covers the contract lines whose award date falls in it. Quarters are "
+        "calendar quarters unless a fiscal year starting in another month is set; a fiscal "
+        "year is named for the calendar year in which it ends. The dates are stated above.",
+    ),
+    (
+        "Spend",
+        "The line amount converted to US dollars at the monthly rate of the award month; each "
+        "line records which rates table its rate came from. Sums are exact to the cent.",
+    ),
+    (
+        "Counts",
+        "Contract lines as imported; contracts are distinct contract ids; suppliers are "
+        "distinct supplier ids, or supplier names where an export gives no id.",
+    ),
+    (
+        "Risk categories",
+        "Each line is scored from its supplier country and its sector by the risk model "
+        "(data/risk_model.toml) against the reference editions listed under provenance. Lines "
+        "whose country or category is unknown are Not assessable, never Low. Inherent risk is "
+        "before, residual risk after the due diligence recorded for the supplier.",
+    ),
+    (
+        "High-risk share",
+        "Spend with inherent risk High or Very high divided by total spend. A risk flag is a "
+        "signal for due diligence, not a finding against a supplier.",
+    ),
+    (
+        "Change",
+        "Each top-line figure is compared with the previous quarter and with the same quarter "
+        "one year earlier, when that quarter has data.",
+    ),
+    (
+        "Reconciliation",
+        "Every breakdown (risk category, country, region, segment, method, assessment) adds up "
+        "to the total spend and line count to the cent; the figures are not published "
+        "otherwise. The total is read from the contract lines directly, so the check also "
+        "proves that scoring neither drops nor duplicates a line.",
+    ),
+    (
+        "Reproducibility",
+        "The fingerprint is a SHA-256 over the quarter, the batches used (ids and content "
+        "hashes), the risk model, the reference editions, the due-diligence records and the "
+        "query files that define these figures. The same inputs give the same figures and "
+        "the same fingerprint.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One reconciliation: a breakdown's sums against the quarter's totals."""
+
+    table: str
+    column: str
+    expected_usd: Decimal
+    actual_usd: Decimal
+    expected_lines: int
+    actual_lines: int
+
+    @property
+    def ok(self) -> bool:
+        return self.expected_usd == self.actual_usd and self.expected_lines == self.actual_lines
+
+
+@dataclass
+class Comparison:
+    """Top-line figures of a comparison quarter and the change to the reported one."""
+
+    kind: str  # previous_quarter | year_earlier
+    quarter: Quarter
+    has_data: bool
+    values: dict[str, Any] = field(default_factory=dict)
+    change: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Figures:
+    """The transparency figures of one quarter (see the module docstring)."""
+
+    quarter: Quarter
+    top: dict[str, Any]
+    tables: dict[str, pl.DataFrame]
+    comparisons: list[Comparison]
+    checks: list[Check]
+    provenance: dict[str, Any]
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.top["total_usd"]
+
+    @property
+    def fingerprint(self) -> str:
+        return self.provenance["fingerprint"]
+
+    @property
+    def reconciled(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def reconciliation_statement(self) -> str:
+        """Return the sentence reports print about the reconciliation."""
+        return (
+            f"Reconciled: each of the {len(self.checks)} breakdown sums equals the total spend "
+            f"of USD {format_money(self.total_usd)} and the {self.top['lines']:,} contract lines, "
+            "to the cent."
+        )
+
+    def display(self, key: str) -> pl.DataFrame:
+        """Return table `key` with human column labels, in the published column order."""
+        table = TABLE_BY_KEY[key]
+        frame = self.tables[key]
+        return frame.select([pl.col(c.key).alias(c.label) for c in table.columns])
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the figures as JSON-ready data: money as strings with two decimals.
+
+        Shares are strings too: fractions of 1 with four decimals ("0.1834" is 18.34%).
+        """
+        out: dict[str, Any] = {
+            "quarter": self.quarter.label,
+            "period": {
+                "start": self.quarter.start.isoformat(),
+                "end": self.quarter.last_day.isoformat(),
+                "fiscal_year_start_month": self.quarter.start_month,
+            },
+        }
+        out.update({k: _json_value(v) for k, v in self.top.items()})
+        for table in TABLES:
+            out[table.key] = [
+                {k: _json_value(v) for k, v in row.items()}
+                for row in self.tables[table.key].to_dicts()
+            ]
+        out["change"] = {
+            c.kind: {
+                "quarter": c.quarter.label,
+                "has_data": c.has_data,
+                **{k: _json_value(v) for k, v in c.values.items()},
+                "change": {k: _json_value(v) for k, v in c.change.items()},
+            }
+            for c in self.comparisons
+        }
+        out["reconciliation"] = {
+            "reconciled": self.reconciled,
+            "checks": [
+                {
+                    "table": c.table,
+                    "column": c.column,
+                    "sum_usd": _json_value(c.actual_usd),
+                    "sum_lines": c.actual_lines,
+                    "total_usd": _json_value(c.expected_usd),
+                    "total_lines": c.expected_lines,
+                    "matches": c.ok,
+                }
+                for c in self.checks
+            ],
+        }
+        out["fingerprint"] = self.fingerprint
+        out["provenance"] = {k: v for k, v in self.provenance.items() if k != "fingerprint"}
+        return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Quarter):
+        return value.label
+    return value
+
+
+def format_money(value: Decimal | None) -> str:
+    """Return money with thousands separators and two decimals: '1,234.50'."""
+    if value is None:
+        return ""
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def format_share(value: Decimal | None) -> str:
+    """Return a share as a percentage with two decimals: '18.34%'."""
+    if value is None:
+        return "n/a"
+    return f"{(value * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """Return part / whole rounded to four decimals, or None when whole is zero.
+
+    >>> share(Decimal("1"), Decimal("3"))
+    Decimal('0.3333')
+    """
+    if part is None or not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(SHARE, rounding=ROUND_HALF_UP)
+
+
+# --- quarters with data --------------------------------------------------------------
+
+
+def available_quarters(
+    con: duckdb.DuckDBPyConnection, *, start_month: int | None = None
+) -> list[Quarter]:
+    """Return the quarters that have contract lines, oldest first."""
+    months = sql.run(con, "figures_quarters_available")
+    found = {quarters_mod.of(m, start_month=start_month) for m in months.get_column("month")}
+    return sorted(found)
+
+
+def describe_quarters(found: list[Quarter]) -> str:
+    """Return quarters as ranges of consecutive quarters: '2024Q1 to 2024Q4, 2025Q2'."""
+    if not found:
+        return "none (the store has no contract lines)"
+    runs: list[list[Quarter]] = [[found[0]]]
+    for q in found[1:]:
+        if runs[-1][-1].next() == q:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return ", ".join(r[0].label if len(r) == 1 else f"{r[0].label} to {r[-1].label}" for r in runs)
+
+
+# --- computing the figures ------------------------------------------------------------
+
+
+def _params(q: Quarter) -> dict[str, Any]:
+    return {"date_from": q.start, "date_to": q.end}
+
+
+def _totals(con: duckdb.DuckDBPyConnection, q: Quarter) -> dict[str, Any]:
+    row = sql.run(con, "figures_totals", _params(q)).to_dicts()[0]
+    return row
+
+
+def _categories(con: duckdb.DuckDBPyConnection, q: Quarter) -> pl.DataFrame:
+    return sql.run(con, "figures_spend_by_risk_category", _params(q))
+
+
+def _category_sums(cats: pl.DataFrame, column: str, names: tuple[str, ...]) -> Decimal:
+    total = Decimal("0.00")
+    for row in cats.to_dicts():
+        if row["category"] in names:
+            total += row[column]
+    return total
+
+
+def _top_line(totals: dict[str, Any], cats: pl.DataFrame) -> dict[str, Any]:
+    total = totals["spend_usd"]
+    high = _category_sums(cats, "inherent_usd", HIGH_RISK)
+    residual_high = _category_sums(cats, "residual_usd", HIGH_RISK)
+    not_assessable = _category_sums(cats, "inherent_usd", ("Not assessable",))
+    return {
+        "total_usd": total,
+        "lines": totals["count_lines"],
+        "contracts": totals["count_contracts"],
+        "suppliers": totals["count_suppliers"],
+        "high_risk_usd": high,
+        "high_risk_share": share(high, total),
+        "residual_high_risk_usd": residual_high,
+        "residual_high_risk_share": share(residual_high, total),
+        "not_assessable_usd": not_assessable,
+        "not_assessable_share": share(not_assessable, total),
+    }
+
+
+def _with_shares(frame: pl.DataFrame, pairs: list[tuple[str, str]], total: Decimal) -> pl.DataFrame:
+    cols = [
+        pl.Series(out, [share(v, total) for v in frame.get_column(src)], dtype=pl.Decimal(38, 4))
+        for src, out in pairs
+    ]
+    return frame.with_columns(cols) if cols else frame
+
+
+def _diligence_table(raw: pl.DataFrame, high_risk_usd: Decimal) -> pl.DataFrame:
+    found = {row["step"]: row for row in raw.to_dicts()}
+    rows = []
+    labels = _step_labels()
+    # The known steps always appear, in the recording form's order, then any others found.
+    keys = list(labels) + sorted(k for k in found if k is not None and k not in labels)
+    for key in [*keys, None]:
+        row = found.get(key, {"count_lines": 0, "covered_usd": Decimal("0.00")})
+        rows.append(
+            {
+                "step_key": key,
+                "step": "Any step" if key is None else labels.get(key, key),
+                "count_lines": int(row["count_lines"]),
+                "covered_usd": row["covered_usd"],
+                "share": share(row["covered_usd"], high_risk_usd),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "step_key": pl.String,
+            "step": pl.String,
+            "count_lines": pl.Int64,
+            "covered_usd": pl.Decimal(38, 2),
+            "share": pl.Decimal(38, 4),
+        },
+        orient="row",
+    )
+
+
+def _step_labels() -> dict[str, str]:
+    try:
+        from transparency import diligence
+
+        labels = getattr(diligence, "STEP_LABELS", None) or getattr(diligence, "STEPS", None)
+        if isinstance(labels, dict) and labels:
+            return {str(k): str(v) for k, v in labels.items()}
+    except ImportError:
+        pass
+    return dict(DILIGENCE_STEPS)
+
+
+def _breakdowns(
+    con: duckdb.DuckDBPyConnection, q: Quarter, cats: pl.DataFrame, top: dict[str, Any]
+) -> dict[str, pl.DataFrame]:
+    total = top["total_usd"]
+    params = _params(q)
+    tables: dict[str, pl.DataFrame] = {}
+    tables["by_risk_category"] = _with_shares(
+        cats.drop("sort_order"),
+        [("inherent_usd", "inherent_share"), ("residual_usd", "residual_share")],
+        total,
+    )
+    for key in ("by_country", "by_region", "by_segment", "by_method", "not_assessable"):
+        frame = sql.run(con, TABLE_BY_KEY[key].query, params)
+        if key == "by_method":
+            frame = frame.with_columns(
+                pl.Series(
+                    "method",
+                    [METHOD_LABELS.get(m, str(m).capitalize()) for m in frame.get_column("method")],
+                    dtype=pl.String,
+                )
+            )
+        if key == "by_segment":
+            frame = frame.with_columns(pl.col("segment_code").fill_null(""))
+        if key == "by_country":
+            frame = frame.with_columns(pl.col("country_code").fill_null(""))
+        if key == "not_assessable":
+            frame = frame.with_columns(
+                pl.when(pl.col("is_assessable"))
+                .then(pl.lit("Assessable"))
+                .otherwise(pl.lit("Not assessable: ") + pl.col("reason"))
+                .alias("reason")
+            ).drop("is_assessable")
+        tables[key] = _with_shares(frame, [("spend_usd", "share")], total)
+    raw = sql.run(con, "figures_diligence_coverage", params)
+    tables["diligence_coverage"] = _diligence_table(raw, top["high_risk_usd"])
+    return tables
+
+
+def reconcile(top: dict[str, Any], tables: dict[str, pl.DataFrame]) -> list[Check]:
+    """Return one check per breakdown column pair and per high-risk column.
+
+    Every breakdown must add up to the total spend and line count; every high-risk column
+    must add up to the high-risk spend of the risk-category table.
+    """
+    checks = []
+    for table in TABLES:
+        frame = tables[table.key]
+        for money, count in table.reconciles:
+            checks.append(
+                Check(
+                    table.key,
+                    money,
+                    top["total_usd"],
+                    _sum(frame.get_column(money)),
+                    top["lines"],
+                    int(frame.get_column(count).sum() or 0),
+                )
+            )
+        if "high_risk_usd" in frame.columns:
+            high_lines = int(
+                tables["by_risk_category"]
+                .filter(pl.col("category").is_in(HIGH_RISK))
+                .get_column("inherent_lines")
+                .sum()
+                or 0
+            )
+            # Line counts are not broken down by risk here; the spend must still match.
+            checks.append(
+                Check(
+                    table.key,
+                    "high_risk_usd",
+                    top["high_risk_usd"],
+                    _sum(frame.get_column("high_risk_usd")),
+                    high_lines,
+                    high_lines,
+                )
+            )
+    return checks
+
+
+def _sum(series: pl.Series) -> Decimal:
+    total = Decimal("0.00")
+    for value in series:
+        if value is not None:
+            total += value
+    return total
+
+
+def _comparison(
+    con: duckdb.DuckDBPyConnection, kind: str, q: Quarter, top: dict[str, Any]
+) -> tuple[Comparison, list[str]]:
+    totals = _totals(con, q)
+    if totals["count_lines"] == 0:
+        return Comparison(kind, q, False), []
+    values = _top_line(totals, _categories(con, q))
+    change: dict[str, Any] = {}
+    for key, value in values.items():
+        now = top[key]
+        if value is None or now is None:
+            change[key] = None
+        elif key.endswith("_share"):
+            change[key] = now - value  # in points of the share (0.0100 = one percentage point)
+        else:
+            change[key] = now - value
+            change[f"{key}_pct"] = share(now - value, value)
+    return Comparison(kind, q, True, values, change), list(totals["batch_ids"])
+
+
+def _risk_provenance() -> dict[str, Any]:
+    """Return the risk model hash and reference editions, from `transparency.risk`."""
+    from transparency import risk
+
+    model_hash = None
+    fn: Callable[[], Any] | None = getattr(risk, "model_fingerprint", None)
+    if fn is not None:
+        model_hash = str(fn())
+    else:
+        path = risk_model_path()
+        if path.exists():
+            model_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    editions: Any = None
+    ed = getattr(risk, "editions", None)
+    if ed is not None:
+        editions = ed()
+        if isinstance(editions, pl.DataFrame):
+            editions = editions.to_dicts()
+    return {"risk_model_hash": model_hash, "reference_editions": _plain(editions)}
+
+
+def _plain(value: Any) -> Any:
+    """Return `value` as JSON-safe plain data (so it can be hashed and published)."""
+    return json.loads(json.dumps(value, default=str, sort_keys=True))
+
+
+def _diligence_hash(store: Store) -> str | None:
+    try:
+        from transparency import diligence
+    except ImportError:
+        return None
+    records = getattr(diligence, "records", None)
+    if records is None:
+        return None
+    frame = records(store)
+    if isinstance(frame, pl.DataFrame):
+        text = frame.sort(frame.columns).write_csv()
+    else:
+        text = json.dumps(_plain(frame), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def definitions_hash(folder: Path = QUERIES_DIR) -> str:
+    """Return a hash of the query files that define the figures (a change changes every figure)."""
+    digest = hashlib.sha256(f"v{DEFINITIONS_VERSION}".encode())
+    for path in sorted(Path(folder).glob("figures_*.sql")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def figures(
+    store: Store,
+    quarter: str | Quarter,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    start_month: int | None = None,
+    now: datetime | None = None,
+) -> Figures:
+    """Compute the figures of `quarter` from `store` (or from `con`, a connection over it).
+
+    Raises `NoData` for a quarter without lines, `ReconciliationError` if a breakdown
+    does not add up, and `quarters.QuarterError` for a malformed quarter.
+    """
+    q = (
+        quarter
+        if isinstance(quarter, Quarter)
+        else quarters_mod.parse(quarter, start_month=start_month)
+    )
+    if con is None:
+        from transparency.database import connect
+
+        con = connect(store)
+    totals = _totals(con, q)
+    if totals["count_lines"] == 0:
+        found = available_quarters(con, start_month=q.start_month)
+        raise NoData(
+            f"No contract lines were awarded in {q.describe()}. "
+            f"Quarters with data: {describe_quarters(found)}."
+        )
+    cats = _categories(con, q)
+    top = _top_line(totals, cats)
+    tables = _breakdowns(con, q, cats, top)
+    checks = reconcile(top, tables)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        detail = "; ".join(
+            f"{c.table}.{c.column}: USD {c.actual_usd} in {c.actual_lines} lines against "
+            f"USD {c.expected_usd} in {c.expected_lines}"
+            for c in failed
+        )
+        raise ReconciliationError(f"The figures for {q.label} do not reconcile: {detail}.")
+
+    batch_ids = set(totals["batch_ids"])
+    comparisons = []
+    for kind, other in (("previous_quarter", q.previous()), ("year_earlier", q.year_earlier())):
+        comparison, used = _comparison(con, kind, other, top)
+        comparisons.append(comparison)
+        batch_ids.update(used)
+
+    manifest = {b.batch_id: b for b in store.batches()}
+    batches = [
+        {
+            "batch_id": bid,
+            "source_file": manifest[bid].source_file if bid in manifest else None,
+            "content_hash": manifest[bid].content_hash if bid in manifest else None,
+            "imported_at": manifest[bid].imported_at if bid in manifest else None,
+            "is_demo": manifest[bid].is_demo if bid in manifest else None,
+        }
+        for bid in sorted(batch_ids)
+    ]
+    risk_info = _risk_provenance()
+    inputs = {
+        "quarter": q.label,
+        "start": q.start.isoformat(),
+        "end": q.end.isoformat(),
+        "fiscal_year_start_month": q.start_month,
+        "batches": [[b["batch_id"], b["content_hash"]] for b in batches],
+        "risk_model_hash": risk_info["risk_model_hash"],
+        "reference_editions": risk_info["reference_editions"],
+        "diligence_records_hash": _diligence_hash(store),
+        "definitions_hash": definitions_hash(),
+    }
+    fingerprint = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
+    provenance = {
+        "fingerprint": fingerprint,
+        "batches": batches,
+        "is_demo": bool(batches) and all(b["is_demo"] for b in batches),
+        **risk_info,
+        "diligence_records_hash": inputs["diligence_records_hash"],
+        "definitions_hash": inputs["definitions_hash"],
+        "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+    }
+    return Figures(q, top, tables, comparisons, checks, provenance)
