@@ -1,0 +1,41 @@
+-- returns: every filtered contract line with its currency provenance and risk scoring, for CSV/XLSX export (streamed in batches, never loaded whole)
+-- grain: one row per contract line
+-- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+select
+    contract_id,
+    line_id,
+    award_date,
+    award_quarter,
+    buyer,
+    supplier_id,
+    supplier_name,
+    supplier_country,
+    supplier_country_name,
+    supplier_region,
+    description,
+    category_code,
+    segment_code,
+    segment_title,
+    family_code,
+    family_title,
+    procurement_method,
+    amount,
+    currency,
+    amount_usd,
+    fx_rate,
+    fx_rate_date,
+    fx_source,
+    country_tier,
+    country_score,
+    sector_score,
+    is_listed_pair,
+    total_score,
+    inherent_category,
+    residual_category,
+    not_assessable_reason,
+    risk_drivers,
+    diligence_steps,
+    batch_id,
+    source_row
+from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+order by award_date, contract_id, line_id, batch_id, source_row

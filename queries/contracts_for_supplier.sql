@@ -1,0 +1,26 @@
+-- returns: every contract of one supplier (all periods, no sidebar filter) with its first award date, lines, spend in USD and highest inherent and residual category
+-- grain: one row per contract
+-- params: $supplier_key (text)
+with lines as (
+    select l.*, ri.sort_order as inherent_order, rr.sort_order as residual_order
+    from scored_lines as l
+    left join risk_categories as ri on ri.category = l.inherent_category
+    left join risk_categories as rr on rr.category = l.residual_category
+    where coalesce(l.supplier_id, l.supplier_name) = $supplier_key
+),
+
+final as (
+    select
+        contract_id,
+        min(award_date) as first_award_date,
+        any_value(buyer) as buyer,
+        count(*) as count_lines,
+        sum(amount_usd)::decimal(38, 2) as spend_usd,
+        arg_max(inherent_category, inherent_order) as inherent_category,
+        arg_max(residual_category, residual_order) as residual_category
+    from lines
+    group by contract_id
+)
+
+select * from final
+order by first_award_date desc, contract_id

@@ -1,0 +1,60 @@
+-- returns: the values a sidebar filter offers (quarters, organisational units, countries, regions, sectors, methods) with a readable label
+-- grain: one row per filter kind and value
+-- params: none
+with quarters as (
+    select distinct 'quarter' as kind, award_quarter as value, award_quarter as label
+    from scored_lines
+    where award_quarter is not null
+),
+
+buyers as (
+    select distinct 'buyer' as kind, buyer as value, buyer as label
+    from scored_lines
+    where buyer is not null
+),
+
+countries as (
+    select
+        'country' as kind,
+        coalesce(supplier_country, 'unknown') as value,
+        coalesce(any_value(supplier_country_name), supplier_country, 'Unknown country') as label
+    from scored_lines
+    group by supplier_country
+),
+
+regions as (
+    select distinct
+        'region' as kind,
+        coalesce(supplier_region, 'Unknown') as value,
+        coalesce(supplier_region, 'Unknown') as label
+    from scored_lines
+),
+
+segments as (
+    select
+        'segment' as kind,
+        coalesce(segment_code, 'unknown') as value,
+        coalesce(segment_code || ' ' || any_value(segment_title), segment_code, 'Unclassified') as label
+    from scored_lines
+    group by segment_code
+),
+
+methods as (
+    select distinct
+        'method' as kind,
+        coalesce(procurement_method, 'unknown') as value,
+        coalesce(procurement_method, 'unknown') as label
+    from scored_lines
+),
+
+final as (
+    select * from quarters
+    union all select * from buyers
+    union all select * from countries
+    union all select * from regions
+    union all select * from segments
+    union all select * from methods
+)
+
+select * from final
+order by kind, label

@@ -1,0 +1,40 @@
+-- returns: spend in USD per supplier country with its name, region, TIP tier, share in High and Very high and the category holding most spend
+-- grain: one row per supplier country (unknown country as one row with a null code)
+-- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+with lines as (
+    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+),
+
+by_country_category as (
+    select
+        supplier_country,
+        risk_category,
+        any_value(supplier_country_name) as country_name,
+        any_value(supplier_region) as region,
+        any_value(country_tier) as country_tier,
+        sum(amount_usd) as spend_usd,
+        count(*) as count_lines
+    from lines
+    group by supplier_country, risk_category
+),
+
+final as (
+    select
+        supplier_country,
+        coalesce(any_value(country_name), supplier_country, 'Unknown country') as country_name,
+        coalesce(any_value(region), 'Unknown') as region,
+        any_value(country_tier) as country_tier,
+        sum(spend_usd)::decimal(38, 2) as spend_usd,
+        sum(count_lines) as count_lines,
+        coalesce(
+            sum(spend_usd) filter (where risk_category in ('High', 'Very high'))
+            / nullif(sum(spend_usd), 0),
+            0
+        )::double as high_share,
+        arg_max(risk_category, spend_usd) as main_category
+    from by_country_category
+    group by supplier_country
+)
+
+select * from final
+order by spend_usd desc, country_name

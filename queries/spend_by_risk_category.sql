@@ -1,0 +1,27 @@
+-- returns: spend in USD, line count and share of spend per risk category (inherent or residual, as chosen), all five categories even when empty
+-- grain: one row per risk category
+-- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+with lines as (
+    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+),
+
+by_category as (
+    select risk_category, sum(amount_usd) as spend_usd, count(*) as count_lines
+    from lines
+    group by risk_category
+),
+
+final as (
+    select
+        rc.category as risk_category,
+        rc.sort_order,
+        rc.colour,
+        coalesce(b.spend_usd, 0)::decimal(38, 2) as spend_usd,
+        coalesce(b.count_lines, 0) as count_lines,
+        coalesce(b.spend_usd / nullif(sum(b.spend_usd) over (), 0), 0)::double as share_of_spend
+    from risk_categories as rc
+    left join by_category as b on b.risk_category = rc.category
+)
+
+select * from final
+order by sort_order

@@ -1,0 +1,302 @@
+"""Dashboard filters: one dataclass, parsed from URL query parameters and bound as SQL parameters.
+
+The predicate itself is written once, as the DuckDB table macro `filtered_lines(...)`
+(see `MACRO_SQL` and `install`); every page query selects from it with the eleven
+values of `Filters.sql_params()` bound as `$parameters`.
+
+>>> f, notices = parse({"country": ["CHN", "xx"], "from": "2025Q1"})
+>>> f.countries, f.quarter_from
+(('CHN',), '2025Q1')
+>>> notices
+["Ignored supplier country 'xx': expected a three-letter ISO code such as CHN."]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+
+import duckdb
+
+from transparency.schema import PROCUREMENT_METHODS
+
+RISK_CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high", "Not assessable")
+RISK_BASES: tuple[str, ...] = ("inherent", "residual")
+MAX_SEARCH = 200
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_SEGMENT = re.compile(r"^\d{2}$")
+
+# The filter predicate, written once. Lists are cast so an empty Python list binds cleanly;
+# `risk_category` is the inherent or residual category, as the user chose.
+MACRO_SQL = """
+create or replace macro filtered_lines(
+    quarter_from, quarter_to, buyers, risk_basis, categories, countries, regions,
+    segments, methods, min_usd, search
+) as table
+with lines as (
+    select
+        *,
+        case when risk_basis = 'residual' then residual_category
+             else inherent_category end as risk_category
+    from scored_lines
+)
+select * from lines
+where (quarter_from is null or award_quarter >= quarter_from)
+  and (quarter_to is null or award_quarter <= quarter_to)
+  and (len(buyers::varchar[]) = 0 or list_contains(buyers::varchar[], buyer))
+  and (len(categories::varchar[]) = 0 or list_contains(categories::varchar[], risk_category))
+  and (len(countries::varchar[]) = 0
+       or list_contains(countries::varchar[], coalesce(supplier_country, 'unknown')))
+  and (len(regions::varchar[]) = 0
+       or list_contains(regions::varchar[], coalesce(supplier_region, 'Unknown')))
+  and (len(segments::varchar[]) = 0
+       or list_contains(segments::varchar[], coalesce(segment_code, 'unknown')))
+  and (len(methods::varchar[]) = 0
+       or list_contains(methods::varchar[], coalesce(procurement_method, 'unknown')))
+  and (min_usd is null or amount_usd >= min_usd::decimal(38, 2))
+  and (search is null or search = ''
+       or strpos(lower(concat_ws(' ', contract_id, line_id, supplier_id, supplier_name,
+                                 description, buyer)), lower(search)) > 0)
+"""
+
+# The `$parameters` a query passes to the macro, in its order (for query headers).
+MACRO_CALL = (
+    "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
+    "$countries, $regions, $segments, $methods, $min_usd, $search)"
+)
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the `filtered_lines` table macro on `con` (needs view `scored_lines`)."""
+    con.execute(MACRO_SQL)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar selection. Empty tuples and None mean "no restriction"."""
+
+    quarter_from: str | None = None
+    quarter_to: str | None = None
+    buyers: tuple[str, ...] = ()
+    risk_basis: str = "inherent"
+    categories: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    min_usd: Decimal | None = None
+    search: str = ""
+
+    def sql_params(self) -> dict[str, object]:
+        """Return the values for the `filtered_lines` macro, keyed by parameter name.
+
+        >>> Filters(countries=("CHN",)).sql_params()["countries"]
+        ['CHN']
+        """
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        out["search"] = self.search or None
+        return out
+
+    def query_params(self) -> dict[str, str | list[str]]:
+        """Return the URL query parameters that reproduce this selection (defaults left out).
+
+        >>> Filters(min_usd=Decimal("100"), methods=("open",)).query_params()
+        {'method': ['open'], 'min_usd': '100'}
+        """
+        out: dict[str, str | list[str]] = {}
+        for key, attr in _PARAM_KEYS.items():
+            value = getattr(self, attr)
+            if value in (None, "", ()) or (attr == "risk_basis" and value == "inherent"):
+                continue
+            out[key] = list(value) if isinstance(value, tuple) else str(value)
+        return out
+
+    def narrowed(self, **changes: object) -> Filters:
+        """Return a copy with some fields replaced (lists given as tuples or lists)."""
+        clean = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+        return replace(self, **clean)
+
+    def is_default(self) -> bool:
+        """Return True when nothing is restricted."""
+        return self == Filters(risk_basis=self.risk_basis)
+
+
+# URL key -> dataclass field. Short keys keep shared links readable.
+_PARAM_KEYS: dict[str, str] = {
+    "from": "quarter_from",
+    "to": "quarter_to",
+    "unit": "buyers",
+    "basis": "risk_basis",
+    "risk": "categories",
+    "country": "countries",
+    "region": "regions",
+    "segment": "segments",
+    "method": "methods",
+    "min_usd": "min_usd",
+    "q": "search",
+}
+PARAM_KEYS: tuple[str, ...] = tuple(_PARAM_KEYS)
+
+
+def quarter_before(quarter: str) -> str:
+    """Return the quarter before `quarter`.
+
+    >>> quarter_before("2025Q1")
+    '2024Q4'
+    """
+    m = _QUARTER.match(quarter)
+    if not m:
+        raise ValueError(f"not a quarter: {quarter!r}")
+    year, q = int(m.group(1)), int(m.group(2))
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [str(v).strip() for v in items if str(v).strip() != ""]
+
+
+def _single(raw: str | Sequence[str] | None) -> str | None:
+    values = _values(raw)
+    return values[-1] if values else None
+
+
+def _check_list(
+    label: str,
+    values: list[str],
+    ok: Callable[[str], object],
+    hint: str,
+    notices: list[str],
+) -> tuple[str, ...]:
+    kept: list[str] = []
+    for value in values:
+        if ok(value):
+            if value not in kept:
+                kept.append(value)
+        else:
+            notices.append(f"Ignored {label} {value[:60]!r}: {hint}")
+    return tuple(kept)
+
+
+def parse(
+    params: Mapping[str, str | Sequence[str]],
+    options: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[Filters, list[str]]:
+    """Return the filters in `params` (URL query parameters) and notices for ignored values.
+
+    Invalid values are dropped with a notice in plain words; nothing raises. With
+    `options` (field name -> allowed values, e.g. the buyers in the store), values
+    outside those lists are ignored too.
+
+    >>> parse({"min_usd": "-5", "basis": "residual"})[0].risk_basis
+    'residual'
+    """
+    notices: list[str] = []
+    options = options or {}
+
+    def allowed(attr: str, value: str) -> bool:
+        return attr not in options or value in options[attr]
+
+    quarters: dict[str, str | None] = {}
+    for key in ("from", "to"):
+        value = _single(params.get(key))
+        if value is not None and not _QUARTER.match(value.upper()):
+            notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
+            value = None
+        quarters[key] = value.upper() if value else None
+    if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
+        notices.append(
+            f"The period started after it ended ({quarters['from']} to {quarters['to']}); "
+            "the two quarters were swapped."
+        )
+        quarters["from"], quarters["to"] = quarters["to"], quarters["from"]
+
+    basis = _single(params.get("basis")) or "inherent"
+    if basis not in RISK_BASES:
+        notices.append(f"Ignored risk basis {basis[:20]!r}: expected inherent or residual.")
+        basis = "inherent"
+
+    buyers = _check_list(
+        "organisational unit",
+        _values(params.get("unit")),
+        lambda v: allowed("buyers", v) and len(v) <= 200,
+        "no such organisational unit in the data.",
+        notices,
+    )
+    categories = _check_list(
+        "risk category",
+        _values(params.get("risk")),
+        lambda v: v in RISK_CATEGORIES,
+        "expected one of " + ", ".join(RISK_CATEGORIES) + ".",
+        notices,
+    )
+    countries = _check_list(
+        "supplier country",
+        _values(params.get("country")),
+        lambda v: (v == "unknown" or _ISO3.match(v)) and allowed("countries", v),
+        "expected a three-letter ISO code such as CHN.",
+        notices,
+    )
+    regions = _check_list(
+        "region",
+        _values(params.get("region")),
+        lambda v: allowed("regions", v) and len(v) <= 100,
+        "no such region.",
+        notices,
+    )
+    segments = _check_list(
+        "sector",
+        _values(params.get("segment")),
+        lambda v: (v == "unknown" or _SEGMENT.match(v)) and allowed("segments", v),
+        "expected a two-digit UNSPSC segment such as 53.",
+        notices,
+    )
+    methods = _check_list(
+        "procurement method",
+        _values(params.get("method")),
+        lambda v: v in (*PROCUREMENT_METHODS, "unknown"),
+        "expected one of " + ", ".join(PROCUREMENT_METHODS) + ".",
+        notices,
+    )
+
+    min_usd: Decimal | None = None
+    raw_min = _single(params.get("min_usd"))
+    if raw_min is not None:
+        try:
+            min_usd = Decimal(raw_min.replace(",", ""))
+            if not min_usd.is_finite() or min_usd < 0:
+                raise InvalidOperation
+            min_usd = min_usd.quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            notices.append(f"Ignored minimum amount {raw_min[:20]!r}: expected a number ≥ 0.")
+            min_usd = None
+        if min_usd == 0:
+            min_usd = None
+
+    search = _single(params.get("q")) or ""
+    if len(search) > MAX_SEARCH:
+        notices.append(f"The search text was cut to its first {MAX_SEARCH} characters.")
+        search = search[:MAX_SEARCH]
+
+    filters = Filters(
+        quarter_from=quarters["from"],
+        quarter_to=quarters["to"],
+        buyers=buyers,
+        risk_basis=basis,
+        categories=categories,
+        countries=countries,
+        regions=regions,
+        segments=segments,
+        methods=methods,
+        min_usd=min_usd,
+        search=search,
+    )
+    return filters, notices
