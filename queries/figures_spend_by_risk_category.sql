@@ -1,4 +1,4 @@
--- returns: spend in USD and line count per risk category, inherent and residual (after due diligence), every category listed
+-- returns: spend in USD and line count per risk category, inherent and residual (after due diligence), every category listed with its chart colour
 -- grain: one row per risk category, in the model's order
 -- params: $date_from (date), $date_to (date)
 with period as (
@@ -23,6 +23,7 @@ final as (
     select
         c.category,
         c.sort_order,
+        c.colour,
         coalesce(i.spend_usd, 0)::decimal(38, 2) as inherent_usd,
         coalesce(i.count_lines, 0) as inherent_lines,
         coalesce(r.spend_usd, 0)::decimal(38, 2) as residual_usd,
