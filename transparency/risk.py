@@ -1,11 +1,621 @@
-"""Forced-labour risk: reference tables and risk views (being written; see issue 3)."""
+"""Forced-labour risk: reference tables and model tables on a connection, and the view over them.
+
+`install(con, store)` reads `data/risk_model.toml` and the reference files named in it *each
+time it is called*, checks them (a malformed file raises `RiskModelError` naming file, key
+and value, and nothing is installed), and creates:
+
+* `risk_categories(category, sort_order, colour, min_score, max_score)`: the five
+  categories in order Low, Medium, High, Very high, Not assessable;
+* model tables `risk_country_year`, `risk_sector_keys`, `risk_listed_pairs`,
+  `risk_combination`, `risk_diligence_steps`, `risk_settings`, `risk_countries` and the
+  reference tables `ref_*`;
+* view `scored_lines`: every `contract_lines` column plus the risk columns (see
+  `RISK_COLUMNS`), computed by joins at query time.
+
+No model number is ever written into SQL text: the view joins tables built from the TOML,
+so editing the TOML and reconnecting (or calling `install` again) changes every figure.
+
+>>> con = database.connect(Store("data/store"))      # doctest: +SKIP
+>>> con.sql("select inherent_category, count(*) from scored_lines group by 1").fetchall()
+... # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-import duckdb
+import itertools
+from pathlib import Path
 
+import duckdb
+import polars as pl
+
+from transparency import diligence, reference, risk_model
+from transparency.risk_model import CATEGORIES, NOT_ASSESSABLE, RiskModel, RiskModelError
 from transparency.store import Store
 
+__all__ = [
+    "RISK_COLUMNS",
+    "RiskModelError",
+    "editions",
+    "install",
+    "model_fingerprint",
+]
 
-def install(con: duckdb.DuckDBPyConnection, store: Store) -> None:
-    """Install the reference tables and risk views on `con`."""
+# Columns `scored_lines` adds to `contract_lines` (the contract with the other rooms).
+RISK_COLUMNS: tuple[str, ...] = (
+    "country_tier",
+    "tip_year",
+    "country_score",
+    "country_source",
+    "sector_score",
+    "sector_source",
+    "is_listed_pair",
+    "listed_goods",
+    "total_score",
+    "inherent_category",
+    "residual_category",
+    "not_assessable_reason",
+    "diligence_steps",
+    "risk_drivers",
+    "supplier_region",
+    "supplier_subregion",
+    "supplier_country_name",
+    "award_quarter",
+)
+
+REASON_COUNTRY_UNKNOWN = "Supplier country unknown"
+REASON_CATEGORY_UNKNOWN = "Category unknown"
+REASON_NO_TIP = "Country has no TIP placement"
+REASONS: tuple[str, ...] = (REASON_COUNTRY_UNKNOWN, REASON_CATEGORY_UNKNOWN, REASON_NO_TIP)
+
+# Award years the country table covers; dates outside are clamped to these ends.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+# The view. Values (scores, bands, reasons' wording aside) come only from joined tables.
+SCORED_LINES_SQL = """
+create or replace view scored_lines as
+with keyed as (
+    select
+        l.*,
+        case
+            when upper(coalesce(l.category_scheme, '')) like 'CPV%' then
+                nullif(regexp_extract(coalesce(l.category_code, l.category_raw, ''),
+                                      '([0-9]{8})', 1), '')
+        end as _cpv,
+        year(l.award_date) as _award_year,
+        coalesce(l.supplier_id, l.supplier_name) as _diligence_key
+    from contract_lines l
+),
+lines as (
+    select
+        k.*,
+        case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 2)
+             when upper(coalesce(k.category_scheme, '')) like 'CPV%' then null
+             else k.segment_code end as _key2,
+        case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 4)
+             when upper(coalesce(k.category_scheme, '')) like 'CPV%' then null
+             else k.family_code end as _key4
+    from keyed k
+),
+steps_now as (
+    select diligence_key, step, max(bands) as bands, max(label) as label,
+           max(step_date) as step_date, max(valid_until) as valid_until
+    from risk_diligence_steps
+    where step_date <= current_date
+      and (valid_until is null or valid_until >= current_date)
+    group by diligence_key, step
+),
+diligence_now as (
+    select d.diligence_key,
+           least(max(s.max_reduction), sum(d.bands)) as reduction,
+           string_agg(d.label || ' (' || strftime(d.step_date, '%Y-%m-%d')
+                      || coalesce(', valid until ' || strftime(d.valid_until, '%Y-%m-%d'), '')
+                      || ')', '; ' order by d.step) as steps_text
+    from steps_now d cross join risk_settings s
+    group by d.diligence_key
+),
+joined as (
+    select
+        l.*,
+        cy.tier as country_tier,
+        cy.tip_year,
+        cy.country_score,
+        cy.country_source,
+        cy.country_driver,
+        case when l._key2 is not null then
+            greatest(st.sector_default, coalesce(s2.sector_score, 0), coalesce(s4.sector_score, 0))
+        end as sector_score,
+        case when l._key2 is not null then
+            case when l._cpv is not null then 'CPV ' || substr(l._cpv, 1, 4)
+                 else 'UNSPSC ' || coalesce(l.family_code || ' ' || l.family_title,
+                                            l.segment_code || ' ' || l.segment_title) end
+            || ': ' || coalesce(concat_ws('; ', s4.sector_flags, s2.sector_flags),
+                                'no high-risk sector flag')
+        end as sector_source,
+        greatest(coalesce(p2.pair_score, 0), coalesce(p4.pair_score, 0)) as pair_score,
+        nullif(concat_ws(', ', p4.listed_goods, p2.listed_goods), '') as listed_goods,
+        nullif(concat_ws('; ', p4.listed_text, p2.listed_text), '') as listed_text,
+        dn.reduction,
+        dn.steps_text as diligence_steps,
+        rc.name as supplier_country_name,
+        rc.region as supplier_region,
+        rc.subregion as supplier_subregion,
+        case
+            when l.supplier_country is null then 'Supplier country unknown'
+            when l._key2 is null then 'Category unknown'
+            when cy.iso3 is null then 'Country has no TIP placement'
+        end as not_assessable_reason
+    from lines l
+    cross join risk_settings st
+    left join risk_country_year cy
+        on cy.iso3 = l.supplier_country
+       and cy.award_year = least(greatest(l._award_year, 1900), 2199)
+    left join risk_sector_keys s2 on s2.sector_key = l._key2
+    left join risk_sector_keys s4 on s4.sector_key = l._key4
+    left join risk_listed_pairs p2
+        on p2.iso3 = l.supplier_country and p2.sector_key = l._key2
+    left join risk_listed_pairs p4
+        on p4.iso3 = l.supplier_country and p4.sector_key = l._key4
+    left join diligence_now dn on dn.diligence_key = l._diligence_key
+    left join risk_countries rc on rc.iso3 = l.supplier_country
+),
+scored as (
+    select
+        j.*,
+        cb.total_score as _total,
+        cb.inherent_order as _inherent_order
+    from joined j
+    left join risk_combination cb
+        on j.not_assessable_reason is null
+       and cb.country_score = j.country_score
+       and cb.sector_score = j.sector_score
+       and cb.pair_score = j.pair_score
+),
+final as (
+    select
+        s.* exclude (_cpv, _award_year, _diligence_key, _key2, _key4, pair_score,
+                     listed_text, reduction, country_driver, _total, _inherent_order),
+        s.pair_score > 0 and s.not_assessable_reason is null as is_listed_pair,
+        s._total as total_score,
+        coalesce(ci.category, 'Not assessable') as inherent_category,
+        coalesce(cr.category, 'Not assessable') as residual_category,
+        concat_ws('; ', s.not_assessable_reason, s.country_driver, s.sector_source,
+                  s.listed_text) as risk_drivers,
+        cast(year(s.award_date) as varchar) || 'Q' || cast(quarter(s.award_date) as varchar)
+            as award_quarter
+    from scored s
+    left join risk_categories ci on ci.sort_order = s._inherent_order
+    left join risk_categories cr
+        on cr.sort_order = case when s._inherent_order is not null
+                                then greatest(1, s._inherent_order - coalesce(s.reduction, 0)) end
+)
+select * from final
+"""
+
+
+def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Create or replace table `name` (a code-chosen identifier) from a Polars frame."""
+    if not name.isidentifier():
+        raise ValueError(f"not a table name: {name!r}")
+    rel = con.from_arrow(frame.to_arrow())
+    staging = f"_staging_{name}"
+    rel.create_view(staging, replace=True)
+    try:
+        con.execute(f"create or replace table {name} as select * from {staging}")  # noqa: S608
+    finally:
+        con.execute(f"drop view if exists {staging}")
+
+
+def load(
+    model_path: str | Path | None = None, reference_dir: str | Path | None = None
+) -> tuple[RiskModel, reference.Reference]:
+    """Read and check the model and its reference files (raises `RiskModelError`)."""
+    model = risk_model.load(model_path)
+    ref = reference.load(model, reference_dir)
+    return model, ref
+
+
+def model_fingerprint(
+    model_path: str | Path | None = None, reference_dir: str | Path | None = None
+) -> str:
+    """Return a short hash of the model file and every reference file it uses."""
+    path, data = risk_model.read_bytes(model_path)
+    model = risk_model.parse(path, _toml(path, data))
+    folder = reference.reference_dir(reference_dir)
+    files = model.reference_files
+    paths = sorted(folder.glob(files["tip_tiers"])) + [
+        folder / files[k] for k in sorted(files) if k != "tip_tiers"
+    ]
+    chunks = [("risk_model.toml", data)]
+    for p in paths:
+        chunks.append((p.name, p.read_bytes() if p.exists() else b""))
+    return risk_model.fingerprint_bytes(chunks)
+
+
+def _toml(path: Path, data: bytes) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RiskModelError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def editions(model_path: str | Path | None = None, reference_dir: str | Path | None = None) -> dict:
+    """Return the editions the figures rest on, for reports.
+
+    Keys: model_name, model_version, fingerprint, tip_years (list), tip_year_rule,
+    dol_edition, ilab_findings_year, tip_files (list).
+    """
+    model, ref = load(model_path, reference_dir)
+    return {
+        "model_name": model.name,
+        "model_version": model.version,
+        "fingerprint": model_fingerprint(model_path, reference_dir),
+        "tip_years": ref.tip_years(),
+        "tip_year_rule": model.tip_year_rule,
+        "tip_files": sorted(ref.tip.get_column("file").unique().to_list()),
+        "dol_edition": ref.dol_edition(),
+        "ilab_findings_year": ref.ilab_year(),
+    }
+
+
+# --- tables built from the model and the reference files -------------------------------
+
+
+def categories_frame(model: RiskModel) -> pl.DataFrame:
+    """Return risk_categories: category, sort_order, colour, min_score, max_score."""
+    rows = [(b.category, i, b.colour, b.min, b.max) for i, b in enumerate(model.bands, start=1)]
+    rows.append((NOT_ASSESSABLE, len(rows) + 1, model.not_assessable_colour, None, None))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "category": pl.String,
+            "sort_order": pl.Int32,
+            "colour": pl.String,
+            "min_score": pl.Int32,
+            "max_score": pl.Int32,
+        },
+        orient="row",
+    )
+
+
+def country_year_frame(model: RiskModel, ref: reference.Reference) -> pl.DataFrame:
+    """Return one row per country and award year with the TIP placement the line uses."""
+    tip = ref.tip.select(
+        "iso3", pl.col("report_year").cast(pl.Int32).alias("tip_year"), "tier", "file"
+    ).sort("iso3", "tip_year")
+    years = pl.DataFrame(
+        {"award_year": range(FIRST_YEAR, LAST_YEAR + 1)}, schema={"award_year": pl.Int32}
+    )
+    grid = tip.select("iso3").unique().join(years, how="cross")
+    if model.tip_year_rule == "latest":
+        chosen = grid.join(tip.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
+        chosen = chosen.with_columns(pl.lit(False).alias("is_fallback"))
+    else:
+        before = grid.sort("award_year").join_asof(
+            tip.sort("tip_year"),
+            left_on="award_year",
+            right_on="tip_year",
+            by="iso3",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        earliest = tip.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
+        chosen = before.join(earliest, on="iso3", suffix="_first").with_columns(
+            pl.col("tip_year").is_null().alias("is_fallback"),
+            pl.coalesce("tip_year", "tip_year_first").alias("tip_year"),
+            pl.coalesce("tier", "tier_first").alias("tier"),
+            pl.coalesce("file", "file_first").alias("file"),
+        )
+    ilab = ref.ilab.select("iso3", "ilab_level", "advancement_level", "findings_year")
+    out = chosen.join(ilab, on="iso3", how="left").with_columns(
+        pl.col("tier").replace_strict(model.tier_scores, return_dtype=pl.Int32).alias("tier_score"),
+        pl.col("ilab_level")
+        .replace_strict(model.ilab_adjustment, default=0, return_dtype=pl.Int32)
+        .alias("ilab_adjustment"),
+    )
+    out = out.with_columns(
+        pl.min_horizontal(
+            pl.col("tier_score") + pl.col("ilab_adjustment"), pl.lit(model.country_cap)
+        )
+        .cast(pl.Int32)
+        .alias("country_score"),
+    )
+    tip_part = (
+        pl.col("tier")
+        + pl.lit(" (TIP ")
+        + pl.col("tip_year").cast(pl.String)
+        + pl.when(pl.col("is_fallback"))
+        .then(
+            pl.lit(", earliest placement; none at or before ")
+            + pl.col("award_year").cast(pl.String)
+        )
+        .otherwise(pl.lit(""))
+        + pl.lit(")")
+    )
+    ilab_part = pl.when(pl.col("ilab_level").is_not_null()).then(
+        pl.lit("ILAB ")
+        + pl.col("findings_year").cast(pl.String)
+        + pl.lit(": ")
+        + pl.col("ilab_level")
+        + pl.when(pl.col("ilab_adjustment") > 0)
+        .then(pl.lit(" (+") + pl.col("ilab_adjustment").cast(pl.String) + pl.lit(")"))
+        .otherwise(pl.lit(""))
+    )
+    return out.select(
+        "iso3",
+        "award_year",
+        "tier",
+        "tip_year",
+        "tier_score",
+        "ilab_level",
+        "ilab_adjustment",
+        "country_score",
+        (
+            pl.lit("TIP ")
+            + pl.col("tip_year").cast(pl.String)
+            + pl.lit(" (")
+            + pl.col("file")
+            + pl.lit(")")
+            + pl.when(pl.col("ilab_level").is_not_null())
+            .then(pl.lit("; ILAB findings ") + pl.col("findings_year").cast(pl.String))
+            .otherwise(pl.lit(""))
+        ).alias("country_source"),
+        pl.concat_str([tip_part, ilab_part], separator="; ", ignore_nulls=True).alias(
+            "country_driver"
+        ),
+    )
+
+
+def _mapping_keys(model: RiskModel, ref: reference.Reference) -> pl.DataFrame:
+    """Return good -> sector_key rows for the mappings the model trusts (UNSPSC and CPV)."""
+    trusted = ref.dol_map.filter(pl.col("confidence").is_in(list(model.pair_confidences)))
+    unspsc = trusted.select(
+        "good", pl.coalesce("unspsc_family", "unspsc_segment").alias("sector_key")
+    )
+    cpv = trusted.filter(pl.col("cpv_division").is_not_null()).select(
+        "good", (pl.lit("CPV:") + pl.col("cpv_division")).alias("sector_key")
+    )
+    return pl.concat([unspsc, cpv]).unique()
+
+
+def sector_keys_frame(model: RiskModel, ref: reference.Reference) -> pl.DataFrame:
+    """Return one row per category key (UNSPSC '53', '5310'; CPV 'CPV:18', 'CPV:1921')."""
+    groups = model.sector_groups
+    sectors = ref.sectors.select(
+        pl.when(pl.col("scheme") == "CPV")
+        .then(pl.lit("CPV:") + pl.col("code"))
+        .otherwise(pl.col("code"))
+        .alias("sector_key"),
+        "risk_group",
+        pl.col("sector").fill_null(pl.col("title")).alias("detail"),
+    )
+    listed = (
+        _mapping_keys(model, ref)
+        .group_by("sector_key")
+        .agg(pl.col("good").unique().sort())
+        .select(
+            "sector_key",
+            pl.lit("dol_listed_good").alias("risk_group"),
+            pl.when(pl.col("good").list.len() > 3)
+            .then(
+                pl.col("good").list.head(3).list.join(", ")
+                + pl.lit(" and ")
+                + (pl.col("good").list.len() - 3).cast(pl.String)
+                + pl.lit(" more")
+            )
+            .otherwise(pl.col("good").list.join(", "))
+            .alias("detail"),
+        )
+    )
+    rows = pl.concat([sectors, listed])
+    rows = rows.with_columns(
+        pl.col("risk_group")
+        .replace_strict({g: v.score for g, v in groups.items()}, return_dtype=pl.Int32)
+        .alias("score"),
+        (
+            pl.col("risk_group").replace_strict(
+                {g: v.label for g, v in groups.items()}, return_dtype=pl.String
+            )
+            + pl.lit(": ")
+            + pl.col("detail")
+        ).alias("flag"),
+    )
+    return (
+        rows.sort("score", "flag", descending=[True, False])
+        .group_by("sector_key", maintain_order=True)
+        .agg(
+            pl.col("score").max().alias("sector_score"),
+            pl.col("flag").unique(maintain_order=True).str.join("; ").alias("sector_flags"),
+        )
+        .sort("sector_key")
+    )
+
+
+def listed_pairs_frame(model: RiskModel, ref: reference.Reference) -> pl.DataFrame:
+    """Return one row per (country, category key) with the DOL goods listed for both."""
+    goods = ref.dol_goods
+    scores = model.pair_scores
+    score = pl.max_horizontal(
+        pl.when(pl.col("forced_labour")).then(scores["forced_labour"]).otherwise(0),
+        pl.when(pl.col("child_labour")).then(scores["child_labour"]).otherwise(0),
+        pl.when(pl.col("produced_with_inputs")).then(scores["produced_with_inputs"]).otherwise(0),
+    ).cast(pl.Int32)
+    kinds = pl.concat_str(
+        [
+            pl.when(pl.col("forced_labour")).then(pl.lit("forced labour")),
+            pl.when(pl.col("child_labour")).then(pl.lit("child labour")),
+            pl.when(pl.col("produced_with_inputs")).then(
+                pl.lit("produced with inputs made with child or forced labour")
+                + pl.when(pl.col("input_country").is_not_null())
+                .then(pl.lit(" (inputs from ") + pl.col("input_country") + pl.lit(")"))
+                .otherwise(pl.lit(""))
+            ),
+        ],
+        separator=", ",
+        ignore_nulls=True,
+    )
+    per_good = goods.with_columns(score.alias("pair_score"), kinds.alias("kinds")).join(
+        _mapping_keys(model, ref), on="good"
+    )
+    per_good = per_good.filter(pl.col("pair_score") > 0).with_columns(
+        (
+            pl.lit("'")
+            + pl.col("good")
+            + pl.lit("' listed for this country, ")
+            + pl.col("kinds")
+            + pl.lit(" (DOL ")
+            + pl.col("list_edition").cast(pl.String)
+            + pl.lit(")")
+        ).alias("text")
+    )
+    return (
+        per_good.sort("good")
+        .group_by("iso3", "sector_key", maintain_order=True)
+        .agg(
+            pl.col("pair_score").max().alias("pair_score"),
+            pl.col("good").unique(maintain_order=True).str.join(", ").alias("listed_goods"),
+            pl.col("text").unique(maintain_order=True).str.join("; ").alias("listed_text"),
+        )
+        .sort("iso3", "sector_key")
+    )
+
+
+def combination_frame(model: RiskModel) -> pl.DataFrame:
+    """Return every reachable (country, sector, pair) score triple with its total and band."""
+    countries = sorted(
+        {
+            min(t + a, model.country_cap)
+            for t in model.tier_scores.values()
+            for a in model.ilab_adjustment.values()
+        }
+    )
+    sectors = sorted({model.sector_default, *(g.score for g in model.sector_groups.values())})
+    pairs = sorted({0, *model.pair_scores.values()})
+    top = len(model.bands)
+    rows = []
+    for c, s, p in itertools.product(countries, sectors, pairs):
+        total = min(c + s + p, model.total_cap)
+        base = min(c + s, model.total_cap)
+        order = _band(model, total)
+        base_order = _band(model, base)
+        if p > 0:
+            order = max(order, min(base_order + model.pair_min_raise, top))
+        rows.append((c, s, p, total, base_order, order, model.bands[order - 1].category))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "country_score": pl.Int32,
+            "sector_score": pl.Int32,
+            "pair_score": pl.Int32,
+            "total_score": pl.Int32,
+            "base_order": pl.Int32,
+            "inherent_order": pl.Int32,
+            "inherent_category": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _band(model: RiskModel, total: int) -> int:
+    if total < model.bands[0].min:
+        return 1
+    return model.band_of(min(total, model.bands[-1].max))
+
+
+def diligence_frame(model: RiskModel, store: Store | Path | None) -> pl.DataFrame:
+    """Return the due-diligence steps on record with the bands each lowers."""
+    schema = {
+        "diligence_key": pl.String,
+        "step": pl.String,
+        "step_date": pl.Date,
+        "valid_until": pl.Date,
+        "bands": pl.Int32,
+        "label": pl.String,
+    }
+    if store is None:
+        return pl.DataFrame(schema=schema)
+    recs = diligence.records(store)
+    if recs.height == 0:
+        return pl.DataFrame(schema=schema)
+    return recs.select(
+        pl.coalesce("supplier_id", "supplier_name").alias("diligence_key"),
+        "step",
+        "step_date",
+        "valid_until",
+        pl.col("step")
+        .replace_strict({k: v.bands for k, v in model.steps.items()}, return_dtype=pl.Int32)
+        .alias("bands"),
+        pl.col("step")
+        .replace_strict({k: v.label for k, v in model.steps.items()}, return_dtype=pl.String)
+        .alias("label"),
+    )
+
+
+def settings_frame(model: RiskModel, fingerprint: str) -> pl.DataFrame:
+    """Return the single-row risk_settings table."""
+    return pl.DataFrame(
+        {
+            "sector_default": [model.sector_default],
+            "max_reduction": [model.max_reduction],
+            "tip_year_rule": [model.tip_year_rule],
+            "model_name": [model.name],
+            "model_version": [model.version],
+            "fingerprint": [fingerprint],
+        },
+        schema={
+            "sector_default": pl.Int32,
+            "max_reduction": pl.Int32,
+            "tip_year_rule": pl.String,
+            "model_name": pl.String,
+            "model_version": pl.String,
+            "fingerprint": pl.String,
+        },
+    )
+
+
+def install(
+    con: duckdb.DuckDBPyConnection,
+    store: Store | Path | None,
+    *,
+    model_path: str | Path | None = None,
+    reference_dir: str | Path | None = None,
+) -> str:
+    """Install the risk tables and the `scored_lines` view on `con`; return the fingerprint.
+
+    Reads the model file ($TRANSPARENCY_RISK_MODEL or data/risk_model.toml) and reference
+    files afresh on every call. Everything is checked before the first table is written, so
+    a bad file leaves the connection without risk objects rather than half-installed.
+    """
+    model, ref = load(model_path, reference_dir)
+    fingerprint = model_fingerprint(model_path, reference_dir)
+    tables = {
+        "risk_categories": categories_frame(model),
+        "risk_countries": ref.countries,
+        "risk_country_year": country_year_frame(model, ref),
+        "risk_sector_keys": sector_keys_frame(model, ref),
+        "risk_listed_pairs": listed_pairs_frame(model, ref),
+        "risk_combination": combination_frame(model),
+        "risk_diligence_steps": diligence_frame(model, store),
+        "risk_settings": settings_frame(model, fingerprint),
+        "ref_tip_tiers": ref.tip,
+        "ref_ilab_findings": ref.ilab,
+        "ref_dol_goods": ref.dol_goods,
+        "ref_dol_goods_to_unspsc": ref.dol_map,
+        "ref_high_risk_sectors": ref.sectors,
+    }
+    for name, frame in tables.items():
+        _replace_table(con, name, frame)
+    con.execute(SCORED_LINES_SQL)
+    return fingerprint
+
+
+def refresh_diligence(con: duckdb.DuckDBPyConnection, store: Store | Path, **paths) -> None:
+    """Reload the due-diligence table after a record was added (the view picks it up)."""
+    model = risk_model.load(paths.get("model_path"))
+    _replace_table(con, "risk_diligence_steps", diligence_frame(model, store))
+
+
+def categories() -> tuple[str, ...]:
+    """Return the five category names in display order."""
+    return CATEGORIES

@@ -1,0 +1,288 @@
+"""Risk reference tables (`data/reference/`): load the CSVs the risk model names and check them.
+
+Every problem stops with `RiskModelError` naming the file, the row (1-based data row), the
+column and the value. Tier files are found by the model's `reference.tip_tiers` pattern, so
+a newer `tip_tiers_2026.csv` with the same columns is used as soon as it is dropped in.
+
+>>> ref = load(risk_model.load())             # doctest: +SKIP
+>>> ref.tip.select("report_year").max().item()  # doctest: +SKIP
+2025
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from transparency import settings
+from transparency.risk_model import (
+    CONFIDENCES,
+    ILAB_LEVELS,
+    TIERS,
+    RiskModel,
+    RiskModelError,
+)
+
+TIP_COLUMNS = ("report_year", "country_name_as_published", "iso3", "tier", "source_url")
+ILAB_COLUMNS = ("iso3", "country_name_as_published", "advancement_level", "findings_year")
+DOL_COLUMNS = (
+    "good",
+    "sector",
+    "iso3",
+    "country_name_as_published",
+    "child_labour",
+    "forced_labour",
+    "produced_with_inputs",
+    "input_country",
+    "list_edition",
+)
+MAP_COLUMNS = ("good", "unspsc_segment", "unspsc_family", "cpv_division", "confidence", "note")
+SECTOR_COLUMNS = ("scheme", "code", "risk_group", "sector", "title")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The checked reference frames the risk model joins against."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    tip: pl.DataFrame  # report_year, iso3, tier, country_name_as_published, source_url, file
+    ilab: pl.DataFrame  # iso3, advancement_level, ilab_level, findings_year
+    dol_goods: pl.DataFrame  # good, iso3, child/forced/inputs flags, list_edition
+    dol_map: pl.DataFrame  # good, unspsc_segment, unspsc_family, cpv_division, confidence, note
+    sectors: pl.DataFrame  # scheme, code, risk_group, sector, title
+    countries: pl.DataFrame  # iso3, name, region, subregion
+
+    def tip_years(self) -> list[int]:
+        """Return the TIP report years present, ascending."""
+        return sorted(self.tip.get_column("report_year").unique().to_list())
+
+    def dol_edition(self) -> int:
+        """Return the DOL list edition (latest `list_edition`)."""
+        return int(self.dol_goods.get_column("list_edition").max())
+
+    def ilab_year(self) -> int:
+        """Return the ILAB findings year."""
+        return int(self.ilab.get_column("findings_year").max())
+
+
+def reference_dir(folder: str | Path | None = None) -> Path:
+    """Return the reference folder: argument, $TRANSPARENCY_REFERENCE_DIR, or data/reference."""
+    if folder is not None:
+        return Path(folder)
+    return Path(os.environ.get("TRANSPARENCY_REFERENCE_DIR") or settings.REFERENCE_DIR)
+
+
+def country_table(folder: Path | None = None) -> pl.DataFrame:
+    """Return iso3, name, region, subregion for every known country (UN M49 regions)."""
+    if folder is None:
+        try:
+            from transparency import countries
+
+            return countries.countries().select("iso3", "name", "region", "subregion")
+        except (ImportError, OSError):
+            folder = settings.REFERENCE_DIR
+    path = Path(folder) / "countries.csv"
+    if not path.exists():
+        path = settings.REFERENCE_DIR / "countries.csv"
+    frame = pl.read_csv(path, infer_schema_length=0, null_values=[""])
+    return frame.select("iso3", "name", "region", "subregion")
+
+
+def _fail(path: Path, row: int | None, column: str, problem: str, value: object) -> RiskModelError:
+    where = f"row {row}, " if row is not None else ""
+    return RiskModelError(f"{path}: {where}column '{column}': {problem} (found {value!r})")
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
+    if not path.exists():
+        raise RiskModelError(f"{path}: reference file is missing")
+    try:
+        frame = pl.read_csv(path, infer_schema_length=0, null_values=[""])
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise RiskModelError(f"{path}: cannot read as CSV: {exc}") from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RiskModelError(
+            f"{path}: column '{missing[0]}' is missing; the file needs {list(columns)} "
+            f"(found {frame.columns})"
+        )
+    return frame.with_row_index("_row", offset=1)
+
+
+def _check_in(frame: pl.DataFrame, path: Path, column: str, allowed: set, problem: str) -> None:
+    bad = frame.filter(~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], column, problem, row[column])
+
+
+def _check_required(frame: pl.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+    for column in columns:
+        bad = frame.filter(pl.col(column).is_null())
+        if bad.height:
+            raise _fail(path, bad.row(0, named=True)["_row"], column, "must not be empty", None)
+
+
+def _int_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
+    cast = pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
+    bad = frame.filter(cast.is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], column, "must be a whole number (a year)", row[column])
+    return frame.with_columns(cast.alias(column))
+
+
+def _bool_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
+    mapping = {"true": True, "false": False, "yes": True, "no": False}
+    lowered = pl.col(column).str.strip_chars().str.to_lowercase()
+    bad = frame.filter(~lowered.is_in(list(mapping)) | pl.col(column).is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], column, "must be true or false", row[column])
+    return frame.with_columns(
+        lowered.replace_strict(mapping, return_dtype=pl.Boolean).alias(column)
+    )
+
+
+def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
+    """Read and check every reference file the model names."""
+    folder = reference_dir(folder)
+    files = model.reference_files
+    countries = country_table(None if folder == settings.REFERENCE_DIR else folder)
+    known = set(countries.get_column("iso3").to_list()) | set(model.extra_country_codes)
+
+    tip_paths = sorted(folder.glob(files["tip_tiers"]))
+    if not tip_paths:
+        raise RiskModelError(f"{folder}: no TIP tier file matches {files['tip_tiers']!r}")
+    tip_frames = []
+    for path in tip_paths:
+        frame = _read(path, TIP_COLUMNS)
+        _check_required(frame, path, ("report_year", "iso3", "tier"))
+        frame = _int_column(frame, path, "report_year")
+        _check_in(frame, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+        _check_in(frame, path, "tier", set(TIERS), f"tier must be one of {list(TIERS)}")
+        tip_frames.append(frame.with_columns(pl.lit(path.name).alias("file")))
+    tip = pl.concat(tip_frames, how="diagonal_relaxed")
+    dupes = tip.filter(pl.struct("report_year", "iso3").is_duplicated())
+    if dupes.height:
+        first = dupes.row(0, named=True)
+        where = dupes.filter(
+            (pl.col("report_year") == first["report_year"]) & (pl.col("iso3") == first["iso3"])
+        )
+        places = ", ".join(f"{f} row {r}" for f, r in where.select("file", "_row").iter_rows())
+        raise RiskModelError(
+            f"{folder}: TIP placement for iso3 {first['iso3']!r} in report year "
+            f"{first['report_year']} is given twice ({places}); keep one"
+        )
+    tip = tip.select(*TIP_COLUMNS, "file")
+
+    path = folder / files["ilab_findings"]
+    ilab = _read(path, ILAB_COLUMNS)
+    _check_required(ilab, path, ("iso3", "advancement_level", "findings_year"))
+    ilab = _int_column(ilab, path, "findings_year")
+    _check_in(ilab, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+    level = pl.lit(None, dtype=pl.String)
+    for name in reversed(ILAB_LEVELS):
+        level = (
+            pl.when(pl.col("advancement_level").str.starts_with(name))
+            .then(pl.lit(name))
+            .otherwise(level)
+        )
+    ilab = ilab.with_columns(level.alias("ilab_level"))
+    bad = ilab.filter(pl.col("ilab_level").is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(
+            path,
+            row["_row"],
+            "advancement_level",
+            f"must start with one of {list(ILAB_LEVELS)}",
+            row["advancement_level"],
+        )
+    dupes = ilab.filter(pl.col("iso3").is_duplicated())
+    if dupes.height:
+        row = dupes.row(0, named=True)
+        raise _fail(path, row["_row"], "iso3", "country listed twice", row["iso3"])
+
+    path = folder / files["dol_goods"]
+    dol = _read(path, DOL_COLUMNS)
+    _check_required(dol, path, ("good", "iso3", "list_edition"))
+    _check_in(dol, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+    for column in ("child_labour", "forced_labour", "produced_with_inputs"):
+        dol = _bool_column(dol, path, column)
+    dol = _int_column(dol, path, "list_edition")
+    dol = dol.with_columns(pl.col("good").str.normalize("NFC"))
+
+    path = folder / files["dol_goods_to_unspsc"]
+    mapping = _read(path, MAP_COLUMNS)
+    _check_required(mapping, path, ("good", "unspsc_segment", "confidence"))
+    mapping = mapping.with_columns(pl.col("good").str.normalize("NFC"))
+    _check_in(mapping, path, "confidence", set(CONFIDENCES), f"must be one of {list(CONFIDENCES)}")
+    bad = mapping.filter(~pl.col("unspsc_segment").str.contains(r"^[0-9]{2}$"))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], "unspsc_segment", "must be 2 digits", row["unspsc_segment"])
+    bad = mapping.filter(
+        pl.col("unspsc_family").is_not_null()
+        & ~(
+            pl.col("unspsc_family").str.contains(r"^[0-9]{4}$")
+            & pl.col("unspsc_family").str.starts_with(pl.col("unspsc_segment"))
+        )
+    )
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(
+            path,
+            row["_row"],
+            "unspsc_family",
+            "must be 4 digits starting with the segment",
+            row["unspsc_family"],
+        )
+    bad = mapping.filter(
+        pl.col("cpv_division").is_not_null() & ~pl.col("cpv_division").str.contains(r"^[0-9]{2}$")
+    )
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], "cpv_division", "must be 2 digits", row["cpv_division"])
+    unmapped = dol.filter(~pl.col("good").is_in(mapping.get_column("good").to_list()))
+    if unmapped.height:
+        row = unmapped.row(0, named=True)
+        raise _fail(
+            folder / files["dol_goods"],
+            row["_row"],
+            "good",
+            f"listed good has no mapping in {files['dol_goods_to_unspsc']}",
+            row["good"],
+        )
+
+    path = folder / files["high_risk_sectors"]
+    sectors = _read(path, SECTOR_COLUMNS)
+    _check_required(sectors, path, ("scheme", "code", "risk_group"))
+    _check_in(sectors, path, "scheme", {"UNSPSC", "CPV"}, "must be UNSPSC or CPV")
+    _check_in(
+        sectors,
+        path,
+        "risk_group",
+        set(model.sector_groups) - {"dol_listed_good"},
+        "risk group has no score in the risk model's [sector.groups]",
+    )
+    bad = sectors.filter(~pl.col("code").str.contains(r"^([0-9]{2}|[0-9]{4})$"))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], "code", "must be 2 or 4 digits", row["code"])
+
+    used = [*tip_paths, *(folder / files[k] for k in files if k != "tip_tiers")]
+    return Reference(
+        folder=folder,
+        files=tuple(used),
+        tip=tip,
+        ilab=ilab.drop("_row"),
+        dol_goods=dol.drop("_row"),
+        dol_map=mapping.drop("_row"),
+        sectors=sectors.drop("_row"),
+        countries=countries,
+    )
