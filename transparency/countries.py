@@ -124,6 +124,8 @@ ALIASES: dict[str, str] = {
     "the bahamas": "BHS",
     "kyrgyzstan": "KGZ",
     "slovakia": "SVK",
+    # "China, Hong Kong SAR" and "China, Macao SAR" make the bare head ambiguous otherwise.
+    "china": "CHN",
     "taiwan": "TWN",
     "hong kong": "HKG",
     "macau": "MAC",
