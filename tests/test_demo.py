@@ -265,3 +265,24 @@ def test_demo_command_rejects_a_bad_end_quarter(tmp_store, capsys) -> None:
     assert main(["demo", "--end", "2026Q5", "--store", str(tmp_store.root)]) == 2
     assert "2026Q5" in capsys.readouterr().err
     assert tmp_store.batches() == []
+
+
+# ------------------------------------------------------------------ export files
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_write_export_streams_chunks_into_one_file(tmp_path, suffix: str) -> None:
+    rows = demo.BLOCK_ROWS + 10
+    path = tmp_path / f"export{suffix}"
+    assert demo.write_export(path, rows, 4, END, chunk_rows=demo.BLOCK_ROWS) == rows
+    if suffix == ".csv":
+        written = pl.read_csv(path, infer_schema_length=0)
+    else:
+        written = pl.read_parquet(path).cast(pl.String)
+    assert written.columns == list(demo.EXPORT_HEADINGS.values())
+    expected = demo.to_export(demo.generate(rows, 4, END)).cast(pl.String)
+    assert written.equals(expected)
+    # Amounts are written with cents, and the unknown countries keep their raw text.
+    assert written.get_column("Amount").head(3).str.contains(r"^\d+\.\d{2}$").all()
+    unknown_raw = set(written.get_column("Vendor Country")) & set(demo.UNKNOWN_COUNTRY_RAW)
+    assert unknown_raw

@@ -51,7 +51,7 @@ UNKNOWN_CATEGORY_RAW = ("MISC", "N/A", "Other", "TBC", "0")
 METHOD_LABELS: dict[str, tuple[str, ...]] = {
     "open": ("Invitation to Bid (ITB)", "Request for Proposal (RFP)"),
     "selective": ("Restricted Invitation to Bid", "Request for Proposal (restricted)"),
-    "limited": ("Request for Quotation (RFQ)", "Low-value procurement"),
+    "limited": ("Request for Quotation (RFQ)", "Low value procurement"),
     "direct": ("Direct Contracting", "Single Source"),
     "other": ("Long-Term Agreement call-off", "UN agency piggy-back"),
 }
@@ -610,12 +610,13 @@ def iter_chunks(
     rows: int = DEFAULT_ROWS,
     seed: int = DEFAULT_SEED,
     end_quarter: str | None = None,
-    chunk_rows: int = 1_000_000,
+    chunk_rows: int = 250_000,
 ) -> Iterator[pl.DataFrame]:
     """Yield the dataset as canonical frames of about `chunk_rows` lines, in order.
 
     The concatenated chunks equal `generate(rows, seed, end_quarter)` whatever
-    `chunk_rows` is, so a 10M-line benchmark needs only one chunk in memory at a time.
+    `chunk_rows` is, so a 10M-line benchmark needs only one chunk in memory at a time
+    (about 1.5 GB of working memory per million lines of chunk).
     """
     if rows < 1:
         raise ValueError(f"rows must be at least 1, got {rows}.")
@@ -701,3 +702,68 @@ def ensure_demo(store) -> bool:
     except DuplicateImport:
         return False
     return True
+
+
+# Export headings an ERP might use, all recognised by the import without a mapping file.
+EXPORT_HEADINGS: dict[str, str] = {
+    "contract_id": "PO Number",
+    "line_id": "Line Number",
+    "award_date": "PO Date",
+    "buyer": "Business Unit",
+    "supplier_id": "Vendor ID",
+    "supplier_name": "Vendor Name",
+    "supplier_country_raw": "Vendor Country",
+    "description": "Item Description",
+    "category_raw": "UNSPSC",
+    "procurement_method_raw": "Procurement Method",
+    "amount": "Amount",
+    "currency": "Currency",
+}
+
+
+def to_export(lines: pl.DataFrame) -> pl.DataFrame:
+    """Return demo lines as a purchasing system would export them: raw values, ERP headings.
+
+    >>> to_export(generate(rows=3, seed=1, end_quarter="2026Q3")).columns[:3]
+    ['PO Number', 'Line Number', 'PO Date']
+    """
+    # Amounts carry cents, as exports write them (the canonical type keeps 4 decimals).
+    return lines.with_columns(pl.col("amount").cast(pl.Decimal(38, 2))).select(
+        pl.col(c).alias(h) for c, h in EXPORT_HEADINGS.items()
+    )
+
+
+def write_export(
+    path: str | Path,
+    rows: int = DEFAULT_ROWS,
+    seed: int = DEFAULT_SEED,
+    end_quarter: str | None = None,
+    chunk_rows: int = 250_000,
+) -> int:
+    """Write the demo dataset as an export file (CSV, or Parquet for a `.parquet` name).
+
+    Writes chunk by chunk, so memory stays bounded at any size; returns the rows written.
+    Benchmarks use it to make import input of a given size.
+    """
+    path = Path(path)
+    written = 0
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        writer = None
+        try:
+            for chunk in iter_chunks(rows, seed, end_quarter, chunk_rows):
+                table = to_export(chunk).to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table)
+                written += chunk.height
+        finally:
+            if writer is not None:
+                writer.close()
+        return written
+    with open(path, "wb") as fh:
+        for chunk in iter_chunks(rows, seed, end_quarter, chunk_rows):
+            to_export(chunk).write_csv(fh, include_header=written == 0)
+            written += chunk.height
+    return written
