@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -511,15 +512,16 @@ def _diligence_table(raw: pl.DataFrame, high_risk_usd: Decimal) -> pl.DataFrame:
 
 
 def _step_labels() -> dict[str, str]:
+    """Return step key -> label from the risk model's [diligence.steps], else the built-in ones."""
     try:
-        from transparency import diligence
-
-        labels = getattr(diligence, "STEP_LABELS", None) or getattr(diligence, "STEPS", None)
-        if isinstance(labels, dict) and labels:
-            return {str(k): str(v) for k, v in labels.items()}
-    except ImportError:
-        pass
-    return dict(DILIGENCE_STEPS)
+        with open(risk_model_path(), "rb") as fh:
+            steps = tomllib.load(fh).get("diligence", {}).get("steps", {})
+        labels = {
+            str(k): str(v.get("label") or DILIGENCE_STEPS.get(k, k)) for k, v in steps.items()
+        }
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        labels = {}
+    return labels or dict(DILIGENCE_STEPS)
 
 
 def _breakdowns(
@@ -656,20 +658,29 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
-def _diligence_hash(store: Store) -> str | None:
+def _diligence_hash(store: Store, today: date) -> str | None:
+    """Return a hash of the due-diligence steps in force today (what residual risk uses).
+
+    Only (supplier, step) pairs in force count, so appending a record that changes no
+    residual category leaves the fingerprint as it was.
+    """
     try:
         from transparency import diligence
     except ImportError:
         return None
-    records = getattr(diligence, "records", None)
-    if records is None:
+    frame = diligence.records(store)
+    if frame.is_empty():
         return None
-    frame = records(store)
-    if isinstance(frame, pl.DataFrame):
-        text = frame.sort(frame.columns).write_csv()
-    else:
-        text = json.dumps(_plain(frame), sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    active = (
+        frame.filter(
+            (pl.col("step_date") <= today)
+            & (pl.col("valid_until").is_null() | (pl.col("valid_until") >= today))
+        )
+        .select("supplier_id", "supplier_name", "step")
+        .unique()
+        .sort("supplier_id", "supplier_name", "step", nulls_last=True)
+    )
+    return hashlib.sha256(active.write_csv().encode("utf-8")).hexdigest()
 
 
 def definitions_hash(folder: Path = QUERIES_DIR) -> str:
@@ -742,6 +753,7 @@ def figures(
         for bid in sorted(batch_ids)
     ]
     risk_info = _risk_provenance()
+    generated = now or datetime.now(UTC)
     inputs = {
         "quarter": q.label,
         "start": q.start.isoformat(),
@@ -750,7 +762,7 @@ def figures(
         "batches": [[b["batch_id"], b["content_hash"]] for b in batches],
         "risk_model_hash": risk_info["risk_model_hash"],
         "reference_editions": risk_info["reference_editions"],
-        "diligence_records_hash": _diligence_hash(store),
+        "diligence_records_hash": _diligence_hash(store, generated.date()),
         "definitions_hash": definitions_hash(),
     }
     fingerprint = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
@@ -761,6 +773,6 @@ def figures(
         **risk_info,
         "diligence_records_hash": inputs["diligence_records_hash"],
         "definitions_hash": inputs["definitions_hash"],
-        "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "generated_at": generated.isoformat(timespec="seconds"),
     }
     return Figures(q, top, tables, comparisons, checks, provenance)

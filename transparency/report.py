@@ -281,7 +281,7 @@ def write_xlsx(fig: Figures, out: io.BufferedIOBase | str | os.PathLike) -> None
     ws = book.add_worksheet("Methodology")
     text(ws, 0, 0, "Methodology", title)
     r = 2
-    for head, body in _methodology(fig):
+    for head, body in methodology_rows(fig):
         text(ws, r, 0, head, bold)
         text(ws, r, 1, body, wrap)
         r += 1
@@ -306,7 +306,8 @@ def _column_label(table_key: str, column: str) -> str:
     return "High-risk spend (USD)" if column == "high_risk_usd" else column
 
 
-def _methodology(fig: Figures) -> list[tuple[str, str]]:
+def methodology_rows(fig: Figures) -> list[tuple[str, str]]:
+    """Return the methodology as (heading, text) pairs: the method, then each table."""
     rows = [(head, body) for head, body in METHODOLOGY]
     rows += [(t.title, t.description) for t in TABLES]
     rows.append(("Risk flags", DISCLAIMER))
@@ -479,7 +480,7 @@ def html_report(fig: Figures) -> str:
         )
     )
     parts.append("<h2>Methodology</h2><dl>")
-    for head, body in _methodology(fig):
+    for head, body in methodology_rows(fig):
         parts.append(f"<dt><strong>{esc(head)}</strong></dt><dd>{esc(body)}</dd>")
     parts.append("</dl><h2>Provenance</h2>")
     parts.append(
@@ -653,7 +654,7 @@ def pdf_report(fig: Figures) -> bytes:
         [1.6, 2.2, 1.6, 1.6, 1.0, 1.0, 0.7],
     )
     heading("Methodology")
-    for head, body in _methodology(fig):
+    for head, body in methodology_rows(fig):
         pdf.set_font(family, "B", 8.5)
         pdf.multi_cell(0, 4.4, clean(head), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         para(body, 8.5)
@@ -719,12 +720,17 @@ def file_names(fig: Figures) -> dict[str, str]:
     return {ext: f"{stem}.{ext}" for ext in ("xlsx", "html", "pdf")}
 
 
-def render(fig: Figures) -> dict[str, bytes]:
-    """Return the three files' bytes, keyed by extension."""
+def xlsx_bytes(fig: Figures) -> bytes:
+    """Return the workbook's bytes."""
     buf = io.BytesIO()
     write_xlsx(fig, buf)
+    return buf.getvalue()
+
+
+def render(fig: Figures) -> dict[str, bytes]:
+    """Return the three files' bytes, keyed by extension."""
     return {
-        "xlsx": buf.getvalue(),
+        "xlsx": xlsx_bytes(fig),
         "html": html_report(fig).encode("utf-8"),
         "pdf": pdf_report(fig),
     }

@@ -1,0 +1,157 @@
+"""Quarterly report: pick a quarter, check the published figures, download XLSX, HTML, PDF."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from transparency import figures as figures_mod
+from transparency import quarters, report
+from transparency.app import setup
+from transparency.app.connection import connection
+from transparency.store import Store
+
+page = setup("Quarterly report", filters=False)
+st.caption(
+    "The organisation's published transparency figures for one quarter, over all data "
+    "(the sidebar filters do not apply). Every breakdown is reconciled to the total, to the cent."
+)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _quarters(store_root: str, version: str, start_month: int) -> list[str]:
+    con = connection(store_root, version)
+    return [q.label for q in figures_mod.available_quarters(con, start_month=start_month)]
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the figures…")
+def _figures(store_root: str, version: str, label: str, start_month: int):
+    con = connection(store_root, version)
+    quarter = quarters.parse(label, start_month=start_month)
+    return figures_mod.figures(Store(store_root), quarter, con=con)
+
+
+try:
+    start_month = quarters.fiscal_year_start()
+except quarters.QuarterError as exc:
+    st.error(str(exc))
+    st.stop()
+
+root = str(page.store.root)
+available = _quarters(root, page.version, start_month)
+if not available:
+    st.info("There is no data yet. Import a purchasing export on the Data page.")
+    st.stop()
+
+choices = list(reversed(available))  # latest first
+label = st.selectbox(
+    "Quarter",
+    choices,
+    index=0,
+    format_func=lambda q: quarters.parse(q, start_month=start_month).describe(),
+    key="qr_quarter",
+)
+
+try:
+    fig = _figures(root, page.version, label, start_month)
+except figures_mod.ReconciliationError as exc:
+    st.error(f"These figures cannot be published: {exc}")
+    st.stop()
+except figures_mod.NoData as exc:
+    st.info(str(exc))
+    st.stop()
+
+st.success(fig.reconciliation_statement(), icon=":material/check_circle:")
+
+previous = fig.comparisons[0]
+
+
+def _delta(key: str) -> str | None:
+    return report.change_text(key, previous.change) if previous.has_data else None
+
+
+cols = st.columns(5)
+cols[0].metric(
+    "Total spend (USD)", report.cell_text(fig.top["total_usd"], "money"), _delta("total_usd")
+)
+cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"))
+cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"))
+cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"))
+cols[4].metric(
+    "Spend in High or Very high",
+    report.cell_text(fig.top["high_risk_share"], "share"),
+    _delta("high_risk_share"),
+    delta_color="inverse",
+)
+if previous.has_data:
+    st.caption(f"Changes are against {previous.quarter.describe()}.")
+else:
+    st.caption(f"{previous.quarter.label} has no data, so no change is shown.")
+
+st.subheader("Download the report")
+names = report.file_names(fig)
+down = st.columns(3)
+down[0].download_button(
+    "Workbook (XLSX)",
+    data=lambda: report.xlsx_bytes(fig),
+    file_name=names["xlsx"],
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    key="qr_xlsx",
+    icon=":material/table_view:",
+)
+down[1].download_button(
+    "Web page (HTML, works offline)",
+    data=lambda: report.html_report(fig).encode("utf-8"),
+    file_name=names["html"],
+    mime="text/html",
+    on_click="ignore",
+    key="qr_html",
+    icon=":material/public:",
+)
+down[2].download_button(
+    "Print version (PDF)",
+    data=lambda: report.pdf_report(fig),
+    file_name=names["pdf"],
+    mime="application/pdf",
+    on_click="ignore",
+    key="qr_pdf",
+    icon=":material/picture_as_pdf:",
+)
+
+st.subheader("Top-line figures")
+header = report.top_line_header(fig)
+rows = report.top_line_rows(fig)
+st.dataframe(
+    {h: [r[i] for r in rows] for i, h in enumerate(header)},
+    hide_index=True,
+    width="stretch",
+)
+
+for title, chart in report.charts(fig):
+    st.subheader(title)
+    st.plotly_chart(chart, width="stretch", key=f"qr_chart_{title}")
+
+_FORMATS = {"money": "accounting", "share": "percent", "count": "localized"}
+
+for table in figures_mod.TABLES:
+    st.subheader(table.title)
+    st.caption(table.description)
+    frame = fig.display(table.key)
+    config = {
+        c.label: st.column_config.NumberColumn(c.label, format=_FORMATS[c.kind])
+        for c in table.columns
+        if c.kind in _FORMATS
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+with st.expander("Methodology"):
+    for head, body in report.methodology_rows(fig):
+        st.markdown(f"**{head}.** {body}")
+
+with st.expander("Provenance"):
+    prov = report.provenance_rows(fig)
+    st.dataframe(
+        {"Item": [k for k, _ in prov], "Value": [v for _, v in prov]},
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,267 @@
+"""Quarterly figures: hand-computed fixture, reconciliation, reproducibility, command line."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from figures_fixture import EXPECTED_Q4, build
+
+from transparency import cli, database, demo, figures, quarters, sql
+from transparency.store import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    return build(tmp_path / "store")
+
+
+@pytest.fixture
+def fig(store):
+    return figures.figures(store, "2025Q4")
+
+
+def _rows(fig, key: str, label: str) -> dict:
+    return {row[label]: row for row in fig.tables[key].to_dicts()}
+
+
+def test_top_line_matches_hand_computation(fig):
+    for key, value in EXPECTED_Q4.items():
+        assert fig.top[key] == value, key
+    assert isinstance(fig.total_usd, Decimal)
+
+
+def test_breakdowns_match_hand_computation(fig):
+    cats = _rows(fig, "by_risk_category", "category")
+    assert list(cats) == ["Low", "Medium", "High", "Very high", "Not assessable"]
+    assert (cats["Low"]["inherent_usd"], cats["Low"]["inherent_lines"]) == (
+        Decimal("4234.56"),
+        2,
+    )
+    assert cats["Very high"]["inherent_usd"] == Decimal("1350.75")
+    assert cats["Not assessable"]["inherent_usd"] == Decimal("630.02")
+    assert cats["High"]["inherent_usd"] == Decimal("0.00")
+    # audit + certification lower S1's lines two bands, Very high -> Medium
+    assert cats["Very high"]["residual_usd"] == Decimal("0.00")
+    assert cats["Medium"]["residual_usd"] == Decimal("1350.75")
+
+    countries = _rows(fig, "by_country", "country")
+    assert set(countries) == {"Denmark", "China", "Unknown"}
+    assert countries["Denmark"]["spend_usd"] == Decimal("4244.57")
+    assert countries["Denmark"]["count_lines"] == 3
+    assert countries["Denmark"]["region"] == "Europe"
+    assert countries["China"]["region"] == "Asia"
+    assert countries["China"]["high_risk_usd"] == Decimal("1350.75")
+    assert countries["Unknown"]["spend_usd"] == Decimal("620.01")
+    assert countries["Unknown"]["region"] == "Unknown"
+
+    regions = _rows(fig, "by_region", "region")
+    assert {k: v["spend_usd"] for k, v in regions.items()} == {
+        "Europe": Decimal("4244.57"),
+        "Asia": Decimal("1350.75"),
+        "Unknown": Decimal("620.01"),
+    }
+
+    segments = _rows(fig, "by_segment", "segment_code")
+    assert segments["80"]["spend_usd"] == Decimal("4234.56")
+    assert segments["53"]["spend_usd"] == Decimal("1970.76")
+    assert segments["53"]["count_lines"] == 3
+    assert segments[""]["segment"] == "Unclassified"
+    assert segments[""]["spend_usd"] == Decimal("10.01")
+
+    methods = _rows(fig, "by_method", "method")
+    assert {k: v["spend_usd"] for k, v in methods.items()} == {
+        "Open": Decimal("1350.75"),
+        "Selective": Decimal("3000.00"),
+        "Limited": Decimal("1244.57"),
+        "Direct award": Decimal("620.01"),
+    }
+
+    coverage = fig.tables["not_assessable"].to_dicts()
+    assert coverage[0]["reason"] == "Assessable"
+    assert coverage[0]["spend_usd"] == Decimal("5585.31")
+    reasons = {r["spend_usd"]: r["reason"].lower() for r in coverage[1:]}
+    assert set(reasons) == {Decimal("620.01"), Decimal("10.01")}
+    assert "country" in reasons[Decimal("620.01")]
+    assert "categ" in reasons[Decimal("10.01")]
+
+
+def test_diligence_coverage_of_high_risk_spend(fig):
+    steps = {row["step_key"]: row for row in fig.tables["diligence_coverage"].to_dicts()}
+    assert steps["audit"]["covered_usd"] == Decimal("1350.75")
+    assert steps["audit"]["share"] == Decimal("1.0000")
+    assert steps["certification"]["share"] == Decimal("1.0000")
+    assert steps["contract_clause"]["covered_usd"] == Decimal("0.00")
+    assert steps[None]["step"] == "Any step"
+    assert steps[None]["covered_usd"] == Decimal("1350.75")
+
+
+def test_changes_against_previous_quarter_and_year_earlier(fig):
+    previous, year = fig.comparisons
+    assert (previous.quarter.label, year.quarter.label) == ("2025Q3", "2024Q4")
+    assert previous.values["total_usd"] == Decimal("1500.00")
+    assert previous.change["total_usd"] == Decimal("4715.33")
+    assert previous.change["lines"] == 4
+    assert previous.values["high_risk_share"] == Decimal("0.3333")
+    assert previous.change["high_risk_share"] == Decimal("0.2173") - Decimal("0.3333")
+    assert year.values["total_usd"] == Decimal("2000.00")
+    assert year.change["total_usd"] == Decimal("4215.33")
+    assert year.values["high_risk_share"] == Decimal("1.0000")
+
+
+def test_every_breakdown_reconciles_to_the_cent(fig):
+    assert fig.reconciled
+    keys = {(c.table, c.column) for c in fig.checks}
+    for table in figures.TABLES:
+        for money, _ in table.reconciles:
+            assert (table.key, money) in keys
+    assert ("by_country", "high_risk_usd") in keys
+    assert "6,215.33" in fig.reconciliation_statement()
+
+
+def test_figures_refuse_a_breakdown_that_does_not_add_up(store, monkeypatch):
+    real_run = sql.run
+
+    def dropping_run(con, name, params=None, **kw):
+        out = real_run(con, name, params, **kw)
+        return out.head(out.height - 1) if name == "figures_spend_by_region" else out
+
+    monkeypatch.setattr(figures.sql, "run", dropping_run)
+    with pytest.raises(figures.ReconciliationError, match="by_region.spend_usd"):
+        figures.figures(store, "2025Q4")
+
+
+def test_json_keys_and_money_as_strings(fig):
+    data = fig.to_json()
+    for key in (
+        "total_usd",
+        "lines",
+        "suppliers",
+        "by_risk_category",
+        "by_country",
+        "by_segment",
+        "by_method",
+        "high_risk_share",
+        "fingerprint",
+    ):
+        assert key in data
+    assert data["total_usd"] == "6215.33"
+    assert data["high_risk_share"] == "0.2173"
+    assert data["by_country"][0] == {
+        "country_code": "DNK",
+        "country": "Denmark",
+        "region": "Europe",
+        "subregion": data["by_country"][0]["subregion"],
+        "count_lines": 3,
+        "spend_usd": "4244.57",
+        "high_risk_usd": "0.00",
+        "share": "0.6829",
+    }
+    assert data["change"]["previous_quarter"]["change"]["total_usd"] == "4715.33"
+    assert data["reconciliation"]["reconciled"] is True
+    json.dumps(data)  # plain JSON, nothing left to convert
+
+
+def test_same_store_gives_same_figures_and_fingerprint(store, fig):
+    again = figures.figures(store, "2025Q4")
+    assert again.fingerprint == fig.fingerprint
+    a, b = fig.to_json(), again.to_json()
+    a["provenance"].pop("generated_at")
+    b["provenance"].pop("generated_at")
+    assert a == b
+    assert [b_["batch_id"] for b_ in fig.provenance["batches"]] == [
+        b.batch_id for b in store.batches()
+    ]
+
+
+def test_fingerprint_changes_with_the_data_and_the_quarter(tmp_path, store, fig):
+    other = build(tmp_path / "other", source_q4="q4-again.csv", with_diligence=False)
+    assert figures.figures(other, "2025Q4").fingerprint != fig.fingerprint
+    assert figures.figures(store, "2025Q3").fingerprint != fig.fingerprint
+
+
+def test_a_quarter_without_data_lists_the_quarters_that_have_some(store):
+    with pytest.raises(figures.NoData) as err:
+        figures.figures(store, "2023Q2")
+    message = str(err.value)
+    assert "2023Q2 (1 April 2023 to 30 June 2023)" in message
+    assert "Quarters with data: 2024Q4, 2025Q3 to 2025Q4." in message
+
+
+def test_fiscal_year_starting_in_october(store):
+    fiscal = figures.figures(store, "2026Q1", start_month=10)
+    assert fiscal.quarter.start.isoformat() == "2025-10-01"
+    assert fiscal.total_usd == EXPECTED_Q4["total_usd"]
+    assert fiscal.comparisons[0].quarter.label == "2025Q4"
+
+
+def test_demo_data_reconciles_in_every_quarter(tmp_path):
+    store = Store(tmp_path / "demo")
+    lines = demo.generate(rows=20_000, seed=1, end_quarter="2026Q3")
+    store.add_batch(
+        lines,
+        pl.DataFrame(schema=figures_rejections()),
+        source_file="demo",
+        content_hash="demo",
+        rows_read=lines.height,
+        is_demo=True,
+    )
+    con = database.connect(store)
+    found = figures.available_quarters(con)
+    assert found[-1].label == "2026Q3"
+    grand = Decimal("0.00")
+    for q in found:
+        fig = figures.figures(store, q, con=con)
+        assert fig.reconciled
+        assert fig.provenance["is_demo"] is True
+        grand += fig.total_usd
+    total = con.sql("select sum(amount_usd) from contract_lines").fetchall()[0][0]
+    assert grand == total
+
+
+def figures_rejections():
+    from transparency.schema import REJECTION
+
+    return REJECTION
+
+
+# --- command line ---------------------------------------------------------------------
+
+
+def test_figures_command_prints_json(store, capsys):
+    assert cli.main(["figures", "--quarter", "2025Q4", "--store", str(store.root), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total_usd"] == "6215.33"
+    assert data["lines"] == 6
+
+
+def test_figures_command_prints_text(store, capsys):
+    assert cli.main(["figures", "--quarter", "2025Q4", "--store", str(store.root)]) == 0
+    out = capsys.readouterr().out
+    assert "6,215.33" in out
+    assert "Reconciled" in out
+    assert "Spend by supplier country" in out
+
+
+@pytest.mark.parametrize("bad", ["2025Q5", "Q4", "2025-4"])
+def test_malformed_quarter_is_a_clear_error(store, capsys, bad):
+    assert cli.main(["figures", "--quarter", bad, "--store", str(store.root)]) == 2
+    err = capsys.readouterr().err
+    assert repr(bad) in err
+    assert "YYYYQn, for example 2025Q4" in err
+
+
+def test_quarter_outside_the_data_says_which_exist(store, capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    args = ["report", "--quarter", "2019Q1", "--store", str(store.root), "--out", str(out_dir)]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "Quarters with data: 2024Q4, 2025Q3 to 2025Q4" in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_quarter_parse_errors_are_quarter_errors():
+    with pytest.raises(quarters.QuarterError):
+        figures.figures(Store("unused"), "2025Q5")
