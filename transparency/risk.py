@@ -128,7 +128,7 @@ joined as (
             case when l._cpv is not null then 'CPV ' || substr(l._cpv, 1, 4)
                  else 'UNSPSC ' || coalesce(l.family_code || ' ' || l.family_title,
                                             l.segment_code || ' ' || l.segment_title) end
-            || ': ' || coalesce(concat_ws('; ', s4.sector_flags, s2.sector_flags),
+            || ': ' || coalesce(nullif(concat_ws('; ', s4.sector_flags, s2.sector_flags), ''),
                                 'no high-risk sector flag')
         end as sector_source,
         greatest(coalesce(p2.pair_score, 0), coalesce(p4.pair_score, 0)) as pair_score,
