@@ -1,15 +1,23 @@
 -- returns: the values a sidebar filter offers (quarters, organisational units, countries, regions, sectors, methods) with a readable label
 -- grain: one row per filter kind and value
 -- params: none
-with quarters as (
-    select distinct 'quarter' as kind, award_quarter as value, award_quarter as label
+-- The risk view is read once (materialised); each kind is then a cheap pass over its columns.
+with lines as materialized (
+    select
+        award_quarter, buyer, supplier_country, supplier_country_name, supplier_region,
+        segment_code, segment_title, procurement_method
     from scored_lines
+),
+
+quarters as (
+    select distinct 'quarter' as kind, award_quarter as value, award_quarter as label
+    from lines
     where award_quarter is not null
 ),
 
 buyers as (
     select distinct 'buyer' as kind, buyer as value, buyer as label
-    from scored_lines
+    from lines
     where buyer is not null
 ),
 
@@ -18,7 +26,7 @@ countries as (
         'country' as kind,
         coalesce(supplier_country, 'unknown') as value,
         coalesce(any_value(supplier_country_name), supplier_country, 'Unknown country') as label
-    from scored_lines
+    from lines
     group by supplier_country
 ),
 
@@ -27,7 +35,7 @@ regions as (
         'region' as kind,
         coalesce(supplier_region, 'Unknown') as value,
         coalesce(supplier_region, 'Unknown') as label
-    from scored_lines
+    from lines
 ),
 
 segments as (
@@ -35,7 +43,7 @@ segments as (
         'segment' as kind,
         coalesce(segment_code, 'unknown') as value,
         coalesce(segment_code || ' ' || any_value(segment_title), segment_code, 'Unclassified') as label
-    from scored_lines
+    from lines
     group by segment_code
 ),
 
@@ -44,7 +52,7 @@ methods as (
         'method' as kind,
         coalesce(procurement_method, 'unknown') as value,
         coalesce(procurement_method, 'unknown') as label
-    from scored_lines
+    from lines
 ),
 
 final as (

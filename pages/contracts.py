@@ -1,0 +1,276 @@
+"""Contracts: the filtered lines, sorted and paged in DuckDB, with line detail and export."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from transparency import export
+from transparency.app import fmt, setup, supplier_records
+
+PAGE_SIZE = 50
+SORTS = {
+    "award_date": "Award date",
+    "amount_usd": "Amount (USD)",
+    "supplier_name": "Supplier",
+    "risk": "Risk category",
+    "contract_id": "Contract",
+    "country": "Supplier country",
+}
+
+page = setup("Contracts")
+f = page.filters
+
+totals = page.query("kpis_for_period").row(0, named=True)
+n_lines = int(totals["count_lines"])
+if n_lines == 0:
+    st.info("No contract lines match the filters. Clear some filters in the sidebar to see more.")
+    st.stop()
+
+st.markdown(
+    f"**{fmt.count(n_lines)}** contract lines in **{fmt.count(totals['count_contracts'])}** "
+    f"contracts, **{fmt.usd(totals['total_usd'])}** in total "
+    f"({'residual' if f.risk_basis == 'residual' else 'inherent'} risk shown)."
+)
+
+c1, c2, c3 = st.columns([2, 1, 1])
+sort = c1.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="ct_sort")
+descending = (
+    c2.radio("Order", ["Descending", "Ascending"], horizontal=True, key="ct_order") == "Descending"
+)
+pages = max(1, math.ceil(n_lines / PAGE_SIZE))
+if st.session_state.get("ct_page", 1) > pages:
+    st.session_state["ct_page"] = 1
+page_no = c3.number_input(f"Page (of {fmt.count(pages)})", 1, pages, key="ct_page")
+
+rows = page.query(
+    "contract_lines_page",
+    sort=sort,
+    descending=descending,
+    page_size=PAGE_SIZE,
+    page_offset=(int(page_no) - 1) * PAGE_SIZE,
+)
+shown = fmt.floats(rows).select(
+    pl.col("contract_id").alias("Contract"),
+    pl.col("line_id").alias("Line"),
+    pl.col("award_date").alias("Award date"),
+    pl.col("supplier_name").alias("Supplier"),
+    pl.col("country_name").alias("Supplier country"),
+    pl.col("segment_title").alias("Sector"),
+    pl.col("description").alias("Description"),
+    pl.col("procurement_method").str.to_titlecase().alias("Method"),
+    pl.col("amount_usd").alias("Amount (USD)"),
+    pl.col("risk_category").alias("Risk category"),
+    pl.col("buyer").alias("Organisational unit"),
+)
+# A new key per page/sort/filter state, so an old row selection never points at a new row.
+table_key = f"ct_table_{hash((page.version, f, sort, descending, int(page_no)))}"
+event = st.dataframe(
+    shown,
+    hide_index=True,
+    key=table_key,
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "Amount (USD)": st.column_config.NumberColumn(format="dollar"),
+        "Award date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    },
+)
+st.caption(
+    f"Showing lines {fmt.count((int(page_no) - 1) * PAGE_SIZE + 1)}–"
+    f"{fmt.count(min(int(page_no) * PAGE_SIZE, n_lines))} of {fmt.count(n_lines)}. "
+    "Select a row to see the line in full."
+)
+
+with st.expander("Export all matching lines"):
+    st.write(
+        f"The export holds all {fmt.count(n_lines)} matching lines (not only this page) with "
+        "every field, currency provenance and risk scoring. Text that a spreadsheet would "
+        "read as a formula is prefixed with an apostrophe."
+    )
+    params = dict(page.params)
+    con = page.con
+    stamp = date.today().isoformat()
+    e1, e2 = st.columns(2)
+    e1.download_button(
+        "Download CSV",
+        data=lambda: export.csv_bytes(con, params),
+        file_name=f"contract-lines-{stamp}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="ct_csv",
+    )
+    e2.download_button(
+        "Download XLSX",
+        data=lambda: export.xlsx_bytes(con, params),
+        file_name=f"contract-lines-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="ct_xlsx",
+    )
+    if n_lines > export.XLSX_MAX_DATA_ROWS:
+        st.caption(
+            f"More lines than one worksheet holds: the XLSX file splits them across "
+            f"{math.ceil(n_lines / export.XLSX_MAX_DATA_ROWS)} sheets."
+        )
+
+selected = event.selection.rows if event else []
+if not selected:
+    st.stop()
+
+key = rows.row(selected[0], named=True)
+detail = page.query_unfiltered(
+    "contract_detail", batch_id=key["batch_id"], source_row=key["source_row"]
+)
+if detail.height == 0:
+    st.warning("This line is no longer in the store (its import may have been undone).")
+    st.stop()
+line = detail.row(0, named=True)
+
+st.divider()
+st.header(f"Contract {line['contract_id']}, line {line['line_id'] or '–'}")
+
+
+def text(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def fields(columns: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "Field": [export.label(c) for c in columns],
+            "Value": [text(line.get(c)) for c in columns],
+        }
+    )
+
+
+d1, d2 = st.columns(2)
+with d1:
+    st.subheader("Risk")
+    r1, r2 = st.columns(2)
+    r1.metric("Inherent risk", text(line["inherent_category"]), border=True)
+    r2.metric("Residual risk", text(line["residual_category"]), border=True)
+    st.write("**Why:**", text(line["risk_drivers"]))
+    if line.get("not_assessable_reason"):
+        st.write("**Not assessable because:**", line["not_assessable_reason"])
+    st.dataframe(
+        fields(
+            [
+                "total_score",
+                "country_tier",
+                "tip_year",
+                "country_score",
+                "country_source",
+                "sector_score",
+                "sector_source",
+                "is_listed_pair",
+                "listed_goods",
+                "diligence_steps",
+            ]
+        ),
+        hide_index=True,
+        key="ct_risk_fields",
+    )
+    st.subheader("Amount and currency")
+    st.dataframe(
+        fields(["amount", "currency", "amount_usd", "fx_rate", "fx_rate_date", "fx_source"]),
+        hide_index=True,
+        key="ct_money_fields",
+    )
+with d2:
+    st.subheader("Contract line")
+    st.dataframe(
+        fields(
+            [
+                "contract_id",
+                "line_id",
+                "award_date",
+                "award_quarter",
+                "buyer",
+                "description",
+                "procurement_method",
+                "procurement_method_raw",
+                "category_scheme",
+                "category_code",
+                "category_raw",
+                "segment_code",
+                "segment_title",
+                "family_code",
+                "family_title",
+            ]
+        ),
+        hide_index=True,
+        key="ct_line_fields",
+    )
+    st.subheader("Supplier")
+    st.dataframe(
+        fields(
+            [
+                "supplier_name",
+                "supplier_id",
+                "supplier_country_name",
+                "supplier_country",
+                "supplier_country_raw",
+                "supplier_region",
+                "supplier_subregion",
+            ]
+        ),
+        hide_index=True,
+        key="ct_supplier_fields",
+    )
+    st.subheader("Where it came from")
+    st.dataframe(fields(["batch_id", "source_row"]), hide_index=True, key="ct_source_fields")
+
+supplier_key = line["supplier_id"] or line["supplier_name"]
+st.subheader(f"Other contracts of {line['supplier_name']}")
+others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
+others = others.filter(pl.col("contract_id") != line["contract_id"])
+if others.height:
+    st.dataframe(
+        fmt.floats(others).select(
+            pl.col("contract_id").alias("Contract"),
+            pl.col("first_award_date").alias("First award"),
+            pl.col("buyer").alias("Organisational unit"),
+            pl.col("count_lines").alias("Lines"),
+            pl.col("spend_usd").alias("Spend (USD)"),
+            pl.col("inherent_category").alias("Inherent risk"),
+            pl.col("residual_category").alias("Residual risk"),
+        ),
+        hide_index=True,
+        key="ct_others",
+        column_config={"Spend (USD)": st.column_config.NumberColumn(format="dollar")},
+    )
+else:
+    st.write("This supplier has no other contracts in the store.")
+
+st.subheader("Due-diligence history")
+records = supplier_records(page.store, line["supplier_id"], line["supplier_name"])
+if records.height:
+    st.dataframe(
+        records.select(
+            pl.col("step_date").alias("Date"),
+            pl.col("step").str.replace_all("_", " ").str.to_titlecase().alias("Step"),
+            pl.col("evidence").alias("Evidence"),
+            pl.col("valid_until").alias("Valid until"),
+            pl.col("recorded_by").alias("Recorded by"),
+        ),
+        hide_index=True,
+        key="ct_diligence",
+    )
+else:
+    st.write("No due-diligence steps are recorded for this supplier yet.")
+
+
+def open_supplier() -> None:
+    st.session_state["supplier_key"] = supplier_key
+    st.session_state["goto"] = "suppliers"
+
+
+st.button("Open supplier profile", key="ct_open_supplier", on_click=open_supplier)

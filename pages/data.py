@@ -1,0 +1,160 @@
+"""Data: import an export, read its rejection report, list the batches and undo one."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from transparency.app import fmt, setup
+from transparency.store import StoreError
+
+ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
+
+page = setup("Data")
+store = page.store
+
+st.write(
+    "Load a purchasing export (CSV, Excel, Parquet or OCDS JSON). Each import becomes one "
+    "batch; rows that cannot be read are listed in a rejection report, never silently "
+    "dropped. An import can be undone as a whole."
+)
+
+st.subheader("Import an export")
+upload = st.file_uploader("Export file", type=ACCEPTED, key="dt_upload")
+if upload is not None and st.button("Import this file", type="primary", key="dt_import"):
+    with st.status(f"Importing {upload.name}…", expanded=True) as status:
+        st.write("Saving the upload…")
+        folder = Path(tempfile.mkdtemp(prefix="transparency-upload-"))
+        target = folder / Path(upload.name).name
+        target.write_bytes(upload.getbuffer())
+        st.write("Reading, checking and converting the rows…")
+        try:
+            from transparency import ingest
+
+            result = ingest.import_file(target, store, source_name=upload.name)
+        except Exception as exc:  # noqa: BLE001 - shown in words; refusals carry their reason
+            refused = type(exc).__name__ in ("ImportRefused", "DuplicateImport", "StoreError")
+            status.update(label=f"{upload.name} was not imported", state="error")
+            st.session_state["dt_last"] = {
+                "error": str(exc) if refused else f"The import failed: {exc}",
+            }
+        else:
+            status.update(label=f"Imported {upload.name}", state="complete")
+            st.session_state["dt_last"] = {
+                "file": upload.name,
+                "batch": getattr(result.batch, "batch_id", str(result.batch)),
+                "rows_read": result.rows_read,
+                "rows_accepted": result.rows_accepted,
+                "rows_rejected": result.rows_rejected,
+            }
+        finally:
+            target.unlink(missing_ok=True)
+            folder.rmdir()
+
+last = st.session_state.get("dt_last")
+if last and "error" in last:
+    st.error(last["error"])
+elif last:
+    st.success(
+        f"{last['file']}: {fmt.count(last['rows_read'])} rows read, "
+        f"{fmt.count(last['rows_accepted'])} accepted, "
+        f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
+    )
+
+batches = store.batches()
+st.subheader("Batches in the store")
+if not batches:
+    st.info("The store is empty. Import an export above to start.")
+    st.stop()
+
+table = pl.DataFrame(
+    {
+        "Batch": [b.batch_id for b in batches],
+        "Source file": [b.source_file for b in batches],
+        "Imported at (UTC)": [b.imported_at.replace("T", " ")[:19] for b in batches],
+        "Rows read": [b.rows_read for b in batches],
+        "Accepted": [b.rows_accepted for b in batches],
+        "Rejected": [b.rows_rejected for b in batches],
+        "Total (USD)": [float(Decimal(b.total_usd)) for b in batches],
+        "Demo data": ["Yes" if b.is_demo else "No" for b in batches],
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    key="dt_batches",
+    column_config={"Total (USD)": st.column_config.NumberColumn(format="dollar")},
+)
+
+labels = {b.batch_id: f"{b.batch_id} · {b.source_file}" for b in batches}
+chosen = st.selectbox("Batch", list(labels)[::-1], format_func=labels.get, key="dt_batch")
+batch = store.batch(chosen)
+
+st.subheader("Rejection report")
+if batch.rows_rejected == 0:
+    st.write(f"No rows of {batch.source_file} were rejected.")
+else:
+    try:
+        report = store.rejections(chosen)
+    except (OSError, pl.exceptions.PolarsError):
+        report = None
+    if report is None:
+        st.warning("The rejection report of this batch cannot be read.")
+    else:
+        st.write(
+            f"{fmt.count(batch.rows_rejected)} rows of {batch.source_file} were rejected "
+            f"({fmt.count(report.height)} reasons). The first 500 are shown; the download "
+            "holds all of them."
+        )
+        st.dataframe(
+            report.head(500).rename(
+                {
+                    "file": "File",
+                    "source_row": "Row",
+                    "column": "Column",
+                    "value": "Value",
+                    "reason": "Reason",
+                }
+            ),
+            hide_index=True,
+            key="dt_rejections",
+        )
+        path = store.rejections_path(chosen)
+        st.download_button(
+            "Download the rejection report (CSV)",
+            data=lambda: path.read_bytes(),
+            file_name=f"rejections-{chosen}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="dt_rejections_download",
+        )
+
+st.subheader("Undo an import")
+st.write(
+    f"Undoing removes batch {chosen} ({fmt.count(batch.rows_accepted)} lines from "
+    f"{batch.source_file}) from every page and figure. The file can be imported again later."
+)
+if st.session_state.get("dt_confirm") != chosen:
+    if st.button("Undo this import…", key="dt_undo"):
+        st.session_state["dt_confirm"] = chosen
+        st.rerun()
+else:
+    st.warning(f"Remove batch {chosen} ({batch.source_file})? This cannot be reversed.")
+    y, n = st.columns(2)
+    if y.button("Yes, remove it", type="primary", key="dt_undo_yes"):
+        try:
+            store.undo(chosen)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state.pop("dt_confirm", None)
+            st.session_state["dt_last"] = None
+            st.toast(f"Removed batch {chosen}.")
+            st.rerun()
+    if n.button("Cancel", key="dt_undo_no"):
+        st.session_state.pop("dt_confirm", None)
+        st.rerun()

@@ -1,0 +1,203 @@
+"""Overview: how much spend sits in each risk category, where, in which sectors, and the trend."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from transparency.app import charts, fmt, setup, sidebar
+from transparency.filters import quarter_before
+
+page = setup("Overview")
+f = page.filters
+basis = "residual" if f.risk_basis == "residual" else "inherent"
+
+
+# Selection widgets get a fresh key after each jump, so coming back never replays a click.
+nav = st.session_state.setdefault("ov_nav", 0)
+K_CAT, K_MAP, K_TREND, K_TOP = (f"ov_{name}_{nav}" for name in ("cat", "map", "trend", "top"))
+
+
+def narrow_to_contracts(**changes: object) -> None:
+    """Narrow the filters and go to the matching contracts."""
+    sidebar.set_filters(sidebar.current().narrowed(**changes))
+    st.session_state["goto"] = "contracts"
+    st.session_state["ov_nav"] = nav + 1
+
+
+def _selected_points(key: str) -> list[dict]:
+    state = st.session_state.get(key)
+    try:
+        return list(state["selection"]["points"])
+    except (KeyError, TypeError):
+        return []
+
+
+def on_category_click() -> None:
+    points = _selected_points(K_CAT)
+    cats = [p["customdata"][0] for p in points if p.get("customdata")]
+    if cats:
+        narrow_to_contracts(categories=cats)
+
+
+def on_country_click() -> None:
+    points = _selected_points(K_MAP)
+    codes = [p["location"] for p in points if p.get("location")]
+    if codes:
+        narrow_to_contracts(countries=codes)
+
+
+def on_trend_click() -> None:
+    points = _selected_points(K_TREND)
+    if points and points[0].get("customdata"):
+        category, quarter = points[0]["customdata"][0], points[0]["customdata"][1]
+        narrow_to_contracts(quarter_from=quarter, quarter_to=quarter, categories=[category])
+
+
+def on_supplier_click() -> None:
+    state = st.session_state.get(K_TOP)
+    rows = state["selection"]["rows"] if state else []
+    keys = st.session_state.get("ov_top_keys", [])
+    if rows and rows[0] < len(keys):
+        st.session_state["supplier_key"] = keys[rows[0]]
+        st.session_state["goto"] = "suppliers"
+        st.session_state["ov_nav"] = nav + 1
+
+
+kpis = page.query("kpis_for_period").row(0, named=True)
+if kpis["count_lines"] == 0:
+    st.info(
+        "No contract lines match the filters. Widen the period or clear some filters in the "
+        "sidebar."
+    )
+    st.stop()
+
+trend = page.query("spend_by_quarter_risk")
+last_quarter = f.quarter_to or trend.get_column("award_quarter").max()
+delta = None
+spend: dict = {}
+delta_help = "No earlier quarter to compare with."
+if last_quarter:
+    previous = quarter_before(last_quarter)
+    pair = page.query("spend_by_quarter", quarter_from=previous, quarter_to=last_quarter)
+    spend = dict(zip(pair["award_quarter"].to_list(), pair["spend_usd"].to_list(), strict=True))
+    delta = fmt.change(spend.get(last_quarter), spend.get(previous))
+    delta_help = (
+        f"Spend in {last_quarter} ({fmt.usd(spend.get(last_quarter, 0))}) against "
+        f"{previous} ({fmt.usd(spend.get(previous, 0))}), same filters."
+    )
+
+total = kpis["total_usd"]
+high_share = float(kpis["high_usd"]) / float(total) if total else 0.0
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Total spend (USD)", fmt.usd_compact(total), help=fmt.usd(total), border=True)
+c2.metric(
+    f"Share in High + Very high ({basis})",
+    fmt.pct(high_share),
+    help=f"{fmt.usd(kpis['high_usd'])} of {fmt.usd(total)}",
+    border=True,
+)
+c3.metric("Contracts", fmt.count(kpis["count_contracts"]), border=True)
+c4.metric("Suppliers", fmt.count(kpis["count_suppliers"]), border=True)
+c5.metric(
+    f"Change in {last_quarter}" if last_quarter else "Change against previous quarter",
+    fmt.usd_compact(spend.get(last_quarter)) if last_quarter else "–",
+    delta=delta,
+    delta_color="off",
+    help=delta_help,
+    border=True,
+)
+c2.button(
+    "Show these contracts",
+    key="ov_high_button",
+    on_click=narrow_to_contracts,
+    kwargs={"categories": ["High", "Very high"]},
+)
+
+st.caption(
+    "A risk category is a signal for due diligence, not a finding against a supplier. "
+    "Click a bar or a country to see the contracts behind it."
+)
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(f"Spend by {basis} risk category")
+    by_category = page.query("spend_by_risk_category")
+    st.plotly_chart(
+        charts.category_bars(by_category, page.colours),
+        key=K_CAT,
+        on_select=on_category_click,
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+with right:
+    st.subheader("Spend by supplier country")
+    by_country = page.query("spend_by_country")
+    known = by_country.filter(pl.col("supplier_country").is_not_null())
+    if known.height:
+        st.plotly_chart(
+            charts.world_map(by_country),
+            key=K_MAP,
+            on_select=on_country_click,
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+    else:
+        st.info("None of the matching lines has a known supplier country.")
+    unknown = by_country.filter(pl.col("supplier_country").is_null())
+    if unknown.height:
+        st.caption(
+            f"Supplier country unknown: {fmt.usd(unknown['spend_usd'][0])} "
+            f"({fmt.count(unknown['count_lines'][0])} lines), shown as Not assessable."
+        )
+
+st.subheader(f"Quarterly spend by {basis} risk category")
+if trend.height:
+    st.plotly_chart(
+        charts.quarter_trend(trend, page.colours),
+        key=K_TREND,
+        on_select=on_trend_click,
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+else:
+    st.info("No quarters to show for these filters.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Spend by sector (UNSPSC segment, then family)")
+    sectors = page.query("spend_by_segment_family")
+    if sectors.height:
+        st.plotly_chart(
+            charts.sector_treemap(sectors, page.colours),
+            key="ov_treemap",
+            config={"displayModeBar": False},
+        )
+    else:
+        st.info("No sectors to show for these filters.")
+with right:
+    st.subheader("Top suppliers by High + Very high spend")
+    top = page.query("top_high_risk_suppliers", limit=10)
+    if top.height:
+        table = fmt.floats(top).select(
+            pl.col("supplier_name").alias("Supplier"),
+            pl.col("countries").alias("Country"),
+            pl.col("high_usd").alias("High + Very high (USD)"),
+            pl.col("spend_usd").alias("All spend (USD)"),
+            pl.col("count_contracts").alias("Contracts"),
+        )
+        st.session_state["ov_top_keys"] = top["supplier_key"].to_list()
+        st.dataframe(
+            table,
+            hide_index=True,
+            key=K_TOP,
+            on_select=on_supplier_click,
+            selection_mode="single-row",
+            column_config={
+                "High + Very high (USD)": st.column_config.NumberColumn(format="dollar"),
+                "All spend (USD)": st.column_config.NumberColumn(format="dollar"),
+            },
+        )
+        st.caption("Select a supplier to open its profile.")
+    else:
+        st.info("No supplier has spend in High or Very high for these filters.")

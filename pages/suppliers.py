@@ -1,0 +1,189 @@
+"""Suppliers: who we buy from, where, in which sectors and at which risk; profile and diligence."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import polars as pl
+import streamlit as st
+
+from transparency import diligence
+from transparency.app import charts, fmt, setup, supplier_records
+from transparency.risk_model import STEPS
+
+PAGE_SIZE = 50
+STEP_LABELS = {
+    "contract_clause": "Forced-labour clause in the contract",
+    "questionnaire": "Supplier questionnaire",
+    "audit": "Social audit",
+    "certification": "Certification",
+    "remediation_plan": "Remediation plan",
+}
+
+page = setup("Suppliers")
+f = page.filters
+basis = "residual" if f.risk_basis == "residual" else "inherent"
+
+totals = page.query("kpis_for_period").row(0, named=True)
+n_suppliers = int(totals["count_suppliers"])
+
+if n_suppliers == 0:
+    st.info("No supplier matches the filters. Clear some filters in the sidebar to see more.")
+else:
+    st.markdown(
+        f"**{fmt.count(n_suppliers)}** suppliers with **{fmt.usd(totals['total_usd'])}** of "
+        f"matching spend, largest first ({basis} risk shown)."
+    )
+    pages = max(1, math.ceil(n_suppliers / PAGE_SIZE))
+    if st.session_state.get("sp_page", 1) > pages:
+        st.session_state["sp_page"] = 1
+    page_no = st.number_input(f"Page (of {fmt.count(pages)})", 1, pages, key="sp_page")
+    suppliers = page.query(
+        "supplier_list", page_size=PAGE_SIZE, page_offset=(int(page_no) - 1) * PAGE_SIZE
+    )
+    table = fmt.floats(suppliers).select(
+        pl.col("supplier_name").alias("Supplier"),
+        pl.col("countries").alias("Countries"),
+        pl.col("sectors").alias("Sectors"),
+        pl.col("spend_usd").alias("Spend (USD)"),
+        pl.col("count_contracts").alias("Contracts"),
+        pl.col("highest_category").alias("Highest risk"),
+        pl.col("high_share").alias("Share in High + Very high"),
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key=f"sp_table_{hash((page.version, f, int(page_no)))}",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Spend (USD)": st.column_config.NumberColumn(format="dollar"),
+            "Share in High + Very high": st.column_config.ProgressColumn(
+                format="percent", min_value=0.0, max_value=1.0
+            ),
+        },
+    )
+    st.caption("Select a supplier to open its profile.")
+    rows = event.selection.rows if event else []
+    if rows:
+        st.session_state["supplier_key"] = suppliers["supplier_key"][rows[0]]
+
+supplier_key = st.session_state.get("supplier_key")
+if not supplier_key:
+    st.stop()
+
+profile = page.query_unfiltered("supplier_profile", supplier_key=supplier_key)
+if profile.height == 0:
+    st.warning("This supplier is no longer in the store (its import may have been undone).")
+    st.stop()
+p = profile.row(0, named=True)
+
+st.divider()
+st.header(p["supplier_name"])
+st.caption(
+    f"Supplier ID {p['supplier_id'] or 'not given'} · {p['countries']} · "
+    f"awards from {p['first_award_date']} to {p['last_award_date']} · all periods, "
+    "sidebar filters not applied."
+)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Spend (USD)", fmt.usd_compact(p["spend_usd"]), help=fmt.usd(p["spend_usd"]), border=True)
+m2.metric("Contracts", fmt.count(p["count_contracts"]), border=True)
+m3.metric("Inherent risk (highest)", p["inherent_category"] or "–", border=True)
+m4.metric("Residual risk (highest)", p["residual_category"] or "–", border=True)
+if p["main_drivers"]:
+    st.write("**Why:**", p["main_drivers"])
+st.write("**Sectors:**", p["sectors"])
+
+st.subheader(f"Spend over time by {basis} risk category")
+over_time = page.query_unfiltered(
+    "spend_by_supplier_quarter", supplier_key=supplier_key, risk_basis=basis
+)
+if over_time.height:
+    st.plotly_chart(
+        charts.quarter_trend(over_time, page.colours),
+        key="sp_trend",
+        config={"displayModeBar": False},
+    )
+else:
+    st.info("No spend recorded for this supplier.")
+
+st.subheader("Contracts")
+contracts = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
+st.dataframe(
+    fmt.floats(contracts).select(
+        pl.col("contract_id").alias("Contract"),
+        pl.col("first_award_date").alias("First award"),
+        pl.col("buyer").alias("Organisational unit"),
+        pl.col("count_lines").alias("Lines"),
+        pl.col("spend_usd").alias("Spend (USD)"),
+        pl.col("inherent_category").alias("Inherent risk"),
+        pl.col("residual_category").alias("Residual risk"),
+    ),
+    hide_index=True,
+    key="sp_contracts",
+    column_config={"Spend (USD)": st.column_config.NumberColumn(format="dollar")},
+)
+
+st.subheader("Due-diligence record")
+records = supplier_records(page.store, p["supplier_id"], p["supplier_name"])
+if records.height:
+    st.dataframe(
+        records.select(
+            pl.col("step_date").alias("Date"),
+            pl.col("step").replace(STEP_LABELS).alias("Step"),
+            pl.col("evidence").alias("Evidence"),
+            pl.col("valid_until").alias("Valid until"),
+            pl.col("recorded_by").alias("Recorded by"),
+            pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias("Recorded at"),
+        ),
+        hide_index=True,
+        key="sp_diligence",
+    )
+else:
+    st.write("No due-diligence steps are recorded for this supplier yet.")
+st.caption(
+    "The record is append-only: a step cannot be changed or removed, only followed by a "
+    "new one. Residual risk counts the steps still valid."
+)
+
+with st.form("sp_add_step", clear_on_submit=True):
+    st.markdown("**Record a due-diligence step**")
+    a1, a2 = st.columns(2)
+    step = a1.selectbox(
+        "Step", list(STEPS), format_func=lambda s: STEP_LABELS.get(s, s), key="sp_step"
+    )
+    recorded_by = a2.text_input(
+        "Recorded by", max_chars=200, placeholder="Your name or ID", key="sp_recorded_by"
+    )
+    b1, b2 = st.columns(2)
+    today = datetime.now(UTC).date()
+    step_date = b1.date_input("Date of the step", value=today, max_value=today, key="sp_step_date")
+    valid_until = b2.date_input("Valid until (optional)", value=None, key="sp_valid_until")
+    evidence = st.text_area(
+        "Evidence",
+        max_chars=2000,
+        placeholder="Report number, document reference or link",
+        key="sp_evidence",
+    )
+    submitted = st.form_submit_button("Add step", key="sp_submit")
+if submitted:
+    try:
+        diligence.add(
+            page.store,
+            supplier_id=p["supplier_id"],
+            supplier_name=p["supplier_name"],
+            step=step,
+            recorded_by=recorded_by,
+            step_date=step_date,
+            evidence=evidence,
+            valid_until=valid_until,
+        )
+    except diligence.DiligenceError as exc:
+        field_name, _, message = str(exc).partition(":")
+        st.error(f"Not saved. {field_name.replace('_', ' ').capitalize()}: {message.strip()}")
+    else:
+        st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
+        st.rerun()
+if saved := st.session_state.pop("sp_saved", None):
+    st.success(f"Saved: {saved}. It counts towards residual risk from now on.")

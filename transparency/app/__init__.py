@@ -1,0 +1,151 @@
+"""Streamlit glue shared by every page: page setup, connection, sidebar filters, demo banner.
+
+This package is the only place that imports Streamlit. Each page starts with::
+
+    from transparency.app import setup
+    page = setup("Overview")
+    totals = page.query("kpis_for_period")
+
+so it runs inside `dashboard.py`'s navigation and on its own (`streamlit run pages/x.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from transparency import settings
+from transparency.app import sidebar
+from transparency.app.charts import FALLBACK_COLOURS
+from transparency.app.connection import cached_query, connection, data_version, freeze
+from transparency.filters import Filters
+from transparency.store import Store
+
+APP_TITLE = "Procurement transparency"
+DEMO_NOTICE = (
+    "**Demo data.** The figures shown are generated for a fictional organisation, not real "
+    "purchases. Import your own export on the Data page."
+)
+PAGES = {
+    "overview": "pages/overview.py",
+    "contracts": "pages/contracts.py",
+    "suppliers": "pages/suppliers.py",
+    "quarterly_report": "pages/quarterly_report.py",
+    "data": "pages/data.py",
+    "methodology": "pages/methodology.py",
+}
+
+
+@dataclass
+class Page:
+    """What a page needs: the store, its connection, the filters and a cached query runner."""
+
+    store: Store
+    version: str
+    filters: Filters
+    is_demo: bool
+    colours: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """Return the shared connection (use `query`, or a cursor per query)."""
+        return connection(str(self.store.root), self.version)
+
+    @property
+    def params(self) -> dict[str, object]:
+        """Return the filter values as SQL parameters."""
+        return self.filters.sql_params()
+
+    def query(self, name: str, **extra: object) -> pl.DataFrame:
+        """Run `queries/<name>.sql` with the filters and `extra` values (cached)."""
+        params = {**self.params, **extra}
+        return cached_query(str(self.store.root), self.version, name, freeze(params))
+
+    def query_unfiltered(self, name: str, **params: object) -> pl.DataFrame:
+        """Run a query with only the given values (no sidebar filters; cached)."""
+        return cached_query(str(self.store.root), self.version, name, freeze(params))
+
+
+def store() -> Store:
+    """Return the configured store (`TRANSPARENCY_STORE` or `data/store`)."""
+    return Store(settings.default_store())
+
+
+def _ensure_demo(s: Store) -> None:
+    # Only on a store never used before: after a user undoes the demo batch to load
+    # their own data, it must not come back.
+    if s.manifest_path.exists():
+        return
+    from transparency import demo
+
+    with st.spinner("First start: generating demo data (about 10 seconds)…"):
+        demo.ensure_demo(s)
+
+
+def configure(title: str) -> None:
+    """Set the page title and wide layout (allowed once per page run)."""
+    try:
+        st.set_page_config(page_title=f"{title} · {APP_TITLE}", layout="wide")
+    except StreamlitAPIException:
+        pass
+
+
+def setup(title: str, *, filters: bool = True) -> Page:
+    """Prepare a page: config, demo data on first start, connection, sidebar filters, banner."""
+    configure(title)
+    # A click on another page asked to come here (set in a callback, acted on now).
+    if target := st.session_state.pop("goto", None):
+        go_to(target)
+    s = store()
+    _ensure_demo(s)
+    version = data_version(s)
+    page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo())
+    if page.is_demo:
+        st.sidebar.warning(DEMO_NOTICE, icon="🧪")
+    try:
+        colours = page.query_unfiltered("colour_by_risk_category")
+        page.colours = dict(
+            zip(colours["risk_category"].to_list(), colours["colour"].to_list(), strict=True)
+        ) or dict(FALLBACK_COLOURS)
+    except Exception:  # noqa: BLE001 - risk tables missing: fall back to the house colours
+        page.colours = dict(FALLBACK_COLOURS)
+    if filters:
+        options = page.query_unfiltered("filter_options_by_kind")
+        page.filters = sidebar.render(options)
+    else:
+        page.filters = sidebar.current()
+    st.title(title)
+    if page.is_demo:
+        st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+    return page
+
+
+def go_to(page_key: str) -> None:
+    """Switch to another page of the dashboard; on a page run on its own, say where to go."""
+    try:
+        st.switch_page(PAGES[page_key])
+    except StreamlitAPIException:
+        name = page_key.replace("_", " ").capitalize()
+        st.info(f"The filters are set. Open the {name} page to see the matching rows.")
+
+
+def supplier_records(s: Store, supplier_id: str | None, supplier_name: str) -> pl.DataFrame:
+    """Return the due-diligence records of one supplier (by id, else by name), oldest first."""
+    from transparency import diligence
+
+    if supplier_id:
+        return diligence.records(s, supplier_id=supplier_id)
+    frame = diligence.records(s)
+    return frame.filter(
+        pl.col("supplier_id").is_null() & (pl.col("supplier_name") == supplier_name)
+    )
+
+
+def page_path(page_key: str) -> Path:
+    """Return the file of a page, relative to the repository root."""
+    return settings.ROOT / PAGES[page_key]

@@ -1,0 +1,61 @@
+"""The cached DuckDB connection and cached small query results.
+
+One connection per store state (`data_version`), shared by all sessions through
+`st.cache_resource`; every query takes its own cursor (`sql.run` does so). Small results
+are cached with `st.cache_data`, keyed by the data version, the query name and its values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from transparency import database, filters, settings, sql
+from transparency.store import Store
+
+
+def data_version(store: Store) -> str:
+    """Return a key that changes when a batch lands or is undone, the risk model changes,
+    or a file directly in the store folder changes (e.g. the due-diligence record)."""
+    parts = [str(store.root.resolve()), store.version()]
+    model = settings.risk_model_path()
+    if model.exists():
+        parts.append(f"model:{model.stat().st_mtime_ns}")
+    if store.root.exists():
+        for path in sorted(store.root.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                parts.append(f"{path.name}:{path.stat().st_mtime_ns}:{path.stat().st_size}")
+            elif path.is_dir() and path.name not in ("batches", "rejections"):
+                for sub in sorted(path.rglob("*")):
+                    if sub.is_file():
+                        parts.append(f"{sub}:{sub.stat().st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
+    """Return a connection with the risk views and the `filtered_lines` macro for this version."""
+    del version  # part of the cache key only
+    con = database.connect(Store(Path(store_root)))
+    filters.install(con)
+    return con
+
+
+def _thaw(frozen: tuple) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+
+
+def freeze(params: dict) -> tuple:
+    """Return `params` as a hashable, ordered tuple (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_query(store_root: str, version: str, name: str, frozen: tuple) -> pl.DataFrame:
+    """Return `queries/<name>.sql` run with the frozen parameters (cached per data version)."""
+    con = connection(store_root, version)
+    return sql.run(con, name, _thaw(frozen))

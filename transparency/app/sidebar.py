@@ -1,0 +1,224 @@
+"""Sidebar filters shared by every page, kept in session state and mirrored in the URL.
+
+The selection lives in `st.session_state["filters"]` (a `Filters`), so it survives page
+switches; widgets are re-seeded from it on every run and write back through callbacks.
+On a session's first run it is parsed from the URL query parameters; invalid values are
+dropped with a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+import polars as pl
+import streamlit as st
+
+from transparency.filters import PARAM_KEYS, RISK_CATEGORIES, Filters, parse
+from transparency.schema import PROCUREMENT_METHODS
+
+STATE = "filters"
+NOTICES = "filter_notices"
+_ALL = "All quarters"
+
+
+def _options(frame: pl.DataFrame, kind: str) -> dict[str, str]:
+    rows = frame.filter(pl.col("kind") == kind)
+    return dict(
+        zip(rows.get_column("value").to_list(), rows.get_column("label").to_list(), strict=True)
+    )
+
+
+def current() -> Filters:
+    """Return the session's filters (defaults before the sidebar first ran)."""
+    return st.session_state.get(STATE, Filters())
+
+
+def set_filters(filters: Filters) -> None:
+    """Replace the session's filters (the widgets pick them up on the next run)."""
+    st.session_state[STATE] = filters
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _init(options: dict[str, dict[str, str]]) -> None:
+    if STATE in st.session_state:
+        return
+    allowed = {
+        "buyers": list(options["buyer"]),
+        "countries": list(options["country"]),
+        "regions": list(options["region"]),
+        "segments": list(options["segment"]),
+    }
+    filters, notices = parse(_url_params(), allowed)
+    st.session_state[STATE] = filters
+    st.session_state[NOTICES] = notices
+
+
+def _widgets_to_filters(options: dict[str, dict[str, str]]) -> None:
+    s = st.session_state
+    quarters = list(options["quarter"])
+    q_from = q_to = None
+    period = s.get("f_period")
+    if isinstance(period, (tuple, list)) and len(period) == 2 and quarters:
+        q_from = None if period[0] == quarters[0] else period[0]
+        q_to = None if period[1] == quarters[-1] else period[1]
+    raw_min = s.get("f_min_usd")
+    try:
+        min_usd = Decimal(str(raw_min)).quantize(Decimal("0.01")) if raw_min else None
+    except InvalidOperation:
+        min_usd = None
+    s[STATE] = Filters(
+        quarter_from=q_from,
+        quarter_to=q_to,
+        buyers=tuple(s.get("f_buyers") or ()),
+        risk_basis="residual" if s.get("f_basis") == "Residual" else "inherent",
+        categories=tuple(s.get("f_categories") or ()),
+        countries=tuple(s.get("f_countries") or ()),
+        regions=tuple(s.get("f_regions") or ()),
+        segments=tuple(s.get("f_segments") or ()),
+        methods=tuple(s.get("f_methods") or ()),
+        min_usd=min_usd if min_usd else None,
+        search=(s.get("f_search") or "").strip()[:200],
+    )
+
+
+def _seed(filters: Filters, options: dict[str, dict[str, str]]) -> None:
+    """Put the canonical filters into the widget keys before the widgets are created."""
+    s = st.session_state
+    quarters = list(options["quarter"])
+    if len(quarters) >= 2:
+        lo = filters.quarter_from if filters.quarter_from in quarters else quarters[0]
+        hi = filters.quarter_to if filters.quarter_to in quarters else quarters[-1]
+        s["f_period"] = (lo, hi)
+    s["f_buyers"] = [v for v in filters.buyers if v in options["buyer"]]
+    s["f_basis"] = "Residual" if filters.risk_basis == "residual" else "Inherent"
+    s["f_categories"] = list(filters.categories)
+    s["f_countries"] = [v for v in filters.countries if v in options["country"]]
+    s["f_regions"] = [v for v in filters.regions if v in options["region"]]
+    s["f_segments"] = [v for v in filters.segments if v in options["segment"]]
+    s["f_methods"] = list(filters.methods)
+    s["f_min_usd"] = float(filters.min_usd) if filters.min_usd else 0.0
+    s["f_search"] = filters.search
+
+
+def _clear() -> None:
+    st.session_state[STATE] = Filters(risk_basis=current().risk_basis)
+
+
+def render(option_frame: pl.DataFrame) -> Filters:
+    """Draw the filter widgets in the sidebar and return the current selection."""
+    options = {
+        kind: _options(option_frame, kind)
+        for kind in ("quarter", "buyer", "country", "region", "segment", "method")
+    }
+    _init(options)
+    filters = current()
+    _seed(filters, options)
+    on_change: Callable[[], None] = lambda: _widgets_to_filters(options)  # noqa: E731
+
+    sb = st.sidebar
+    sb.header("Filters")
+    quarters = sorted(options["quarter"])
+    if len(quarters) >= 2:
+        sb.select_slider(
+            "Period (award quarter)", options=quarters, key="f_period", on_change=on_change
+        )
+    elif quarters:
+        sb.caption(f"Period: {quarters[0]} (the only quarter in the data)")
+    sb.radio(
+        "Risk basis",
+        ["Inherent", "Residual"],
+        key="f_basis",
+        horizontal=True,
+        on_change=on_change,
+        help="Inherent risk comes from supplier country and sector; residual risk is what "
+        "remains after the due-diligence steps recorded for the supplier.",
+    )
+    sb.multiselect(
+        "Risk category",
+        list(RISK_CATEGORIES),
+        key="f_categories",
+        on_change=on_change,
+        placeholder="All categories",
+    )
+    sb.multiselect(
+        "Organisational unit",
+        list(options["buyer"]),
+        key="f_buyers",
+        on_change=on_change,
+        placeholder="All units",
+    )
+    sb.multiselect(
+        "Supplier region",
+        list(options["region"]),
+        key="f_regions",
+        on_change=on_change,
+        placeholder="All regions",
+    )
+    countries = options["country"]
+    sb.multiselect(
+        "Supplier country",
+        sorted(countries, key=lambda c: countries[c]),
+        format_func=lambda c: countries.get(c, c),
+        key="f_countries",
+        on_change=on_change,
+        placeholder="All countries",
+    )
+    segments = options["segment"]
+    sb.multiselect(
+        "Sector (UNSPSC segment)",
+        list(segments),
+        format_func=lambda c: segments.get(c, c),
+        key="f_segments",
+        on_change=on_change,
+        placeholder="All sectors",
+    )
+    methods = [m for m in PROCUREMENT_METHODS if m in options["method"]] + [
+        m for m in options["method"] if m not in PROCUREMENT_METHODS
+    ]
+    sb.multiselect(
+        "Procurement method",
+        methods,
+        format_func=lambda m: m.capitalize(),
+        key="f_methods",
+        on_change=on_change,
+        placeholder="All methods",
+    )
+    sb.number_input(
+        "Minimum line amount (USD)",
+        min_value=0.0,
+        step=1000.0,
+        key="f_min_usd",
+        on_change=on_change,
+        format="%.2f",
+    )
+    sb.text_input(
+        "Search (supplier, contract, description)",
+        key="f_search",
+        on_change=on_change,
+        max_chars=200,
+    )
+    sb.button("Clear filters", on_click=_clear, disabled=current().is_default(), key="f_clear")
+
+    filters = current()
+    _mirror(filters)
+    for notice in st.session_state.pop(NOTICES, []):
+        st.sidebar.warning(notice)
+    return filters
+
+
+def _mirror(filters: Filters) -> None:
+    """Write the filters to the URL query parameters (other parameters are kept)."""
+    wanted = filters.query_params()
+    current_params = _url_params()
+    mine = {k: v for k, v in current_params.items() if k in PARAM_KEYS}
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if mine != normalised:
+        for key in PARAM_KEYS:
+            if key in st.query_params:
+                del st.query_params[key]
+        for key, value in wanted.items():
+            st.query_params[key] = value
