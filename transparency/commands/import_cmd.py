@@ -1,0 +1,60 @@
+"""`import FILE...`: load purchasing exports into the store, one batch per file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from transparency.cli import UserError
+from transparency.commands import add_store_argument, store_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "import",
+        help="import CSV, XLSX or Parquet exports",
+        description="Import purchasing exports. Each file becomes one batch; rejected rows "
+        "are listed in a report beside it.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    add_store_argument(parser)
+    parser.add_argument("--mapping", default=None, metavar="FILE", help="TOML mapping file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per file")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from transparency.ingest import ImportRefused, import_file
+
+    store = store_from(args)
+    failed = []
+    for path in args.files:
+        try:
+            result = import_file(path, store, mapping=args.mapping)
+        except ImportRefused as exc:
+            if len(args.files) == 1:
+                raise UserError(str(exc)) from exc
+            failed.append(str(exc))
+            print(f"error: {exc}")
+            continue
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "batch_id": result.batch.batch_id,
+                        "rows_read": result.rows_read,
+                        "rows_accepted": result.rows_accepted,
+                        "rows_rejected": result.rows_rejected,
+                        "rejections": str(result.rejections_path),
+                    }
+                )
+            )
+        else:
+            print(
+                f"{path}: batch {result.batch.batch_id}: read {result.rows_read:,}, accepted "
+                f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
+                f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
+            )
+    if failed:
+        raise UserError(f"{len(failed)} of {len(args.files)} files were not imported.")
+    return 0

@@ -1,0 +1,73 @@
+"""Amounts written as text: decimal comma or point, thousands separators, detected per column.
+
+>>> detect_style(pl.Series(["1.234,50", "12,5"]))
+(',', '.')
+>>> pl.select(parse_amount(pl.lit("1.234,50"), ",", ".")).item()
+Decimal('1234.5000')
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transparency import schema
+
+# Spaces of any kind and apostrophes group thousands in many locales ("1 234,50", "1'234.50").
+_GROUPING = r"[\s\u00a0\u202f']"
+_SYMBOLS = r"[$€£¥]|US\$|USD|EUR"
+
+# Evidence for a decimal comma, and for a decimal point; a value like "1,234" is neither.
+_COMMA_DECIMAL = [
+    r"^[-+]?\d{1,3}(\.\d{3})+,\d*$",  # 1.234,5
+    r"^[-+]?\d+,(\d{1,2}|\d{4,})$",  # 12,5  12,50  0,12345
+    r"^[-+]?\d{1,3}(\.\d{3}){2,}$",  # 1.234.567
+]
+_POINT_DECIMAL = [
+    r"^[-+]?\d{1,3}(,\d{3})+\.\d*$",  # 1,234.5
+    r"^[-+]?\d+\.(\d{1,2}|\d{4,})$",  # 12.5  12.50  0.12345
+    r"^[-+]?\d{1,3}(,\d{3}){2,}$",  # 1,234,567
+]
+
+
+class AmbiguousNumbers(ValueError):
+    """A column mixes decimal commas and decimal points."""
+
+
+def _clean(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.strip_chars()
+    text = text.str.replace_all(_SYMBOLS, "").str.replace_all(_GROUPING, "")
+    # Accounting negatives: (1,234.50) -> -1,234.50
+    return text.str.replace(r"^\((.*)\)$", "-$1")
+
+
+def detect_style(values: pl.Series) -> tuple[str, str]:
+    """Return (decimal separator, thousands separator) for a column of amounts as text.
+
+    Raises `AmbiguousNumbers` when some values can only be decimal-comma and others only
+    decimal-point. With no evidence either way the column is decimal-point.
+    """
+    cleaned = pl.select(_clean(pl.lit(values.drop_nulls().unique())).alias("v")).to_series()
+    comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
+    point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))
+    if comma.any() and point.any():
+        examples = (cleaned.filter(comma).head(1).item(), cleaned.filter(point).head(1).item())
+        raise AmbiguousNumbers(
+            f"some amounts use a decimal comma ({examples[0]!r}) and others a decimal "
+            f"point ({examples[1]!r})"
+        )
+    return (",", ".") if comma.any() else (".", ",")
+
+
+def parse_amount(expr: pl.Expr, decimal: str = ".", thousands: str | None = ",") -> pl.Expr:
+    """Return `expr` (text) as Decimal(38, 4); null where the text is not a number.
+
+    Currency symbols, spaces and apostrophes are dropped, `(x)` means `-x`; values with
+    more than 4 decimals round to 4.
+    """
+    text = _clean(expr)
+    if thousands:
+        text = text.str.replace_all(thousands, "", literal=True)
+    if decimal != ".":
+        text = text.str.replace_all(decimal, ".", literal=True)
+    valid = text.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+    return pl.when(valid).then(text.cast(pl.Decimal(38, 10), strict=False).cast(schema.MONEY))

@@ -1,0 +1,487 @@
+"""The import pipeline: read a file, map its columns, normalise and validate, store a batch.
+
+Every input row ends up either in the batch or in the rejection report (file, source
+row, column, raw value, reason); `rows_read == rows_accepted + rows_rejected`.
+
+>>> result = import_file("po_2025q4.csv", Store("data/store"))   # doctest: +SKIP
+>>> result.rows_read, result.rows_accepted, result.rows_rejected
+(1200, 1196, 4)
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from transparency import categories, countries, currency, schema
+from transparency.ingest import dates, numbers, validate
+from transparency.ingest.csv_reader import CsvError, read_csv
+from transparency.ingest.excel_reader import read_excel
+from transparency.ingest.mapping import Mapping, MappingError, resolve
+from transparency.ingest.parquet_reader import read_parquet
+from transparency.store import Batch, DuplicateImport, Store, StoreError, file_hash
+
+TEXT_COLUMNS = (
+    "contract_id",
+    "line_id",
+    "buyer",
+    "supplier_id",
+    "supplier_name",
+    "description",
+)
+
+
+class ImportRefused(Exception):
+    """The whole file cannot be imported; the message names file, column, what was found
+    and what is needed (duplicates included)."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did."""
+
+    batch: Batch
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    rejections_path: Path
+
+
+def _clean_text(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text)
+
+
+def _label(headings: dict[str, str], name: str) -> str:
+    return headings.get(name, name)
+
+
+def finish_lines(
+    raw: pl.DataFrame,
+    rejections: pl.DataFrame,
+    *,
+    source_file: str,
+    rates: pl.DataFrame | None = None,
+    date_order: str | None = None,
+    date_format: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    headings: dict[str, str] | None = None,
+    method_overrides: dict[str, str] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Normalise and validate canonical-named columns; return (accepted lines, rejections).
+
+    For readers that parse a format themselves (OCDS): hand over a frame whose columns
+    carry canonical names (`schema.CONTRACT_LINE`) plus `source_row` (Int64, 1-based),
+    and optionally `amount_usd` from the source. Values may still be text: `amount` and
+    `amount_usd` as text are parsed with decimal/thousands detection (or the given
+    `decimal`/`thousands`), `award_date` as text with ISO, day-first, month-first and
+    month-name forms (`date_order` 'dmy'/'mdy' or an exact `date_format` settle numeric
+    forms; an ambiguous column raises `ImportRefused`). Typed Decimal/number and Date
+    columns are taken as they are. Then:
+
+    - `supplier_country` (name or ISO code) -> ISO alpha-3, null if unknown, raw kept in
+      `supplier_country_raw`;
+    - `category_code` -> UNSPSC code and segment/family titles (raw in `category_raw`; a
+      `category_scheme` other than UNSPSC leaves the code null);
+    - `procurement_method` -> one of `schema.PROCUREMENT_METHODS` (raw kept);
+    - `currency` -> ISO code; amounts converted to USD with `rates` (default: shipped
+      rates; pass `currency.rates(store)` to honour a user's rates file), unless the
+      source gave `amount_usd`.
+
+    A row is rejected (one report row per reason) when contract_id, supplier_name,
+    award_date or amount is missing or unreadable, the currency is missing or not a
+    3-letter code, or there is no rate for its currency and month. Rows already listed
+    in `rejections` are not accepted either.
+    """
+    headings = headings or {}
+    rates = currency.rates() if rates is None else rates
+    rejections = rejections if rejections.height else validate.empty_rejections()
+    frame = raw
+    for name in (*schema.CONTRACT_LINE, "amount_usd"):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    found: list[pl.DataFrame] = [rejections]
+
+    def reject(condition: pl.Expr, column: str, value: pl.Expr, reason: pl.Expr | str) -> None:
+        found.append(
+            validate.rejections_where(
+                frame,
+                condition,
+                file=source_file,
+                column=_label(headings, column),
+                value=value,
+                reason=reason,
+            )
+        )
+
+    # Text columns: trimmed, empty means missing.
+    frame = frame.with_columns(_clean_text(pl.col(c)).alias(c) for c in TEXT_COLUMNS)
+    for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
+        reject(pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
+
+    # Amounts.
+    for column in ("amount", "amount_usd"):
+        dtype = frame.schema[column]
+        if dtype == pl.String:
+            text = _clean_text(pl.col(column))
+            try:
+                dec, thou = (
+                    (decimal, thousands)
+                    if decimal
+                    else numbers.detect_style(frame.get_column(column))
+                )
+            except numbers.AmbiguousNumbers as exc:
+                raise ImportRefused(
+                    f"{source_file}: column {_label(headings, column)!r}: {exc}. State the "
+                    'format in a mapping file: [csv] decimal = "," and thousands = "." (or '
+                    'decimal = "." and thousands = ",").'
+                ) from exc
+            frame = frame.with_columns(
+                text.alias(f"_{column}_raw"),
+                numbers.parse_amount(text, dec, thou).alias(column),
+            )
+            raw_col = pl.col(f"_{column}_raw")
+            reject(
+                raw_col.is_not_null() & pl.col(column).is_null(),
+                column,
+                raw_col,
+                "not a number",
+            )
+        else:
+            frame = frame.with_columns(
+                pl.col(column).cast(pl.String).alias(f"_{column}_raw"),
+                pl.col(column).cast(schema.MONEY),
+            )
+    reject(pl.col("_amount_raw").is_null(), "amount", pl.col("_amount_raw"), "missing amount")
+
+    # Award date.
+    if frame.schema["award_date"] == pl.String:
+        text = _clean_text(pl.col("award_date"))
+        order = date_order
+        if not date_format and not order:
+            try:
+                order = dates.detect_order(frame.get_column("award_date"))
+            except dates.AmbiguousDates as exc:
+                raise ImportRefused(
+                    f"{source_file}: date column {_label(headings, 'award_date')!r}: {exc}. "
+                    "It is not guessed: state the order in a mapping file, [dates] order = "
+                    '"dmy" (day first) or "mdy" (month first), or an exact format, e.g. '
+                    '[dates.formats] "<heading>" = "%d/%m/%Y".'
+                ) from exc
+        frame = frame.with_columns(
+            text.alias("_award_date_raw"),
+            dates.parse_dates(text, order=order, fmt=date_format).alias("award_date"),
+        )
+        expected = date_format or {"dmy": "day/month/year", "mdy": "month/day/year"}.get(
+            order or "", "an ISO date (YYYY-MM-DD)"
+        )
+        reject(
+            pl.col("_award_date_raw").is_not_null() & pl.col("award_date").is_null(),
+            "award_date",
+            pl.col("_award_date_raw"),
+            f"not a date (expected {expected})",
+        )
+    else:
+        frame = frame.with_columns(
+            pl.col("award_date").cast(pl.String).alias("_award_date_raw"),
+            pl.col("award_date").cast(pl.Date),
+        )
+    # A date a reader already reported as unreadable is not reported again as missing.
+    already = rejections.get_column("source_row").implode()
+    reject(
+        pl.col("award_date").is_null()
+        & pl.col("_award_date_raw").is_null()
+        & ~pl.col("source_row").is_in(already),
+        "award_date",
+        pl.col("_award_date_raw"),
+        "missing award date",
+    )
+
+    # Currency.
+    frame = frame.with_columns(
+        _clean_text(pl.col("currency")).alias("_currency_raw"),
+    ).with_columns(validate.normalise_currency(pl.col("_currency_raw")).alias("currency"))
+    bad_code = ~pl.col("currency").str.contains(r"^[A-Z]{3}$")
+    reject(pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency")
+    reject(
+        pl.col("currency").is_not_null() & bad_code,
+        "currency",
+        pl.col("_currency_raw"),
+        "not an ISO 4217 currency code",
+    )
+    frame = frame.with_columns(
+        pl.when(bad_code.fill_null(True)).then(None).otherwise(pl.col("currency")).alias("currency")
+    )
+
+    # Countries, categories, methods.
+    frame = frame.with_columns(
+        pl.coalesce(
+            _clean_text(pl.col("supplier_country_raw")), _clean_text(pl.col("supplier_country"))
+        ).alias("supplier_country_raw"),
+        pl.coalesce(
+            _clean_text(pl.col("category_raw")), _clean_text(pl.col("category_code"))
+        ).alias("category_raw"),
+        pl.coalesce(
+            _clean_text(pl.col("procurement_method_raw")),
+            _clean_text(pl.col("procurement_method")),
+        ).alias("procurement_method_raw"),
+    )
+    frame = frame.with_columns(
+        countries.to_iso3(frame.get_column("supplier_country").cast(pl.String)).alias(
+            "supplier_country"
+        ),
+        validate.normalise_method(
+            frame.get_column("procurement_method_raw"), method_overrides
+        ).alias("procurement_method"),
+    )
+    scheme = _clean_text(pl.col("category_scheme"))
+    is_unspsc = scheme.is_null() | (scheme.str.to_uppercase() == "UNSPSC")
+    # A mapping file's value table may have turned the raw text into a code already.
+    code = categories.normalise_code(
+        pl.coalesce(_clean_text(pl.col("category_code")), pl.col("category_raw"))
+    )
+    frame = frame.with_columns(
+        pl.when(is_unspsc).then(code).alias("category_code"),
+        pl.when(is_unspsc & code.is_not_null())
+        .then(pl.lit("UNSPSC"))
+        .otherwise(scheme)
+        .alias("category_scheme"),
+    )
+    frame = categories.classify(frame)
+
+    # USD: from the export where it has a USD amount, else from the rates.
+    export_usd = pl.col("_export_usd")
+    frame = frame.rename({"amount_usd": "_export_usd"})
+    frame = currency.convert(frame.drop("fx_rate", "fx_rate_date", "fx_source"), rates)
+    has_export = export_usd.is_not_null()
+    frame = frame.with_columns(
+        pl.when(has_export)
+        .then(export_usd.round(2).cast(schema.USD))
+        .otherwise(pl.col("amount_usd"))
+        .alias("amount_usd"),
+        pl.when(has_export & (export_usd != 0))
+        .then((pl.col("amount").cast(pl.Decimal(38, 14)) / export_usd).round(6).cast(schema.RATE))
+        .when(has_export)
+        .then(None)
+        .otherwise(pl.col("fx_rate"))
+        .alias("fx_rate"),
+        pl.when(has_export)
+        .then(pl.col("award_date").dt.month_start())
+        .otherwise(pl.col("fx_rate_date"))
+        .alias("fx_rate_date"),
+        pl.when(has_export)
+        .then(pl.lit(f"export column {_label(headings, 'amount_usd')}"))
+        .otherwise(pl.col("fx_source"))
+        .alias("fx_source"),
+    )
+    reject(
+        pl.col("amount_usd").is_null()
+        & pl.col("amount").is_not_null()
+        & pl.col("currency").is_not_null()
+        & pl.col("award_date").is_not_null(),
+        "currency",
+        pl.col("currency"),
+        pl.format(
+            "no exchange rate for {} in {} (rates tables: shipped Federal Reserve H.10, and "
+            "fx_rates.csv in the store folder if present; a rate at most {} months old is "
+            "used after a table ends)",
+            pl.col("currency"),
+            pl.col("award_date").dt.strftime("%Y-%m"),
+            pl.lit(currency.MAX_STALE_MONTHS),
+        ),
+    )
+
+    rejections = pl.concat(found, how="vertical_relaxed").sort("source_row", maintain_order=True)
+    rejected_rows = rejections.get_column("source_row").unique()
+    lines = frame.filter(~pl.col("source_row").is_in(rejected_rows.implode()))
+    return schema.conform(lines), rejections.select(list(schema.REJECTION))
+
+
+def _ocds_module():
+    if importlib.util.find_spec("transparency.ingest.ocds") is None:
+        return None
+    return importlib.import_module("transparency.ingest.ocds")
+
+
+def _detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    return "csv"
+
+
+def _apply_mapping(
+    raw: pl.DataFrame, mapping: Mapping, source_file: str
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
+    """Return the canonical-named frame, rejections found on the way, and heading labels."""
+    found = [validate.empty_rejections()]
+    exprs = [pl.col("source_row")]
+    labels: dict[str, str] = {}
+
+    def cell(heading: str) -> pl.Expr:
+        text = _clean_text(pl.col(heading))
+        nothing = mapping.placeholders.get(heading)
+        if nothing:
+            text = pl.when(text.is_in(nothing)).then(None).otherwise(text)
+        return text
+
+    for name, heads in mapping.columns.items():
+        labels[name] = " / ".join(heads)
+        formats = [mapping.date_formats.get(h) for h in heads]
+        if name == "award_date" and any(formats):
+            # Each heading is read with its own stated format, then the first present wins.
+            parsed = []
+            for head, fmt in zip(heads, formats, strict=True):
+                value = dates.parse_dates(cell(head), order=mapping.date_order, fmt=fmt)
+                parsed.append(value)
+                found.append(
+                    validate.rejections_where(
+                        raw,
+                        cell(head).is_not_null() & value.is_null(),
+                        file=source_file,
+                        column=head,
+                        value=pl.col(head),
+                        reason=f"not a date (expected {fmt or 'an ISO date'})",
+                    )
+                )
+            exprs.append(pl.coalesce(parsed).alias(name))
+            continue
+        value = pl.coalesce([cell(h) for h in heads]) if len(heads) > 1 else cell(heads[0])
+        table = mapping.values.get(name)
+        if name == "supplier_country":
+            exprs.append(value.alias("supplier_country_raw"))
+        if name == "procurement_method":
+            exprs.append(value.alias("procurement_method_raw"))
+        if name == "category_code":
+            exprs.append(value.alias("category_raw"))
+        if table and name != "procurement_method":
+            value = value.replace(table)
+            value = pl.when(value.str.len_chars() > 0).then(value)
+        exprs.append(value.alias(name))
+    for name, constant in mapping.constants.items():
+        if name not in mapping.columns:
+            exprs.append(pl.lit(constant, dtype=pl.String).alias(name))
+    frame = raw.select(exprs)
+    frame = frame.drop("_award_date_text", strict=False)
+    return frame, pl.concat(found), labels
+
+
+def read_file(
+    path: Path, mapping: Mapping | None
+) -> tuple[pl.DataFrame, pl.DataFrame, int, dict, dict[str, str]]:
+    """Read any supported file into canonical-named columns.
+
+    Returns (frame, rejections so far, rows_read, reader info, heading labels).
+    """
+    name = path.name
+    ocds = _ocds_module()
+    if ocds is not None and ocds.looks_like_ocds(path):
+        frame, rejections, rows_read = ocds.read_ocds(path)
+        return frame, rejections, rows_read, {"format": "ocds"}, {}
+    mapping = mapping or Mapping()
+    kind = _detect_format(path)
+    try:
+        if kind == "parquet":
+            raw, info = read_parquet(path)
+        elif kind == "xlsx":
+            raw, info = read_excel(path, sheet=mapping.csv.get("sheet"))
+        else:
+            raw, info = read_csv(
+                path, delimiter=mapping.csv.get("delimiter"), encoding=mapping.csv.get("encoding")
+            )
+    except (CsvError, OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"{name}: cannot read the file as {kind}: {exc}") from exc
+    # Numbered before blank rows are dropped, so source_row matches the file's data rows.
+    raw = raw.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row")
+    ).filter(~pl.all_horizontal(pl.exclude("source_row").is_null()))
+    rows_read = raw.height
+    headings = [c for c in raw.columns if c != "source_row"]
+    try:
+        resolved = resolve(headings, mapping, file=name)
+    except MappingError as exc:
+        raise ImportRefused(str(exc)) from exc
+    frame, rejections, labels = _apply_mapping(raw, resolved, name)
+    info = {**info, "mapping": resolved.source, "columns": resolved.columns}
+    return frame, rejections, rows_read, info, labels
+
+
+def import_file(
+    path: str | Path,
+    store: Store,
+    *,
+    mapping: Mapping | str | Path | None = None,
+    source_name: str | None = None,
+) -> ImportResult:
+    """Import one export file (CSV, XLSX, Parquet, or OCDS when that reader is present).
+
+    Raises `ImportRefused` for whole-file problems: unreadable file, missing or ambiguous
+    columns, ambiguous dates or numbers, and a file already imported.
+    """
+    path = Path(path)
+    name = source_name or path.name
+    if not path.is_file():
+        raise ImportRefused(f"{path}: no such file.")
+    if mapping is not None and not isinstance(mapping, Mapping):
+        try:
+            mapping = Mapping.load(mapping)
+        except MappingError as exc:
+            raise ImportRefused(str(exc)) from exc
+    content_hash = file_hash(path)
+    for existing in store.batches():
+        if existing.content_hash == content_hash:
+            raise ImportRefused(
+                f"{name} was already imported as batch {existing.batch_id} (from "
+                f"{existing.source_file} at {existing.imported_at}); undo that batch first "
+                "to import it again."
+            )
+    frame, rejections, rows_read, info, labels = read_file(path, mapping)
+    opts = mapping.csv if isinstance(mapping, Mapping) else {}
+    formats = mapping.date_formats if isinstance(mapping, Mapping) else {}
+    date_heads = info.get("columns", {}).get("award_date", []) if isinstance(info, dict) else []
+    single_format = formats.get(date_heads[0]) if len(date_heads) == 1 else None
+    lines, rejections = finish_lines(
+        frame,
+        rejections,
+        source_file=name,
+        rates=currency.rates(store.root),
+        date_order=mapping.date_order if isinstance(mapping, Mapping) else None,
+        date_format=single_format,
+        decimal=opts.get("decimal"),
+        thousands=opts.get("thousands"),
+        headings=labels,
+        method_overrides=(
+            mapping.values.get("procurement_method") if isinstance(mapping, Mapping) else None
+        ),
+    )
+    extra = {k: v for k, v in info.items() if k != "columns"}
+    extra["columns"] = {k: list(v) for k, v in info.get("columns", {}).items()}
+    try:
+        batch = store.add_batch(
+            lines,
+            rejections,
+            source_file=name,
+            content_hash=content_hash,
+            rows_read=rows_read,
+            extra=extra,
+        )
+    except DuplicateImport as exc:
+        raise ImportRefused(str(exc)) from exc
+    except StoreError as exc:
+        raise ImportRefused(f"{name}: {exc}") from exc
+    return ImportResult(
+        batch=batch,
+        rows_read=rows_read,
+        rows_accepted=batch.rows_accepted,
+        rows_rejected=batch.rows_rejected,
+        rejections_path=store.rejections_path(batch.batch_id),
+    )
