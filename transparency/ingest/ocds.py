@@ -19,8 +19,11 @@ Mapping (one line per award x supplier):
   list (``suppliers``, ``additionalClassifications`` ...) is replaced whole. So an award
   repeated in the tender, award and contract releases of one process counts once.
 * Each award with a ``value`` gives one line per supplier. A contract gives the lines
-  instead when its award has no value (or there is no award): "contracts carry the
-  values". A contract of an award that has a value is not counted again.
+  instead when its award has no value, or when no award of the process has a value:
+  "contracts carry the values". A contract of an award that has a value is not counted
+  again. A contract without ``awardID`` in a process with a single award is that
+  award's contract. Awards and contracts with status ``unsuccessful`` or ``cancelled``
+  are rejected (nothing was bought).
 * Joint awards are split equally between the suppliers, to the cent (or to the award's
   own finer precision, at most 4 places), rounding down; the remainder goes to the
   first supplier, so the parts always sum exactly to the award value (`split_amount`).
@@ -44,8 +47,8 @@ Accounting: the unit is the release (for a record package, the record).
 Every release ends up either as the ``source_row`` of at least one line, or in the
 rejection report with a reason: errors (with the JSON path), "no award or contract"
 (planning and tender releases) or "nothing of its own to load" (its awards are given
-again by a later release of the same ocid, which is the one loaded). A release may also have some
-awards loaded and others rejected. This is the rule `transparency.store.count_rows`
+again by a later release of the same ocid, which is the one loaded). A release may also
+have some awards loaded and others rejected. This is the rule `transparency.store.count_rows`
 checks: rows_read == releases with lines + releases only in the rejection report.
 
 >>> lines, rejections, rows_read = read_ocds("releases.jsonl")   # doctest: +SKIP
