@@ -310,6 +310,7 @@ def test_fields_are_mapped_from_where_the_readme_says(tmp_path):
         "buyer": "Ministry of Health",
         "supplier_id": "S1",
         "supplier_name": "Acme Ltd",
+        "supplier_country": "Bangladesh",
         "supplier_country_raw": "Bangladesh",
         "description": "Award A1",
         "category_scheme": "CPV",

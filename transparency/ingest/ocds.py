@@ -115,6 +115,7 @@ LINE_SCHEMA: dict[str, pl.DataType] = {
     "buyer": pl.String(),
     "supplier_id": pl.String(),
     "supplier_name": pl.String(),
+    "supplier_country": pl.String(),  # as written; the pipeline normalises it to ISO alpha-3
     "supplier_country_raw": pl.String(),
     "description": pl.String(),
     "category_scheme": pl.String(),
@@ -810,6 +811,7 @@ def _emit(
                 "buyer": ctx.buyer,
                 "supplier_id": ident,
                 "supplier_name": name,
+                "supplier_country": country_raw,
                 "supplier_country_raw": country_raw,
                 "description": description,
                 "category_scheme": scheme,

@@ -240,14 +240,20 @@ def finish_lines(
         ).alias("procurement_method"),
     )
     scheme = _clean_text(pl.col("category_scheme"))
-    is_unspsc = scheme.is_null() | (scheme.str.to_uppercase() == "UNSPSC")
+    # A reader may have mapped another scheme to a UNSPSC prefix itself (OCDS: CPV ->
+    # segment via data/reference/cpv_to_unspsc_segment.csv); its code is kept.
+    given = _clean_text(pl.col("category_code")).is_not_null()
+    mapped = (scheme.str.to_uppercase() == "CPV") & given
+    is_unspsc = scheme.is_null() | (scheme.str.to_uppercase() == "UNSPSC") | mapped
     # A mapping file's value table may have turned the raw text into a code already.
     code = categories.normalise_code(
         pl.coalesce(_clean_text(pl.col("category_code")), pl.col("category_raw"))
     )
     frame = frame.with_columns(
         pl.when(is_unspsc).then(code).alias("category_code"),
-        pl.when(is_unspsc & code.is_not_null())
+        pl.when(mapped)
+        .then(scheme)
+        .when(is_unspsc & code.is_not_null())
         .then(pl.lit("UNSPSC"))
         .otherwise(scheme)
         .alias("category_scheme"),
