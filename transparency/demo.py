@@ -239,7 +239,8 @@ def _names(
         seen[name] = count + 1
         if count:
             # Same generated name twice: tell them apart the way registries do.
-            name = f"{name} ({_ROMAN[min(count, len(_ROMAN) - 1)]})"
+            mark = _ROMAN[count] if count < len(_ROMAN) else str(count + 1)
+            name = f"{name} ({mark})"
         names.append(name)
     return names
 
