@@ -511,7 +511,7 @@ def latin1(text: str) -> str:
     """Return `text` with characters outside Latin-1 transliterated (or '?').
 
     >>> latin1("Côte d’Ivoire – Łódź")
-    "Côte d'Ivoire - Lodz"
+    "Côte d'Ivoire - Lódz"
     """
     replacements = {
         "\u2019": "'",
