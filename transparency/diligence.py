@@ -50,7 +50,8 @@ class TornRecordWarning(UserWarning):
 
 def path(store: object) -> Path:
     """Return the diligence file of a store (a `Store` or its folder)."""
-    root = getattr(store, "root", store)
+    # A Path has a `.root` too ("/"), so test for the path types first.
+    root = store if isinstance(store, str | os.PathLike) else store.root
     return Path(root) / FILE_NAME
 
 
