@@ -144,6 +144,7 @@ class _Profile:
     currency_of: dict[str, str]
     legal_form_of: dict[str, tuple[str, ...]]
     default_forms: tuple[str, ...]
+    country_trend: dict[str, float]
 
 
 @functools.cache
@@ -195,6 +196,7 @@ def _profile(path: Path = PROFILE_PATH) -> _Profile:
         currency_of=currency_of,
         legal_form_of={k: tuple(v) for k, v in legal_form_of.items()},
         default_forms=tuple(raw["legal_forms"]["default"]),
+        country_trend={k: float(v) for k, v in raw.get("country_trend", {}).items()},
     )
 
 
@@ -214,6 +216,7 @@ class _Suppliers:
     families: np.ndarray  # (n, 4) indices into profile.family_codes
     family_k: np.ndarray
     cum_weight: np.ndarray
+    trend: np.ndarray  # log change of a supplier's share of business over the period
     currency: list[str]
 
 
@@ -289,6 +292,13 @@ def _suppliers(profile: _Profile, n: int, seed: int) -> _Suppliers:
         family_k[members] = np.minimum(rng.integers(1, 5, size=m), take)
     country_list = [str(c) for c in country]
     weight = rng.lognormal(0.0, 1.1, size=n)
+    # Suppliers come and go; some sectors shift between countries (the profile's `trend`).
+    trend = rng.normal(0.0, 0.6, size=n)
+    for iso3, shift in profile.country_trend.items():
+        trend[country == iso3] += shift
+    for s, spec in enumerate(profile.sectors):
+        for iso3, shift in spec.get("trend", {}).items():
+            trend[(sector == s) & (country == iso3)] += shift
     names = _names(rng, profile, sector, country_list)
     country_names = _country_names()
     frame = pl.DataFrame(
@@ -307,6 +317,7 @@ def _suppliers(profile: _Profile, n: int, seed: int) -> _Suppliers:
         families=families,
         family_k=family_k,
         cum_weight=np.cumsum(weight),
+        trend=trend,
         currency=[profile.currency_of.get(c, "USD") for c in country_list],
     )
 
@@ -352,8 +363,28 @@ def _rate_grid(start: date, months: int) -> tuple[tuple[str, ...], np.ndarray, p
 # --------------------------------------------------------------------------- lines
 
 
-def _choose(rng: np.random.Generator, probs: np.ndarray, size: int) -> np.ndarray:
-    return np.searchsorted(np.cumsum(probs) / probs.sum(), rng.random(size), side="right")
+def _pick_suppliers(rng: np.random.Generator, sup: _Suppliers, when: np.ndarray) -> np.ndarray:
+    """Draw one supplier per contract, `when` (0..1) being its place in the period.
+
+    A supplier's weight at time t is its base weight times exp(trend * t); drawing from
+    the base weights and accepting with probability exp(trend * t - max(trend, 0)) samples
+    exactly that, vectorised.
+    """
+    n = when.size
+    chosen = np.zeros(n, dtype=np.int64)
+    todo = np.arange(n)
+    for _ in range(64):
+        draw = np.searchsorted(sup.cum_weight, rng.random(todo.size) * sup.cum_weight[-1], "right")
+        draw = np.minimum(draw, sup.cum_weight.size - 1)
+        beta = sup.trend[draw]
+        accept = rng.random(todo.size) < np.exp(beta * when[todo] - np.maximum(beta, 0.0))
+        chosen[todo[accept]] = draw[accept]
+        todo = todo[~accept]
+        if todo.size == 0:
+            break
+    else:
+        chosen[todo] = draw[~accept]  # practically never: keep the last draw
+    return chosen
 
 
 def _block(
@@ -373,11 +404,10 @@ def _block(
     sizes = sizes[:n_c]
     sizes[-1] -= int(cum[n_c - 1] - n_lines)
 
-    supplier = np.searchsorted(sup.cum_weight, rng.random(n_c) * sup.cum_weight[-1], "right")
-    supplier = np.minimum(supplier, len(sup.country) - 1)
     n_days = (end - start).days
     # Spending grows over the period: award dates lean towards its end.
     day = np.floor(n_days * rng.random(n_c) ** 0.85).astype(np.int64)
+    supplier = _pick_suppliers(rng, sup, day / n_days)
     order = np.argsort(day, kind="stable")
     sizes, supplier, day = sizes[order], supplier[order], day[order]
 
