@@ -50,7 +50,9 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
 
 def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     """Create or replace the `contract_lines` view over the store's committed batches."""
-    files = [str(p) for p in store.batch_files()]
+    files = store.batch_files()
+    if store.fs is not None and store.fs.protocol[0] not in con.list_filesystems():
+        con.register_filesystem(store.fs)
     if files:
         rel = con.read_parquet(files)
     else:

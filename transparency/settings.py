@@ -16,9 +16,12 @@ QUERIES_DIR = ROOT / "queries"
 RISK_MODEL_PATH = DATA_DIR / "risk_model.toml"
 
 
-def default_store() -> Path:
-    """Return the store folder: `TRANSPARENCY_STORE` if set, else `data/store/`."""
-    return Path(os.environ.get("TRANSPARENCY_STORE") or DATA_DIR / "store")
+def default_store() -> Path | str:
+    """Return `TRANSPARENCY_STORE` (a folder or an `s3://` URL) if set, else `data/store/`."""
+    value = os.environ.get("TRANSPARENCY_STORE")
+    if value and "://" in value:
+        return value
+    return Path(value or DATA_DIR / "store")
 
 
 def risk_model_path() -> Path:

@@ -10,6 +10,14 @@ A batch becomes visible only when the manifest names it. Files are written to a
 temporary name, flushed and renamed, and the manifest is replaced the same way last,
 so a crash at any moment leaves the store exactly as before or exactly as after.
 
+The root may also be an object-store URL (`s3://bucket/prefix`), read and written
+through fsspec (s3fs). There an object PUT is atomic, so the manifest PUT is the commit;
+the endpoint comes from `TRANSPARENCY_S3_ENDPOINT` (for S3-compatible servers) and the
+credentials from the usual AWS variables. Imports into one object-store root must come
+from one writer at a time (the lock is local to a machine); any number of dashboards
+may read it. Due-diligence records and user rates live in a local folder beside it
+(`TRANSPARENCY_LOCAL_DIR`, default `data/store-local/<hash>/`).
+
 >>> store = Store(tmp_path)            # doctest: +SKIP
 >>> store.add_batch(lines, rejections, source_file="po.csv", content_hash="ab12", rows_read=3)
 """
@@ -26,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -101,33 +110,96 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def is_url(root: str | os.PathLike) -> bool:
+    """Return True when `root` names an object store (`s3://...`) rather than a folder."""
+    return "://" in str(root)
+
+
+def storage_options(url: str) -> dict[str, Any]:
+    """Return fsspec options for an object-store URL, from the environment."""
+    options: dict[str, Any] = {}
+    endpoint = os.environ.get("TRANSPARENCY_S3_ENDPOINT")
+    if url.startswith(("s3://", "s3a://")) and endpoint:
+        options["client_kwargs"] = {
+            "endpoint_url": endpoint,
+            "region_name": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        }
+    return options
+
+
 class Store:
-    """A folder of Parquet batches and their manifest."""
+    """A folder (or object-store prefix) of Parquet batches and their manifest."""
 
     def __init__(self, root: str | os.PathLike) -> None:
-        self.root = Path(root)
+        self.url = str(root).rstrip("/")
+        self.fs = None
+        if is_url(root):
+            import fsspec
+
+            self.fs, _ = fsspec.core.url_to_fs(self.url, **storage_options(self.url))
+            local = os.environ.get("TRANSPARENCY_LOCAL_DIR")
+            digest = hashlib.sha256(self.url.encode()).hexdigest()[:12]
+            from transparency.settings import DATA_DIR
+
+            self.root = Path(local) if local else DATA_DIR / "store-local" / digest
+        else:
+            self.root = Path(root)
 
     @property
-    def manifest_path(self) -> Path:
-        return self.root / "manifest.json"
+    def is_remote(self) -> bool:
+        return self.fs is not None
+
+    def _where(self, *parts: str) -> Any:
+        if self.fs is not None:
+            return "/".join((self.url, *parts))
+        return self.root.joinpath(*parts)
 
     @property
-    def batches_dir(self) -> Path:
-        return self.root / "batches"
+    def manifest_path(self) -> Any:
+        return self._where("manifest.json")
 
     @property
-    def rejections_dir(self) -> Path:
-        return self.root / "rejections"
+    def batches_dir(self) -> Any:
+        return self._where("batches")
 
-    def batch_path(self, batch_id: str) -> Path:
-        return self.batches_dir / f"{batch_id}.parquet"
+    @property
+    def rejections_dir(self) -> Any:
+        return self._where("rejections")
 
-    def rejections_path(self, batch_id: str) -> Path:
-        return self.rejections_dir / f"{batch_id}.csv"
+    def batch_path(self, batch_id: str) -> Any:
+        """Return the batch's Parquet location (a Path, or a URL string for object stores)."""
+        return self._where("batches", f"{batch_id}.parquet")
+
+    def rejections_path(self, batch_id: str) -> Any:
+        """Return the batch's rejection report location (a Path, or a URL string)."""
+        return self._where("rejections", f"{batch_id}.csv")
 
     def _ensure(self) -> None:
-        for folder in (self.root, self.batches_dir, self.rejections_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.fs is None:
+            for folder in (self.batches_dir, self.rejections_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+
+    def _exists(self, where: Any) -> bool:
+        return self.fs.exists(where) if self.fs is not None else Path(where).exists()
+
+    def _read_bytes(self, where: Any) -> bytes:
+        if self.fs is not None:
+            return self.fs.cat_file(where)
+        return Path(where).read_bytes()
+
+    def _write_bytes(self, where: Any, data: bytes) -> None:
+        if self.fs is not None:
+            self.fs.pipe_file(where, data)  # one PUT: atomic on object stores
+        else:
+            atomic_write_bytes(where, data)
+
+    def _delete(self, where: Any) -> None:
+        if self.fs is not None:
+            if self.fs.exists(where):
+                self.fs.rm_file(where)
+        else:
+            Path(where).unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -142,9 +214,9 @@ class Store:
 
     def batches(self) -> list[Batch]:
         """Return the committed batches, oldest first."""
-        if not self.manifest_path.exists():
+        if not self._exists(self.manifest_path):
             return []
-        entries = json.loads(self.manifest_path.read_text(encoding="utf-8"))["batches"]
+        entries = json.loads(self._read_bytes(self.manifest_path).decode("utf-8"))["batches"]
         return [Batch(**entry) for entry in entries]
 
     def batch(self, batch_id: str) -> Batch:
@@ -155,9 +227,9 @@ class Store:
         known = ", ".join(b.batch_id for b in self.batches()) or "none"
         raise StoreError(f"No batch {batch_id!r} in store {self.root}. Batches: {known}.")
 
-    def batch_files(self) -> list[Path]:
-        """Return the Parquet files of the committed batches, oldest first."""
-        return [self.batch_path(b.batch_id) for b in self.batches()]
+    def batch_files(self) -> list[str]:
+        """Return the Parquet files (paths or URLs) of the committed batches, oldest first."""
+        return [str(self.batch_path(b.batch_id)) for b in self.batches()]
 
     def version(self) -> str:
         """Return a short key that changes whenever a batch lands or is undone."""
@@ -171,7 +243,7 @@ class Store:
 
     def _write_manifest(self, batches: list[Batch]) -> None:
         body = {"format": 1, "batches": [asdict(b) for b in batches]}
-        atomic_write_bytes(
+        self._write_bytes(
             self.manifest_path, json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
         )
 
@@ -212,7 +284,7 @@ class Store:
             total = lines.get_column("amount_usd").sum()
             self._write_parquet(lines, self.batch_path(batch_id))
             buf = rejections.select(list(schema.REJECTION)).write_csv()
-            atomic_write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
+            self._write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
             batch = Batch(
                 batch_id=batch_id,
                 source_file=source_file,
@@ -229,9 +301,15 @@ class Store:
             self._write_manifest([*batches, batch])
             return batch
 
-    def _write_parquet(self, lines: pl.DataFrame, path: Path) -> None:
+    def _write_parquet(self, lines: pl.DataFrame, path: Any) -> None:
+        options = {"compression": "zstd", "statistics": True, "row_group_size": 256_000}
+        if self.fs is not None:
+            # Unlisted until the manifest names it, so a direct write is safe.
+            with self.fs.open(path, "wb") as fh:
+                lines.write_parquet(fh, **options)
+            return
         tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
-        lines.write_parquet(tmp, compression="zstd", statistics=True, row_group_size=256_000)
+        lines.write_parquet(tmp, **options)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -242,11 +320,11 @@ class Store:
         with self.lock():
             batch = self.batch(batch_id)
             self._write_manifest([b for b in self.batches() if b.batch_id != batch_id])
-            for path in (self.batch_path(batch_id), self.rejections_path(batch_id)):
-                path.unlink(missing_ok=True)
+            for where in (self.batch_path(batch_id), self.rejections_path(batch_id)):
+                self._delete(where)
             return batch
 
     def rejections(self, batch_id: str) -> pl.DataFrame:
         """Return a batch's rejection report."""
-        path = self.rejections_path(batch_id)
-        return pl.read_csv(path, schema=schema.REJECTION)
+        data = self._read_bytes(self.rejections_path(batch_id))
+        return pl.read_csv(data, schema=schema.REJECTION)
