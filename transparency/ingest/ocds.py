@@ -595,6 +595,9 @@ def merge(base: dict, new: dict) -> dict:
     """
     for key, value in new.items():
         old = base.get(key)
+        if old is None and key in _MERGED_BY_ID and isinstance(value, list):
+            # Merged into an empty list, so an id given twice in one release counts once.
+            old = base[key] = []
         if isinstance(value, dict) and isinstance(old, dict):
             merge(old, value)
         elif key in _MERGED_BY_ID and isinstance(value, list) and isinstance(old, list):
