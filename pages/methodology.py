@@ -1,0 +1,138 @@
+"""Methodology: the risk method as it is configured now, its sources and editions, coverage.
+
+Everything here is rendered from `data/risk_model.toml` and the reference files, the same
+ones the scoring joins use, so the page cannot drift from the figures.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from transparency import risk
+from transparency.app import fmt, setup
+from transparency.risk_model import RiskModelError
+
+page = setup("Methodology", filters=False)
+
+try:
+    model, ref = risk.load()
+    editions = risk.editions()
+except RiskModelError as exc:
+    st.error(
+        "The risk method could not be read, so no risk figures are shown until it is "
+        f"fixed:\n\n{exc}",
+        icon=":material/error:",
+    )
+    st.stop()
+
+tables = risk.method_tables(model, ref)
+tip_years = editions["tip_years"]
+
+st.write(
+    "Every contract line gets a forced-labour risk category from the supplier's country and "
+    "what was bought. A category is a **signal for due diligence, not a finding against a "
+    "supplier**. The method below is read from the model file "
+    f"`{model.path.name}` and the reference files at every start; the figures on every page "
+    "are computed from the same files when they are queried."
+)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Model", model.version, help=model.name)
+c2.metric(
+    "TIP report years", f"{tip_years[0]}–{tip_years[-1]}", help=", ".join(map(str, tip_years))
+)
+c3.metric("DOL list edition", str(editions["dol_edition"]))
+c4.metric("ILAB findings", str(editions["ilab_findings_year"]))
+st.caption(
+    f"Method fingerprint `{editions['fingerprint']}` (changes when any of these files changes)."
+)
+
+st.header("How a line is scored")
+rule = (
+    "the latest TIP report, at or before the year of the award date, that places the "
+    "supplier's country (if none is that early, its earliest placement)"
+    if model.tip_year_rule == "award_year"
+    else "the latest TIP report that places the supplier's country, whatever the award date"
+)
+st.markdown(
+    f"""
+1. **Country score** ({min(tables["tiers"]["Country score"])}–{model.country_cap}): the tier
+   the US *Trafficking in Persons* report gives the supplier's country, from {rule}, plus the
+   adjustment for the country's ILAB child-labour findings; capped at {model.country_cap}.
+   Partial report years (only the Watch List and Tier 3 are known) count for the countries
+   they list.
+2. **Sector score**: the highest score of the sector groups the line's category (UNSPSC
+   segment or family, or CPV division or class) falls in; {model.sector_default} otherwise.
+3. **Listed pair**: when a good on the US DOL list, mapped to the line's category with
+   {" or ".join(model.pair_confidences)} confidence, is listed for the supplier's country, the
+   pair score is added. A listed pair always lifts the line at least
+   {model.pair_min_raise} band(s) above the band it would have without it (up to the top band).
+4. **Total** = country + sector + pair, capped at {model.total_cap}; the band it falls in is the
+   **inherent** category.
+5. **Residual** category: the inherent category lowered by the due-diligence steps on record for
+   the supplier that are dated today or earlier and still valid; each kind of step counts once,
+   at most {model.max_reduction} band(s) in all, never below {model.bands[0].category}.
+6. **Not assessable** when the supplier country is unknown, the category is unknown, or the
+   country has no TIP placement. It is never shown as {model.bands[0].category}, and due
+   diligence does not change it.
+"""
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Country")
+    st.dataframe(tables["tiers"], hide_index=True, key="mt_tiers")
+    st.dataframe(tables["ilab"], hide_index=True, key="mt_ilab")
+with right:
+    st.subheader("Sector and listed pairs")
+    st.dataframe(tables["sectors"], hide_index=True, key="mt_sectors")
+    st.dataframe(tables["pairs"], hide_index=True, key="mt_pairs")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Bands")
+    st.dataframe(tables["bands"], hide_index=True, key="mt_bands")
+with right:
+    st.subheader("Due-diligence steps")
+    st.dataframe(tables["steps"], hide_index=True, key="mt_steps")
+
+st.header("Sources and editions")
+st.dataframe(tables["sources"], hide_index=True, key="mt_sources")
+st.caption(
+    "Each source's publisher, licence and transformation are described in "
+    "`data/reference/SOURCES.md`. A newer TIP tier file with the same columns dropped into "
+    "`data/reference/` is used from the next start."
+)
+
+with st.expander("Listed goods mapped to UNSPSC and CPV (reviewed mapping, with confidence)"):
+    st.dataframe(tables["goods_mapping"], hide_index=True, key="mt_mapping")
+with st.expander("High-risk sectors (UK PPN 02/23 services, UFLPA priority sectors)"):
+    st.dataframe(tables["sector_list"], hide_index=True, key="mt_sector_list")
+with st.expander("Latest TIP placement per country"):
+    st.dataframe(tables["latest_tiers"], hide_index=True, key="mt_latest")
+
+st.header("Coverage")
+coverage = page.query_unfiltered("coverage_by_reason")
+na = coverage.filter(~coverage["is_assessable"])
+share_spend = float(na["share_spend"].sum()) if na.height else 0.0
+share_lines = float(na["share_lines"].sum()) if na.height else 0.0
+c1, c2 = st.columns(2)
+c1.metric("Spend not assessable", fmt.pct(share_spend))
+c2.metric("Lines not assessable", fmt.pct(share_lines))
+shown = fmt.floats(coverage).select(
+    pl.col("reason").alias("Assessment"),
+    pl.col("count_lines").alias("Lines"),
+    pl.col("spend_usd").alias("Spend (USD)"),
+    (pl.col("share_lines") * 100).alias("Share of lines (%)"),
+    (pl.col("share_spend") * 100).alias("Share of spend (%)"),
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    key="mt_coverage",
+    column_config={
+        "Spend (USD)": st.column_config.NumberColumn(format="%.2f"),
+        "Share of lines (%)": st.column_config.NumberColumn(format="%.1f"),
+        "Share of spend (%)": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
