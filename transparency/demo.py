@@ -291,7 +291,7 @@ def _suppliers(profile: _Profile, n: int, seed: int) -> _Suppliers:
             families[members, take:] = families[members, :1]
         family_k[members] = np.minimum(rng.integers(1, 5, size=m), take)
     country_list = [str(c) for c in country]
-    weight = rng.lognormal(0.0, 1.1, size=n)
+    weight = rng.lognormal(0.0, 0.9, size=n)
     # Suppliers come and go; some sectors shift between countries (the profile's `trend`).
     trend = rng.normal(0.0, 0.6, size=n)
     for iso3, shift in profile.country_trend.items():
