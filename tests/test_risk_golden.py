@@ -44,6 +44,18 @@ ROWS = [
     line(19, "DEU", None, scheme="CPV", raw="cleaning"),
     line(20, "MYS", "46181500"),
     line(21, "DEU", "43211500", award=date(2026, 1, 15)),
+    # OCDS import: CPV raw code, UNSPSC segment mapped from it in category_code.
+    {
+        **line(22, "DEU", "76", scheme="CPV", raw="90911200-8"),
+        "segment_code": "76",
+        "segment_title": "Industrial Cleaning Services",
+    },
+    # CPV scheme without a readable CPV code but with a mapped UNSPSC segment.
+    {
+        **line(23, "DEU", "53", scheme="CPV", raw="uniforms"),
+        "segment_code": "53",
+        "segment_title": "Apparel and Luggage and Personal Care Products",
+    },
 ]
 
 # contract -> (country_tier, tip_year, country, sector, listed, total, inherent)
@@ -87,6 +99,10 @@ INHERENT = {
     "C20": ("Tier 3", 2024, 6, 2, True, 10, "Very high"),
     # 2026 award: latest placement at or before 2026 is 2023.
     "C21": ("Tier 1", 2023, 1, 1, False, 2, "Low"),
+    # CPV class 9091 (PPN cleaning, 3) from the raw code, not segment 76: 1 + 3 = 4.
+    "C22": ("Tier 1", 2023, 1, 3, False, 4, "Low"),
+    # Segment 53 alone: no segment-level flag in the tiny reference, default 1: 1 + 1 = 2.
+    "C23": ("Tier 1", 2023, 1, 1, False, 2, "Low"),
 }
 
 REASONS = {
@@ -187,6 +203,8 @@ def test_drivers_in_words(rows):
     assert rows["C13"]["risk_drivers"].startswith("Country has no TIP placement")
     assert rows["C17"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
     assert rows["C01"]["sector_source"].endswith("no high-risk sector flag")
+    assert rows["C22"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
+    assert rows["C23"]["sector_source"].startswith("UNSPSC 53 Apparel")
     assert rows["C08"]["country_source"] == "TIP 2024 (tip_tiers_partial.csv); ILAB findings 2022"
 
 

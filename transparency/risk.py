@@ -76,10 +76,14 @@ create or replace view scored_lines as
 with keyed as (
     select
         l.*,
+        -- CPV lines: the 8-digit CPV code from the raw value (an importer may have put a
+        -- UNSPSC segment mapped from it into category_code) or from category_code.
         case
             when upper(coalesce(l.category_scheme, '')) like 'CPV%' then
-                nullif(regexp_extract(coalesce(l.category_code, l.category_raw, ''),
-                                      '([0-9]{8})', 1), '')
+                coalesce(
+                    nullif(regexp_extract(coalesce(l.category_raw, ''), '([0-9]{8})', 1), ''),
+                    nullif(regexp_extract(coalesce(l.category_code, ''), '([0-9]{8})', 1), '')
+                )
         end as _cpv,
         year(l.award_date) as _award_year,
         coalesce(l.supplier_id, l.supplier_name) as _diligence_key
@@ -89,10 +93,8 @@ lines as (
     select
         k.*,
         case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 2)
-             when upper(coalesce(k.category_scheme, '')) like 'CPV%' then null
              else k.segment_code end as _key2,
         case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 4)
-             when upper(coalesce(k.category_scheme, '')) like 'CPV%' then null
              else k.family_code end as _key4
     from keyed k
 ),
