@@ -551,3 +551,12 @@ def test_a_large_release_package_is_streamed(tmp_path):
     rows_read, lines, grown = (int(v) for v in out)
     assert (rows_read, lines) == (count, count)
     assert grown < size / 4
+
+
+def test_json_lines_with_releases_longer_than_the_sniffed_head(tmp_path):
+    big = release("ocds-long-1", awards=[award("A1", 7)])
+    big["tender"]["description"] = "z" * 400_000  # longer than the first 256 KB read
+    path = write_jsonl(tmp_path / "long.jsonl", [big, release("ocds-long-2", awards=[award()])])
+    assert looks_like_ocds(path)
+    lines, rejections, rows_read = read_ocds(path)
+    assert (rows_read, lines.height, rejections.height) == (2, 2, 0)

@@ -135,6 +135,7 @@ class NotOcds(ValueError):
 # --- detection -------------------------------------------------------------------------
 
 _HEAD_BYTES = 1 << 18
+_LINE_LIMIT = 64 << 20  # a JSON Lines release longer than 64 MB is not expected
 _MARKERS = (b'"ocid"', b'"releases"', b'"records"', b'"compiledRelease"')
 
 
@@ -171,10 +172,16 @@ def _sniff(path: Path) -> str:
         return "array"
     if first != b"{":
         raise NotOcds(f"{path.name}: not JSON (starts with {head[:20]!r}); OCDS is JSON.")
-    # JSON Lines: the first non-blank line is a complete JSON value on its own.
-    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    first_line, sep, _rest = body.partition(b"\n")
-    if sep:
+    # JSON Lines: the first non-blank line is a complete JSON value on its own. The line
+    # is read up to a limit, so a huge one-line package is still streamed below.
+    with open(path, "rb") as fh:
+        _skip_bom(fh)
+        first_line = b""
+        while not first_line.strip():
+            first_line = fh.readline(_LINE_LIMIT)
+            if not first_line:
+                break
+    if first_line.endswith(b"\n"):
         try:
             json.loads(first_line)
             return "jsonl"
