@@ -286,3 +286,16 @@ def test_write_export_streams_chunks_into_one_file(tmp_path, suffix: str) -> Non
     assert written.get_column("Amount").head(3).str.contains(r"^\d+\.\d{2}$").all()
     unknown_raw = set(written.get_column("Vendor Country")) & set(demo.UNKNOWN_COUNTRY_RAW)
     assert unknown_raw
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_exported_demo_imports_back_to_the_same_lines(tmp_path, tmp_store, suffix: str) -> None:
+    from transparency.ingest import import_file
+
+    path = tmp_path / f"dio_export{suffix}"
+    demo.write_export(path, 3_000, 8, END)
+    result = import_file(path, tmp_store)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3_000, 3_000, 0)
+    imported = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
+    expected = demo.generate(3_000, 8, END)
+    assert imported.drop("batch_id").equals(expected.drop("batch_id"))
