@@ -560,3 +560,60 @@ def test_json_lines_with_releases_longer_than_the_sniffed_head(tmp_path):
     assert looks_like_ocds(path)
     lines, rejections, rows_read = read_ocds(path)
     assert (rows_read, lines.height, rejections.height) == (2, 2, 0)
+
+
+# --- through the import pipeline and the command line ----------------------------------
+
+
+def _formats(tmp_path: Path) -> dict[str, Path]:
+    """The same two processes in every published form (record package: compiled)."""
+    records = [{"ocid": r["ocid"], "releases": [r], "compiledRelease": r} for r in TWO_RELEASES]
+    return {
+        "package": write_release_package(tmp_path / "a.json", TWO_RELEASES),
+        "records": write_record_package(tmp_path / "b.json", records),
+        "jsonl": write_jsonl(tmp_path / "c.txt", TWO_RELEASES),
+        "array": write_array(tmp_path / "d", TWO_RELEASES),
+    }
+
+
+def test_every_form_imports_through_the_pipeline(tmp_path, tmp_store):
+    from transparency.ingest import import_file
+
+    for kind, path in _formats(tmp_path).items():
+        result = import_file(path, tmp_store)
+        assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 2, 0), kind
+        batch = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
+        assert batch.select(
+            "supplier_country", "category_code", "segment_code", "currency", "amount_usd"
+        ).row(1)[:4] == ("BRA", "53101501", "53", "EUR"), kind
+        assert batch.get_column("amount_usd").null_count() == 0
+        assert batch.get_column("procurement_method").to_list() == ["open", "open"]
+
+
+def test_import_command_reads_ocds(tmp_path, capsys):
+    from transparency.cli import main
+
+    rel = release(
+        awards=[
+            award("A1", Decimal("99.99"), "usd", ("S1", "S2"), items=[item("CPV", "18800000-7")])
+        ]
+    )
+    bad = release("ocds-bad", rid="r2", awards=[award("A1", 5, currency="MNX")])
+    path = write_release_package(tmp_path / "feed.json", [rel, bad, release("ocds-t", awards=None)])
+    store = tmp_path / "store"
+    assert main(["import", str(path), "--store", str(store), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (3, 1, 2)
+    from transparency.store import Store
+
+    batch = Store(store).batches()[0]
+    assert batch.lines == 2
+    lines = pl.read_parquet(Store(store).batch_path(batch.batch_id))
+    assert lines.get_column("amount").to_list() == [Decimal("50.0000"), Decimal("49.9900")]
+    assert lines.get_column("category_scheme").to_list() == ["CPV", "CPV"]
+    assert lines.get_column("segment_code").to_list() == ["53", "53"]  # footwear -> apparel
+    report = pl.read_csv(out["rejections"])
+    assert report.select("source_row", "column").rows() == [
+        (2, "releases[1].awards[0].value.currency"),
+        (3, "releases[2]"),
+    ]
