@@ -1,33 +1,40 @@
--- returns: high-risk spend in USD (inherent High or Very high) and line count covered by each due-diligence step recorded for the supplier, plus the spend covered by any step
--- grain: one row per due-diligence step found, plus one row with step null for "any step"
+-- returns: high-risk spend in USD (inherent High or Very high) and line count whose supplier has each due-diligence step in force, plus the spend with any step in force
+-- grain: one row per due-diligence step in force for at least one high-risk line, plus one row with step null for "any step"
 -- params: $date_from (date), $date_to (date)
+-- A step is in force as scored_lines counts it for the residual category: recorded for the
+-- supplier (id, or name when the export has no id), dated on or before today and valid
+-- until today or later.
 with high_risk as (
-    select amount_usd, nullif(trim(coalesce(diligence_steps, '')), '') as steps
+    select amount_usd, coalesce(supplier_id, supplier_name) as diligence_key
     from scored_lines
     where award_date >= $date_from and award_date < $date_to
       and inherent_category in ('High', 'Very high')
 ),
 
-per_step as (
-    select trim(unnest(string_split(steps, ','))) as step, amount_usd
-    from high_risk
-    where steps is not null
+steps_now as (
+    select distinct diligence_key, step
+    from risk_diligence_steps
+    where step_date <= current_date
+      and (valid_until is null or valid_until >= current_date)
 ),
 
 by_step as (
-    select step, count(*) as count_lines, coalesce(sum(amount_usd), 0)::decimal(38, 2) as covered_usd
-    from per_step
-    where step <> ''
-    group by step
+    select
+        s.step,
+        count(*) as count_lines,
+        coalesce(sum(h.amount_usd), 0)::decimal(38, 2) as covered_usd
+    from high_risk as h
+    inner join steps_now as s on s.diligence_key = h.diligence_key
+    group by s.step
 ),
 
 any_step as (
     select
         null::varchar as step,
         count(*) as count_lines,
-        coalesce(sum(amount_usd), 0)::decimal(38, 2) as covered_usd
-    from high_risk
-    where steps is not null
+        coalesce(sum(h.amount_usd), 0)::decimal(38, 2) as covered_usd
+    from high_risk as h
+    where h.diligence_key in (select diligence_key from steps_now)
 ),
 
 final as (

@@ -540,7 +540,6 @@ def pdf_report(fig: Figures) -> bytes:
     """Return the report as an A4 PDF: top line, a bar chart, every table, method, provenance."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
-    from fpdf.fonts import FontFace
 
     fingerprint = fig.fingerprint
 
@@ -585,27 +584,99 @@ def pdf_report(fig: Figures) -> bytes:
         )
         pdf.ln(1)
 
-    def table(header: list[str], rows: list[list[str]], kinds: list[str], widths=None) -> None:
+    def grid(header: list[str], rows: list[list[str]], kinds: list[str]) -> None:
+        """Draw a long table with one-line cells (fpdf2's `table` is slow on hundreds of rows).
+
+        Number columns get the width of their widest value, so a number is never cut; text
+        columns share the rest and wrap. Headings wrap and repeat on each page.
+        """
+        pad = 2 * pdf.c_margin
+        texts = [[clean(v) for v in row] for row in rows]
+        heads = [clean(h) for h in header]
+        pdf.set_font(family, "B", 7.5)
+        word = [max(pdf.get_string_width(w) for w in h.split()) + pad for h in heads]
         pdf.set_font(family, "", 7.5)
-        aligns = ["LEFT" if k == "text" else "RIGHT" for k in kinds]
-        with pdf.table(
-            col_widths=widths,
-            text_align=aligns,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(235, 239, 244)),
-            line_height=4.2,
-            padding=(0.6, 1.2),
-            borders_layout="HORIZONTAL_LINES",
-            repeat_headings=1,
-            width=pdf.epw,
-        ) as tbl:
-            row = tbl.row()
-            for h in header:
-                row.cell(clean(h))
-            for values in rows:
-                row = tbl.row()
-                for v in values:
-                    row.cell(clean(v))
-        pdf.ln(2)
+        need = [
+            max([pdf.get_string_width(r[i]) + pad for r in texts] + [word[i]])
+            for i in range(len(heads))
+        ]
+        cols = list(need)
+        text_idx = [i for i, k in enumerate(kinds) if k == "text"]
+        spare = pdf.epw - sum(need)
+        if spare > 0:  # air between numbers first, then the rest to the text columns
+            num_idx = [i for i in range(len(cols)) if i not in text_idx]
+            extra = min(4.0, spare / max(len(num_idx), 1)) if text_idx else spare / len(cols)
+            for i in num_idx:
+                cols[i] += extra
+            spare -= extra * len(num_idx)
+            for i in text_idx:
+                cols[i] += spare / len(text_idx)
+        elif text_idx:  # text columns share what the number columns leave, and wrap
+            room = pdf.epw - sum(need[i] for i in range(len(cols)) if i not in text_idx)
+            capped = {i: min(need[i], pdf.epw / 2) for i in text_idx}
+            total = sum(capped.values())
+            for i in text_idx:
+                cols[i] = max(word[i], room * capped[i] / total)
+        aligns = ["L" if k == "text" else "R" for k in kinds]
+        row_h = 4.6
+        pdf.set_font(family, "B", 7.5)
+        head_lines = max(
+            len(pdf.multi_cell(w, 3.6, h, dry_run=True, output="LINES", padding=(0, pdf.c_margin)))
+            for h, w in zip(heads, cols, strict=True)
+        )
+        head_h = head_lines * 3.6 + 1.2
+
+        def draw_header() -> None:
+            pdf.set_font(family, "B", 7.5)
+            pdf.set_fill_color(235, 239, 244)
+            y = pdf.get_y()
+            x = pdf.l_margin
+            for text, w, align in zip(heads, cols, aligns, strict=True):
+                pdf.rect(x, y, w, head_h, style="F")
+                pdf.set_xy(x, y + 0.6)
+                pdf.multi_cell(w, 3.6, text, align=align, padding=(0, pdf.c_margin))
+                x += w
+            pdf.set_xy(pdf.l_margin, y + head_h)
+            pdf.set_font(family, "", 7.5)
+
+        if pdf.get_y() + head_h + 2 * row_h > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        draw_header()
+        pdf.set_draw_color(215, 220, 228)
+        line_h = 3.8
+        for values in texts:
+            # A text wider than its column wraps onto more lines; numbers always fit.
+            cells = []
+            for text, w, kind in zip(values, cols, kinds, strict=True):
+                if kind == "text" and pdf.get_string_width(text) > w - pad:
+                    cells.append(
+                        pdf.multi_cell(
+                            w, line_h, text, dry_run=True, output="LINES", padding=(0, pdf.c_margin)
+                        )
+                    )
+                else:
+                    cells.append([text])
+            height = max(row_h, max(len(c) for c in cells) * line_h + 0.8)
+            if pdf.get_y() + height > pdf.h - pdf.b_margin:
+                pdf.add_page()
+                draw_header()
+            y = pdf.get_y()
+            x = pdf.l_margin
+            for lines, w, align in zip(cells, cols, aligns, strict=True):
+                pdf.set_xy(x, y)
+                if len(lines) == 1:
+                    pdf.cell(w, row_h, lines[0], align=align)
+                else:
+                    pdf.set_xy(x, y + 0.4)
+                    for i, line in enumerate(lines):
+                        pdf.set_xy(x, y + 0.4 + i * line_h)
+                        pdf.cell(w, line_h, line, align=align)
+                x += w
+            y += height
+            pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
+            pdf.set_xy(pdf.l_margin, y)
+        pdf.set_draw_color(0)
+        pdf.ln(3)
 
     pdf.set_font(family, "B", 17)
     pdf.multi_cell(0, 8, clean(TITLE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -619,12 +690,7 @@ def pdf_report(fig: Figures) -> bytes:
 
     heading("Top-line figures")
     header = top_line_header(fig)
-    table(
-        header,
-        top_line_rows(fig),
-        ["text"] + ["n"] * (len(header) - 1),
-        [3.2] + [1.5, 1.5, 2.1, 1.5, 2.1][: len(header) - 1],
-    )
+    grid(header, top_line_rows(fig), ["text"] + ["n"] * (len(header) - 1))
 
     _pdf_category_chart(pdf, fig, family, clean, heading)
 
@@ -632,11 +698,10 @@ def pdf_report(fig: Figures) -> bytes:
         header_t, rows, kinds = _text_rows(fig, t.key)
         heading(t.title)
         para(t.description, 8)
-        widths = [2.6 if k == "text" else 1.6 for k in kinds]
-        table(header_t, rows, kinds, widths)
+        grid(header_t, rows, kinds)
 
     heading("Reconciliation")
-    table(
+    grid(
         ["Table", "Column", "Sum (USD)", "Total (USD)", "Lines", "Total lines", "Match"],
         [
             [
@@ -651,7 +716,6 @@ def pdf_report(fig: Figures) -> bytes:
             for c in fig.checks
         ],
         ["text", "text", "n", "n", "n", "n", "text"],
-        [1.6, 2.2, 1.6, 1.6, 1.0, 1.0, 0.7],
     )
     heading("Methodology")
     for head, body in methodology_rows(fig):
@@ -659,7 +723,7 @@ def pdf_report(fig: Figures) -> bytes:
         pdf.multi_cell(0, 4.4, clean(head), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         para(body, 8.5)
     heading("Provenance")
-    table(["Item", "Value"], [[k, v] for k, v in provenance_rows(fig)], ["text", "text"], [1, 3])
+    grid(["Item", "Value"], [[k, v] for k, v in provenance_rows(fig)], ["text", "text"])
     return bytes(pdf.output())
 
 
