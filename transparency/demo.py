@@ -25,12 +25,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
 from transparency import schema
 from transparency.settings import DATA_DIR
+
+if TYPE_CHECKING:
+    from transparency.store import Batch, Store
 
 PROFILE_PATH = DATA_DIR / "demo_profile.toml"
 DEFAULT_ROWS = 200_000
@@ -692,8 +696,11 @@ def content_hash(rows: int, seed: int, end_quarter: str) -> str:
 
 
 def add_to_store(
-    store, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, end_quarter: str | None = None
-):
+    store: Store,
+    rows: int = DEFAULT_ROWS,
+    seed: int = DEFAULT_SEED,
+    end_quarter: str | None = None,
+) -> Batch:
     """Generate a demo dataset and add it to `store` as one batch marked `is_demo`.
 
     Raises `transparency.store.DuplicateImport` when the same dataset is already there.
@@ -718,7 +725,7 @@ def add_to_store(
     )
 
 
-def ensure_demo(store) -> bool:
+def ensure_demo(store: Store) -> bool:
     """Add the default demo dataset when `store` has no batches; return whether it wrote.
 
     Safe to call from every dashboard start: a second process racing the first finds
