@@ -1,7 +1,7 @@
 """CSV exports: encoding, line endings and delimiter detected, every cell read as text.
 
 >>> frame, info = read_csv(path)          # doctest: +SKIP
->>> info
+>>> info                                # doctest: +SKIP
 {'encoding': 'utf-8', 'bom': False, 'line_endings': 'crlf', 'delimiter': ';'}
 """
 
@@ -22,18 +22,16 @@ class CsvError(ValueError):
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """Return the bytes as UTF-8 and the encoding they were in."""
+    """Return the bytes as UTF-8 and the encoding they were in (cp1252, else latin-1).
+
+    Called only when the bytes are not UTF-8 or an encoding was stated: Polars itself
+    refuses invalid UTF-8, which spares a Python pass over large UTF-8 files.
+    """
     if encoding:
         enc = encoding.lower().replace("_", "-")
         if enc in ("utf-8", "utf8"):
             return data, "utf-8"
         return data.decode(encoding).encode("utf-8"), encoding
-    try:
-        # Validation only; decoding whole-file UTF-8 in C is cheap next to parsing.
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("cp1252").encode("utf-8"), "cp1252"
     except UnicodeDecodeError:
@@ -84,20 +82,21 @@ def read_csv(
     if bom:
         data = data[len(BOM) :]
         encoding = encoding or "utf-8"
-    data, used = _decode(data, encoding)
+    used = "utf-8"
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        data, used = _decode(data, encoding)
     data, endings = _line_endings(data)
     if delimiter is None:
         delimiter = sniff_delimiter(data[:65536].decode("utf-8", errors="replace"))
     delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-    info = {"encoding": used, "bom": bom, "line_endings": endings, "delimiter": delimiter}
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            separator=delimiter,
-            infer_schema=False,
-            quote_char='"',
-            raise_if_empty=False,
-        )
+        try:
+            frame = _polars_read(data, delimiter)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc).lower() or encoding:
+                raise
+            data, used = _decode(data, None)
+            frame = _polars_read(data, delimiter)
     except pl.exceptions.ComputeError as exc:
         ragged = _first_ragged_line(data.decode("utf-8"), delimiter)
         if ragged:
@@ -108,4 +107,15 @@ def read_csv(
                 "the delimiter."
             ) from exc
         raise CsvError(f"{path.name}: cannot be read as CSV: {exc}") from exc
+    info = {"encoding": used, "bom": bom, "line_endings": endings, "delimiter": delimiter}
     return frame, info
+
+
+def _polars_read(data: bytes, delimiter: str) -> pl.DataFrame:
+    return pl.read_csv(
+        io.BytesIO(data),
+        separator=delimiter,
+        infer_schema=False,
+        quote_char='"',
+        raise_if_empty=False,
+    )

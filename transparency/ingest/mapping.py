@@ -206,7 +206,8 @@ def heading_key(heading: str) -> str:
     text = unicodedata.normalize("NFKD", heading)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"[^0-9a-z]+", " ", text.replace("#", " ")).strip()
-    return text
+    # Initialisms written with dots: "P.O. No" -> "po no".
+    return re.sub(r"\b([a-z])(?: ([a-z])\b)+", lambda m: m.group(0).replace(" ", ""), text)
 
 
 def _synonym_index() -> dict[str, str]:

@@ -40,13 +40,21 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return text.str.replace(r"^\((.*)\)$", "-$1")
 
 
+def is_plain(values: pl.Series) -> bool:
+    """Return True when every value is a bare number like -1234.5 (the fast path)."""
+    return bool(values.drop_nulls().str.contains(r"^-?\d+(\.\d+)?$").all())
+
+
 def detect_style(values: pl.Series) -> tuple[str, str]:
     """Return (decimal separator, thousands separator) for a column of amounts as text.
 
     Raises `AmbiguousNumbers` when some values can only be decimal-comma and others only
     decimal-point. With no evidence either way the column is decimal-point.
     """
-    cleaned = pl.select(_clean(pl.lit(values.drop_nulls().unique())).alias("v")).to_series()
+    text = values.drop_nulls()
+    if not text.str.contains(",", literal=True).any() and not text.str.contains(r"\.\d{3}\.").any():
+        return (".", ",")  # no comma anywhere and no 1.234.567: nothing suggests a decimal comma
+    cleaned = pl.select(_clean(pl.lit(text.unique())).alias("v")).to_series()
     comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
     point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))
     if comma.any() and point.any():

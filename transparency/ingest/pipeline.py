@@ -4,7 +4,7 @@ Every input row ends up either in the batch or in the rejection report (file, so
 row, column, raw value, reason); `rows_read == rows_accepted + rows_rejected`.
 
 >>> result = import_file("po_2025q4.csv", Store("data/store"))   # doctest: +SKIP
->>> result.rows_read, result.rows_accepted, result.rows_rejected
+>>> result.rows_read, result.rows_accepted, result.rows_rejected    # doctest: +SKIP
 (1200, 1196, 4)
 """
 
@@ -35,6 +35,14 @@ TEXT_COLUMNS = (
 )
 
 
+# Canonical columns whose raw text is kept beside the normalised value.
+RAW_OF = {
+    "supplier_country": "supplier_country_raw",
+    "procurement_method": "procurement_method_raw",
+    "category_code": "category_raw",
+}
+
+
 class ImportRefused(Exception):
     """The whole file cannot be imported; the message names file, column, what was found
     and what is needed (duplicates included)."""
@@ -54,6 +62,17 @@ class ImportResult:
 def _clean_text(expr: pl.Expr) -> pl.Expr:
     text = expr.cast(pl.String).str.strip_chars()
     return pl.when(text.str.len_chars() > 0).then(text)
+
+
+def _on_uniques(frame: pl.DataFrame, source: str, build, dtype: pl.DataType) -> pl.Expr:
+    """Return `build(source)` computed once per distinct value and mapped back.
+
+    Dates, codes and categories repeat a lot; parsing each distinct value once keeps the
+    regex work proportional to the distinct values, not the rows.
+    """
+    keys = frame.get_column(source).drop_nulls().unique()
+    values = pl.DataFrame({"k": keys}).select(build(pl.col("k")).cast(dtype)).to_series()
+    return pl.col(source).replace_strict(keys, values, default=None, return_dtype=dtype)
 
 
 def _label(headings: dict[str, str], name: str) -> str:
@@ -141,10 +160,13 @@ def finish_lines(
                     'format in a mapping file: [csv] decimal = "," and thousands = "." (or '
                     'decimal = "." and thousands = ",").'
                 ) from exc
-            frame = frame.with_columns(
-                text.alias(f"_{column}_raw"),
-                numbers.parse_amount(text, dec, thou).alias(column),
-            )
+            frame = frame.with_columns(text.alias(f"_{column}_raw"))
+            raw_values = frame.get_column(f"_{column}_raw")
+            if dec == "." and numbers.is_plain(raw_values):
+                parsed = pl.col(f"_{column}_raw").cast(pl.Decimal(38, 10)).cast(schema.MONEY)
+            else:
+                parsed = numbers.parse_amount(pl.col(f"_{column}_raw"), dec, thou)
+            frame = frame.with_columns(parsed.alias(column))
             raw_col = pl.col(f"_{column}_raw")
             reject(
                 raw_col.is_not_null() & pl.col(column).is_null(),
@@ -173,9 +195,14 @@ def finish_lines(
                     '"dmy" (day first) or "mdy" (month first), or an exact format, e.g. '
                     '[dates.formats] "<heading>" = "%d/%m/%Y".'
                 ) from exc
+        frame = frame.with_columns(text.alias("_award_date_raw"))
         frame = frame.with_columns(
-            text.alias("_award_date_raw"),
-            dates.parse_dates(text, order=order, fmt=date_format).alias("award_date"),
+            _on_uniques(
+                frame,
+                "_award_date_raw",
+                lambda e: dates.parse_dates(e, order=order, fmt=date_format),
+                pl.Date(),
+            ).alias("award_date")
         )
         expected = date_format or {"dmy": "day/month/year", "mdy": "month/day/year"}.get(
             order or "", "an ISO date (YYYY-MM-DD)"
@@ -246,9 +273,10 @@ def finish_lines(
     mapped = (scheme.str.to_uppercase() == "CPV") & given
     is_unspsc = scheme.is_null() | (scheme.str.to_uppercase() == "UNSPSC") | mapped
     # A mapping file's value table may have turned the raw text into a code already.
-    code = categories.normalise_code(
-        pl.coalesce(_clean_text(pl.col("category_code")), pl.col("category_raw"))
+    frame = frame.with_columns(
+        pl.coalesce(_clean_text(pl.col("category_code")), pl.col("category_raw")).alias("_cat")
     )
+    code = _on_uniques(frame, "_cat", categories.normalise_code, pl.String())
     frame = frame.with_columns(
         pl.when(is_unspsc).then(code).alias("category_code"),
         pl.when(mapped)
@@ -262,29 +290,45 @@ def finish_lines(
 
     # USD: from the export where it has a USD amount, else from the rates.
     export_usd = pl.col("_export_usd")
-    frame = frame.rename({"amount_usd": "_export_usd"})
-    frame = currency.convert(frame.drop("fx_rate", "fx_rate_date", "fx_source"), rates)
-    has_export = export_usd.is_not_null()
-    frame = frame.with_columns(
-        pl.when(has_export)
-        .then(export_usd.round(2).cast(schema.USD))
-        .otherwise(pl.col("amount_usd"))
-        .alias("amount_usd"),
-        pl.when(has_export & (export_usd != 0))
-        .then((pl.col("amount").cast(pl.Decimal(38, 14)) / export_usd).round(6).cast(schema.RATE))
-        .when(has_export)
-        .then(None)
-        .otherwise(pl.col("fx_rate"))
-        .alias("fx_rate"),
-        pl.when(has_export)
-        .then(pl.col("award_date").dt.month_start())
-        .otherwise(pl.col("fx_rate_date"))
-        .alias("fx_rate_date"),
-        pl.when(has_export)
-        .then(pl.lit(f"export column {_label(headings, 'amount_usd')}"))
-        .otherwise(pl.col("fx_source"))
-        .alias("fx_source"),
-    )
+    # A canonical file (for example a batch exported by this tool) carries its own rate.
+    given = frame.select(
+        pl.col("fx_rate").cast(pl.String).str.strip_chars().cast(schema.RATE, strict=False),
+        pl.col("fx_rate_date").cast(pl.String).str.slice(0, 10).str.to_date(strict=False),
+        _clean_text(pl.col("fx_source")),
+    ).rename(lambda c: f"_given_{c}")
+    frame = frame.rename({"amount_usd": "_export_usd"}).drop("fx_rate", "fx_rate_date", "fx_source")
+    frame = currency.convert(pl.concat([frame, given], how="horizontal"), rates)
+    if frame.get_column("_export_usd").null_count() < frame.height:
+        has_export = export_usd.is_not_null()
+        ratio = pl.col("amount").cast(pl.Decimal(38, 14)) / export_usd
+        frame = frame.with_columns(
+            pl.when(has_export)
+            .then(export_usd.round(2).cast(schema.USD))
+            .otherwise(pl.col("amount_usd"))
+            .alias("amount_usd"),
+            pl.when(has_export)
+            .then(
+                pl.coalesce(
+                    pl.col("_given_fx_rate"),
+                    pl.when(export_usd != 0).then(ratio.round(6).cast(schema.RATE)),
+                )
+            )
+            .otherwise(pl.col("fx_rate"))
+            .alias("fx_rate"),
+            pl.when(has_export)
+            .then(pl.coalesce(pl.col("_given_fx_rate_date"), pl.col("award_date").dt.month_start()))
+            .otherwise(pl.col("fx_rate_date"))
+            .alias("fx_rate_date"),
+            pl.when(has_export)
+            .then(
+                pl.coalesce(
+                    pl.col("_given_fx_source"),
+                    pl.lit(f"export column {_label(headings, 'amount_usd')}"),
+                )
+            )
+            .otherwise(pl.col("fx_source"))
+            .alias("fx_source"),
+        )
     reject(
         pl.col("amount_usd").is_null()
         & pl.col("amount").is_not_null()
@@ -361,14 +405,17 @@ def _apply_mapping(
                 )
             exprs.append(pl.coalesce(parsed).alias(name))
             continue
-        value = pl.coalesce([cell(h) for h in heads]) if len(heads) > 1 else cell(heads[0])
+        if len(heads) > 1:
+            value = pl.coalesce([cell(h) for h in heads])
+        elif heads[0] in mapping.placeholders:
+            value = cell(heads[0])
+        else:
+            # Trimming and empty-to-null happen once, in finish_lines.
+            value = pl.col(heads[0]).cast(pl.String)
         table = mapping.values.get(name)
-        if name == "supplier_country":
-            exprs.append(value.alias("supplier_country_raw"))
-        if name == "procurement_method":
-            exprs.append(value.alias("procurement_method_raw"))
-        if name == "category_code":
-            exprs.append(value.alias("category_raw"))
+        raw_name = RAW_OF.get(name)
+        if raw_name and raw_name not in mapping.columns:
+            exprs.append(value.alias(raw_name))
         if table and name != "procurement_method":
             value = value.replace(table)
             value = pl.when(value.str.len_chars() > 0).then(value)
@@ -379,6 +426,19 @@ def _apply_mapping(
     frame = raw.select(exprs)
     frame = frame.drop("_award_date_text", strict=False)
     return frame, pl.concat(found), labels
+
+
+def _drop_blank_rows(raw: pl.DataFrame) -> pl.DataFrame:
+    """Drop rows with no value at all (blank lines): they are not data rows."""
+    if raw.width < 2:
+        return raw
+    first = raw.columns[0]
+    # Only rows whose first cell is empty can be blank; checking those alone is cheap.
+    maybe = raw.filter(pl.col(first).is_null())
+    blank = maybe.filter(pl.all_horizontal(pl.exclude("source_row").is_null()))
+    if blank.height == 0:
+        return raw
+    return raw.filter(~pl.col("source_row").is_in(blank.get_column("source_row").implode()))
 
 
 def read_file(
@@ -407,9 +467,9 @@ def read_file(
     except (CsvError, OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
         raise ImportRefused(f"{name}: cannot read the file as {kind}: {exc}") from exc
     # Numbered before blank rows are dropped, so source_row matches the file's data rows.
-    raw = raw.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row")
-    ).filter(~pl.all_horizontal(pl.exclude("source_row").is_null()))
+    raw = _drop_blank_rows(
+        raw.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"))
+    )
     rows_read = raw.height
     headings = [c for c in raw.columns if c != "source_row"]
     try:
