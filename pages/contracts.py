@@ -72,6 +72,7 @@ event = st.dataframe(
     shown,
     hide_index=True,
     key=table_key,
+    height=min(36 * (shown.height + 1) + 4, 760),
     on_select="rerun",
     selection_mode="single-row",
     column_config={

@@ -14,7 +14,8 @@ from transparency.store import StoreError
 
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
 
-page = setup("Data")
+# The sidebar filters do not apply to imports and batches, so this page leaves them out.
+page = setup("Data", filters=False)
 store = page.store
 
 st.write(

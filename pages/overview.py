@@ -81,7 +81,8 @@ if last_quarter:
     previous = quarter_before(last_quarter)
     pair = page.query("spend_by_quarter", quarter_from=previous, quarter_to=last_quarter)
     spend = dict(zip(pair["award_quarter"].to_list(), pair["spend_usd"].to_list(), strict=True))
-    delta = fmt.change(spend.get(last_quarter), spend.get(previous))
+    change = fmt.change(spend.get(last_quarter), spend.get(previous))
+    delta = f"{change} vs {previous}" if change else None
     delta_help = (
         f"Spend in {last_quarter} ({fmt.usd(spend.get(last_quarter, 0))}) against "
         f"{previous} ({fmt.usd(spend.get(previous, 0))}), same filters."
@@ -92,15 +93,16 @@ high_share = float(kpis["high_usd"]) / float(total) if total else 0.0
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Total spend (USD)", fmt.usd_compact(total), help=fmt.usd(total), border=True)
 c2.metric(
-    f"Share in High + Very high ({basis})",
+    "High + Very high",
     fmt.pct(high_share),
-    help=f"{fmt.usd(kpis['high_usd'])} of {fmt.usd(total)}",
+    help=f"Share of spend in High or Very high {basis} risk: "
+    f"{fmt.usd(kpis['high_usd'])} of {fmt.usd(total)}",
     border=True,
 )
 c3.metric("Contracts", fmt.count(kpis["count_contracts"]), border=True)
 c4.metric("Suppliers", fmt.count(kpis["count_suppliers"]), border=True)
 c5.metric(
-    f"Change in {last_quarter}" if last_quarter else "Change against previous quarter",
+    f"Spend in {last_quarter}" if last_quarter else "Change against previous quarter",
     fmt.usd_compact(spend.get(last_quarter)) if last_quarter else "–",
     delta=delta,
     delta_color="off",
@@ -128,7 +130,7 @@ with left:
         key=K_CAT,
         on_select=on_category_click,
         selection_mode="points",
-        config={"displayModeBar": False},
+        config=charts.CONFIG,
     )
 with right:
     st.subheader("Spend by supplier country")
@@ -140,7 +142,7 @@ with right:
             key=K_MAP,
             on_select=on_country_click,
             selection_mode="points",
-            config={"displayModeBar": False},
+            config=charts.MAP_CONFIG,
         )
     else:
         st.info("None of the matching lines has a known supplier country.")
@@ -158,12 +160,12 @@ if trend.height:
         key=K_TREND,
         on_select=on_trend_click,
         selection_mode="points",
-        config={"displayModeBar": False},
+        config=charts.CONFIG,
     )
 else:
     st.info("No quarters to show for these filters.")
 
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 with left:
     st.subheader("Spend by sector (UNSPSC segment, then family)")
     sectors = page.query("spend_by_segment_family")
@@ -171,7 +173,7 @@ with left:
         st.plotly_chart(
             charts.sector_treemap(sectors, page.colours),
             key="ov_treemap",
-            config={"displayModeBar": False},
+            config=charts.CONFIG,
         )
     else:
         st.info("No sectors to show for these filters.")

@@ -103,7 +103,7 @@ if over_time.height:
     st.plotly_chart(
         charts.quarter_trend(over_time, page.colours),
         key="sp_trend",
-        config={"displayModeBar": False},
+        config=charts.CONFIG,
     )
 else:
     st.info("No spend recorded for this supplier.")

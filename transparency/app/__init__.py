@@ -106,7 +106,7 @@ def setup(title: str, *, filters: bool = True) -> Page:
     version = data_version(s)
     page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo())
     if page.is_demo:
-        st.sidebar.warning(DEMO_NOTICE, icon="🧪")
+        st.sidebar.warning(DEMO_NOTICE)
     try:
         colours = page.query_unfiltered("colour_by_risk_category")
         page.colours = dict(

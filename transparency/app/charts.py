@@ -22,6 +22,10 @@ FALLBACK_COLOURS = {
     "Very high": "#D55E00",
     "Not assessable": "#999999",
 }
+# Plotly draws maps from TopoJSON; ours is served by Streamlit (static/topojson/), not a CDN.
+TOPOJSON_URL = "/app/static/topojson/"
+CONFIG = {"displayModeBar": False}
+MAP_CONFIG = {"displayModeBar": False, "topojsonURL": TOPOJSON_URL}
 _FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
 
 
@@ -95,9 +99,11 @@ def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
         range_color=(0, 1),
         labels={"high_share": "High + Very high"},
     )
+    # Segments first; a click on one opens its families (keeps 50+ families readable).
     fig.update_traces(
+        maxdepth=2,
         hovertemplate="<b>%{label}</b><br>Spend $%{value:,.2f}<br>"
-        "%{color:.1%} in High + Very high<extra></extra>"
+        "%{color:.1%} in High + Very high<extra></extra>",
     )
     fig.update_coloraxes(colorbar_tickformat=".0%")
     return _layout(fig, 420)
