@@ -119,3 +119,24 @@ def test_empty_store_has_empty_view_with_canonical_columns(tmp_path):
     rel = con.sql("select * from contract_lines")
     assert rel.columns == schema.COLUMNS
     assert rel.fetchall() == []
+
+
+def test_chunks_stream_into_one_batch(tmp_path):
+    store = Store(tmp_path)
+    chunks = (lines_frame(["1.10"] * 3, first_row=1 + 3 * k) for k in range(4))
+    batch = store.add_batch(
+        chunks, rejections_frame([13]), source_file="big.csv", content_hash="ch", rows_read=13
+    )
+    assert (batch.lines, batch.rows_accepted, batch.rows_rejected) == (12, 12, 1)
+    assert batch.total_usd == "13.20"
+    assert pl.read_parquet(store.batch_path(batch.batch_id)).height == 12
+
+
+def test_rows_not_adding_up_leave_no_file_behind(tmp_path):
+    store = Store(tmp_path)
+    with pytest.raises(StoreError):
+        store.add_batch(
+            lines_frame(["1"]), rejections_frame([]), source_file="f", content_hash="z", rows_read=5
+        )
+    assert list(store.batches_dir.iterdir()) == []
+    assert store.batches() == []

@@ -706,14 +706,14 @@ def add_to_store(
     Raises `transparency.store.DuplicateImport` when the same dataset is already there.
     """
     end_quarter = end_quarter or default_end_quarter()
-    lines = generate(rows, seed, end_quarter)
     rejections = pl.DataFrame(schema=schema.REJECTION)
+    # Streamed chunk by chunk, so 10M benchmark lines never sit in memory whole.
     return store.add_batch(
-        lines,
+        iter_chunks(rows, seed, end_quarter),
         rejections,
         source_file=source_file(seed),
         content_hash=content_hash(rows, seed, end_quarter),
-        rows_read=lines.height,
+        rows_read=rows,
         is_demo=True,
         extra={
             "organisation": ORGANISATION,

@@ -30,9 +30,10 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +250,7 @@ class Store:
 
     def add_batch(
         self,
-        lines: pl.DataFrame,
+        lines: pl.DataFrame | Iterable[pl.DataFrame],
         rejections: pl.DataFrame,
         *,
         source_file: str,
@@ -260,15 +261,12 @@ class Store:
     ) -> Batch:
         """Commit one import: write its Parquet and rejection report, then list it.
 
-        Raises `DuplicateImport` when a batch with the same content hash exists, and
-        `StoreError` when the rows do not add up.
+        `lines` is one frame or an iterable of frames (chunks are streamed into one
+        Parquet file, so a 10M-line batch never sits in memory whole). Raises
+        `DuplicateImport` when a batch with the same content hash exists, and
+        `StoreError` when the rows do not add up (nothing is then written).
         """
-        rows_accepted, rows_rejected = count_rows(lines, rejections)
-        if rows_read != rows_accepted + rows_rejected:
-            raise StoreError(
-                f"{source_file}: rows do not add up: read {rows_read}, "
-                f"accepted {rows_accepted}, rejected {rows_rejected}."
-            )
+        chunks = [lines] if isinstance(lines, pl.DataFrame) else lines
         with self.lock():
             batches = self.batches()
             for existing in batches:
@@ -280,9 +278,28 @@ class Store:
                     )
             now = datetime.now(UTC)
             batch_id = f"{now:%Y%m%dT%H%M%S}-{content_hash[:8]}"
-            lines = schema.conform(lines.with_columns(pl.lit(batch_id).alias("batch_id")))
-            total = lines.get_column("amount_usd").sum()
-            self._write_parquet(lines, self.batch_path(batch_id))
+            final = self.batch_path(batch_id)
+            staging = (
+                final
+                if self.fs is not None  # unlisted until the manifest names it
+                else final.with_name(f".tmp-{secrets.token_hex(6)}-{final.name}")
+            )
+            try:
+                n_lines, total, accepted = self._write_chunks(chunks, batch_id, staging)
+                rows_accepted, rows_rejected = count_rows(
+                    pl.DataFrame({"source_row": accepted}), rejections
+                )
+                if rows_read != rows_accepted + rows_rejected:
+                    raise StoreError(
+                        f"{source_file}: rows do not add up: read {rows_read}, "
+                        f"accepted {rows_accepted}, rejected {rows_rejected}."
+                    )
+            except BaseException:
+                self._delete(staging)
+                raise
+            if staging != final:
+                os.replace(staging, final)
+                _fsync_dir(final.parent)
             buf = rejections.select(list(schema.REJECTION)).write_csv()
             self._write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
             batch = Batch(
@@ -293,27 +310,45 @@ class Store:
                 rows_read=rows_read,
                 rows_accepted=rows_accepted,
                 rows_rejected=rows_rejected,
-                lines=lines.height,
-                total_usd=str(total if total is not None else "0.00"),
+                lines=n_lines,
+                total_usd=str(total.quantize(Decimal("0.01"))),
                 is_demo=is_demo,
                 extra=extra or {},
             )
             self._write_manifest([*batches, batch])
             return batch
 
-    def _write_parquet(self, lines: pl.DataFrame, path: Any) -> None:
-        options = {"compression": "zstd", "statistics": True, "row_group_size": 256_000}
-        if self.fs is not None:
-            # Unlisted until the manifest names it, so a direct write is safe.
-            with self.fs.open(path, "wb") as fh:
-                lines.write_parquet(fh, **options)
-            return
-        tmp = path.with_name(f".tmp-{secrets.token_hex(6)}-{path.name}")
-        lines.write_parquet(tmp, **options)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+    def _write_chunks(
+        self, chunks: Iterable[pl.DataFrame], batch_id: str, where: Any
+    ) -> tuple[int, Decimal, pl.Series]:
+        """Stream canonical chunks into one Parquet file; return lines, USD total, source rows."""
+        import pyarrow.parquet as pq
+
+        sink = self.fs.open(where, "wb") if self.fs is not None else open(where, "wb")
+        writer = None
+        n_lines, total, rows = 0, Decimal(0), []
+        try:
+            for chunk in chunks:
+                chunk = schema.conform(chunk.with_columns(pl.lit(batch_id).alias("batch_id")))
+                table = chunk.to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(sink, table.schema, compression="zstd")
+                writer.write_table(table, row_group_size=256_000)
+                n_lines += chunk.height
+                total += chunk.get_column("amount_usd").sum() or Decimal(0)
+                rows.append(chunk.get_column("source_row").unique())
+            if writer is None:
+                empty = schema.empty_lines().to_arrow()
+                writer = pq.ParquetWriter(sink, empty.schema, compression="zstd")
+                writer.write_table(empty)
+            writer.close()
+            if self.fs is None:
+                sink.flush()
+                os.fsync(sink.fileno())
+        finally:
+            sink.close()
+        accepted = pl.concat(rows).unique() if rows else pl.Series("source_row", [], pl.Int64)
+        return n_lines, total, accepted
 
     def undo(self, batch_id: str) -> Batch:
         """Remove one batch: unlist it first (atomic), then delete its files."""
