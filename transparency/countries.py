@@ -185,6 +185,7 @@ def build_reference(source_csv: Path, dest_csv: Path = COUNTRIES_CSV) -> pl.Data
                 "subregion": rec["Sub-region Name"],
                 "currency": rec["ISO4217-currency_alphabetic_code"],
                 "names": "|".join(names),
+                "keys": "|".join(sorted({k for n in names for k in _variants(n)})),
             }
         )
     # Kosovo has no ISO code; exports and the TIP report use the user-assigned XKX.
@@ -198,6 +199,7 @@ def build_reference(source_csv: Path, dest_csv: Path = COUNTRIES_CSV) -> pl.Data
             "subregion": "Southern Europe",
             "currency": "EUR",
             "names": "Kosovo",
+            "keys": "kosovo",
         }
     )
     frame = pl.DataFrame(rows).sort("iso3")
@@ -224,9 +226,11 @@ def lookup() -> dict[str, str]:
     is left out rather than guessed, unless an alias fixes it.
     """
     seen: dict[str, set[str]] = {}
-    for iso3, names in _reference().select("iso3", "names").iter_rows():
-        for name in (names or "").split("|"):
-            for key in _variants(name):
+    # The matching keys of every name are precomputed in the CSV (`keys`), which keeps
+    # the first lookup in a process fast.
+    for iso3, keys in _reference().select("iso3", "keys").iter_rows():
+        for key in (keys or "").split("|"):
+            if key:
                 seen.setdefault(key, set()).add(iso3)
     table = {key: next(iter(codes)) for key, codes in seen.items() if len(codes) == 1}
     table.update(ALIASES)

@@ -196,13 +196,15 @@ def convert(df: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         + pl.col("_month").dt.month()
         - pl.col("_last").dt.month()
     )
+    # Resolve each distinct (currency, month) once, then join the lines to that small table.
     # Within a series: the award month itself. After its end: the last month, if recent.
-    work = (
-        df.with_columns(
-            pl.col("award_date").dt.month_start().alias("_month"),
-            pl.col("currency").alias("_cur"),
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_rowno"),
-        )
+    work = df.with_columns(
+        pl.col("award_date").dt.month_start().alias("_month"),
+        pl.col("currency").alias("_cur"),
+    )
+    pairs = (
+        work.select("_cur", "_month")
+        .unique()
         .join(latest, on="_cur", how="left")
         .with_columns(
             pl.when(pl.col("_month") <= pl.col("_last"))
@@ -212,7 +214,10 @@ def convert(df: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
             .alias("_rate_month")
         )
         .join(table, on=["_cur", "_rate_month"], how="left")
-        .sort("_rowno")
+        .drop("_last")
+    )
+    work = work.join(
+        pairs, on=["_cur", "_month"], how="left", nulls_equal=True, maintain_order="left"
     )
     usd = pl.col("currency") == "USD"
     rate = pl.when(usd).then(pl.lit(1, dtype=schema.RATE)).otherwise(pl.col("_rate"))
@@ -228,4 +233,4 @@ def convert(df: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         .alias("fx_rate_date"),
         pl.when(usd).then(pl.lit(USD_SOURCE)).otherwise(pl.col("_src")).alias("fx_source"),
     )
-    return out.drop("_month", "_cur", "_rowno", "_last", "_rate", "_rate_month", "_src")
+    return out.drop("_month", "_cur", "_rate", "_rate_month", "_src")

@@ -245,6 +245,9 @@ class Mapping:
     decimal = ","
     thousands = "."
 
+    [excel]
+    sheet = "PO lines"             # default: the first sheet
+
     [dates]
     order = "dmy"                  # or "mdy": how to read 03/04/2024 in every date column
     [dates.formats]                # or an exact strftime format per heading
@@ -276,7 +279,16 @@ class Mapping:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise MappingError(f"mapping file {path}: {exc}") from exc
-        known = {"columns", "ignore", "constants", "csv", "dates", "placeholders", "values"}
+        known = {
+            "columns",
+            "ignore",
+            "constants",
+            "csv",
+            "excel",
+            "dates",
+            "placeholders",
+            "values",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise MappingError(
@@ -307,7 +319,7 @@ class Mapping:
             columns=columns,
             ignore=list(data.get("ignore", {}).get("columns", [])),
             constants={k: str(v) for k, v in data.get("constants", {}).items()},
-            csv={k: str(v) for k, v in data.get("csv", {}).items()},
+            csv={k: str(v) for k, v in {**data.get("csv", {}), **data.get("excel", {})}.items()},
             date_order=order,
             date_formats=dict(dates.get("formats", {})),
             placeholders=placeholders,

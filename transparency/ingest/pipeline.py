@@ -64,6 +64,22 @@ def _clean_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(text.str.len_chars() > 0).then(text)
 
 
+def _clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Trim every text column and turn empty text into null, skipping columns that need neither.
+
+    The check (leading/trailing space, empty text) is far cheaper than rewriting a column.
+    """
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        col = frame.get_column(name)
+        needs = col.str.contains(r"^\s|\s$").any() or (col.str.len_bytes() == 0).any()
+        if needs:
+            exprs.append(_clean_text(pl.col(name)).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
 def _on_uniques(frame: pl.DataFrame, source: str, build, dtype: pl.DataType) -> pl.Expr:
     """Return `build(source)` computed once per distinct value and mapped back.
 
@@ -138,8 +154,8 @@ def finish_lines(
             )
         )
 
-    # Text columns: trimmed, empty means missing.
-    frame = frame.with_columns(_clean_text(pl.col(c)).alias(c) for c in TEXT_COLUMNS)
+    # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
+    frame = _clean_strings(frame)
     for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
         reject(pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
 
@@ -147,7 +163,7 @@ def finish_lines(
     for column in ("amount", "amount_usd"):
         dtype = frame.schema[column]
         if dtype == pl.String:
-            text = _clean_text(pl.col(column))
+            text = pl.col(column)
             try:
                 dec, thou = (
                     (decimal, thousands)
@@ -183,7 +199,7 @@ def finish_lines(
 
     # Award date.
     if frame.schema["award_date"] == pl.String:
-        text = _clean_text(pl.col("award_date"))
+        text = pl.col("award_date")
         order = date_order
         if not date_format and not order:
             try:
@@ -231,7 +247,7 @@ def finish_lines(
 
     # Currency.
     frame = frame.with_columns(
-        _clean_text(pl.col("currency")).alias("_currency_raw"),
+        pl.col("currency").alias("_currency_raw"),
     ).with_columns(validate.normalise_currency(pl.col("_currency_raw")).alias("currency"))
     bad_code = ~pl.col("currency").str.contains(r"^[A-Z]{3}$")
     reject(pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency")
@@ -247,15 +263,13 @@ def finish_lines(
 
     # Countries, categories, methods.
     frame = frame.with_columns(
+        pl.coalesce(pl.col("supplier_country_raw"), pl.col("supplier_country")).alias(
+            "supplier_country_raw"
+        ),
+        pl.coalesce(pl.col("category_raw"), pl.col("category_code")).alias("category_raw"),
         pl.coalesce(
-            _clean_text(pl.col("supplier_country_raw")), _clean_text(pl.col("supplier_country"))
-        ).alias("supplier_country_raw"),
-        pl.coalesce(
-            _clean_text(pl.col("category_raw")), _clean_text(pl.col("category_code"))
-        ).alias("category_raw"),
-        pl.coalesce(
-            _clean_text(pl.col("procurement_method_raw")),
-            _clean_text(pl.col("procurement_method")),
+            pl.col("procurement_method_raw"),
+            pl.col("procurement_method"),
         ).alias("procurement_method_raw"),
     )
     frame = frame.with_columns(
@@ -266,15 +280,15 @@ def finish_lines(
             frame.get_column("procurement_method_raw"), method_overrides
         ).alias("procurement_method"),
     )
-    scheme = _clean_text(pl.col("category_scheme"))
+    scheme = pl.col("category_scheme")
     # A reader may have mapped another scheme to a UNSPSC prefix itself (OCDS: CPV ->
     # segment via data/reference/cpv_to_unspsc_segment.csv); its code is kept.
-    given = _clean_text(pl.col("category_code")).is_not_null()
+    given = pl.col("category_code").is_not_null()
     mapped = (scheme.str.to_uppercase() == "CPV") & given
     is_unspsc = scheme.is_null() | (scheme.str.to_uppercase() == "UNSPSC") | mapped
     # A mapping file's value table may have turned the raw text into a code already.
     frame = frame.with_columns(
-        pl.coalesce(_clean_text(pl.col("category_code")), pl.col("category_raw")).alias("_cat")
+        pl.coalesce(pl.col("category_code"), pl.col("category_raw")).alias("_cat")
     )
     code = _on_uniques(frame, "_cat", categories.normalise_code, pl.String())
     frame = frame.with_columns(
@@ -294,7 +308,7 @@ def finish_lines(
     given = frame.select(
         pl.col("fx_rate").cast(pl.String).str.strip_chars().cast(schema.RATE, strict=False),
         pl.col("fx_rate_date").cast(pl.String).str.slice(0, 10).str.to_date(strict=False),
-        _clean_text(pl.col("fx_source")),
+        pl.col("fx_source"),
     ).rename(lambda c: f"_given_{c}")
     frame = frame.rename({"amount_usd": "_export_usd"}).drop("fx_rate", "fx_rate_date", "fx_source")
     frame = currency.convert(pl.concat([frame, given], how="horizontal"), rates)
@@ -434,6 +448,8 @@ def _drop_blank_rows(raw: pl.DataFrame) -> pl.DataFrame:
         return raw
     first = raw.columns[0]
     # Only rows whose first cell is empty can be blank; checking those alone is cheap.
+    if raw.get_column(first).null_count() == 0:
+        return raw
     maybe = raw.filter(pl.col(first).is_null())
     blank = maybe.filter(pl.all_horizontal(pl.exclude("source_row").is_null()))
     if blank.height == 0:
