@@ -121,15 +121,40 @@ def test_every_breakdown_reconciles_to_the_cent(fig):
     assert "6,215.33" in fig.reconciliation_statement()
 
 
-def test_figures_refuse_a_breakdown_that_does_not_add_up(store, monkeypatch):
+def _patch_cube(monkeypatch, change):
     real_run = sql.run
 
-    def dropping_run(con, name, params=None, **kw):
+    def run(con, name, params=None, **kw):
         out = real_run(con, name, params, **kw)
-        return out.head(out.height - 1) if name == "figures_spend_by_region" else out
+        return change(out) if name == "figures_spend_by_combination" else out
 
-    monkeypatch.setattr(figures.sql, "run", dropping_run)
-    with pytest.raises(figures.ReconciliationError, match="by_region.spend_usd"):
+    monkeypatch.setattr(figures.sql, "run", run)
+
+
+def test_figures_refuse_lines_duplicated_by_scoring(store, monkeypatch):
+    # a risk join that fans out duplicates a line: no breakdown matches the total any more
+    _patch_cube(
+        monkeypatch,
+        lambda cube: pl.concat([cube, cube.filter(pl.col("period") == "quarter").head(1)]),
+    )
+    with pytest.raises(figures.ReconciliationError) as err:
+        figures.figures(store, "2025Q4")
+    message = str(err.value)
+    assert "do not reconcile" in message
+    assert "by_country.spend_usd" in message and "against USD 6215.33 in 6" in message
+
+
+def test_figures_refuse_a_category_outside_the_model(store, monkeypatch):
+    _patch_cube(
+        monkeypatch,
+        lambda cube: cube.with_columns(
+            pl.when(pl.col("inherent_category") == "Low")
+            .then(pl.lit("Unheard of"))
+            .otherwise(pl.col("inherent_category"))
+            .alias("inherent_category")
+        ),
+    )
+    with pytest.raises(figures.ReconciliationError, match="by_risk_category.inherent_usd"):
         figures.figures(store, "2025Q4")
 
 

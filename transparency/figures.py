@@ -79,11 +79,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One published table: JSON key, title, query, columns and what it adds up to."""
+    """One published table: JSON key, title, columns and what it adds up to."""
 
     key: str
     title: str
-    query: str
     columns: tuple[Column, ...]
     description: str
     # (money column, count column) pairs that must add up to the quarter's total spend and lines
@@ -103,7 +102,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "by_risk_category",
         "Spend by risk category",
-        "figures_spend_by_risk_category",
         (
             Column("category", "Risk category", "text"),
             _money("inherent_usd", "Spend, inherent risk (USD)"),
@@ -121,7 +119,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "by_country",
         "Spend by supplier country",
-        "figures_spend_by_country",
         (
             Column("country_code", "ISO code", "text"),
             Column("country", "Supplier country", "text"),
@@ -139,7 +136,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "by_region",
         "Spend by region",
-        "figures_spend_by_region",
         (Column("region", "Region", "text"), _LINES, _SPEND, _SHARE, _HIGH),
         "Spend by UN M49 region of the supplier country.",
         (("spend_usd", "count_lines"),),
@@ -147,7 +143,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "by_segment",
         "Spend by UNSPSC segment",
-        "figures_spend_by_segment",
         (
             Column("segment_code", "UNSPSC segment", "text"),
             Column("segment", "Segment title", "text"),
@@ -163,7 +158,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "by_method",
         "Spend by procurement method",
-        "figures_spend_by_method",
         (Column("method", "Procurement method", "text"), _LINES, _SPEND, _SHARE, _HIGH),
         "Spend by procurement method (open, selective, limited, direct award, other).",
         (("spend_usd", "count_lines"),),
@@ -171,7 +165,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "not_assessable",
         "Coverage: spend that could not be assessed",
-        "figures_not_assessable_by_reason",
         (Column("reason", "Assessment", "text"), _LINES, _SPEND, _SHARE),
         "Spend whose risk could be assessed, and spend that is Not assessable by reason (for "
         "example an unknown supplier country or a missing category). Unknown is never Low.",
@@ -180,7 +173,6 @@ TABLES: tuple[Table, ...] = (
     Table(
         "diligence_coverage",
         "Due diligence on high-risk spend",
-        "figures_diligence_coverage",
         (
             Column("step", "Due-diligence step", "text"),
             Column("count_lines", "High-risk lines covered", "count"),
@@ -432,33 +424,191 @@ def describe_quarters(found: list[Quarter]) -> str:
 
 # --- computing the figures ------------------------------------------------------------
 
+PERIODS = ("quarter", "previous_quarter", "year_earlier")
+_MONEY = pl.Decimal(38, 2)
+_SHARE_TYPE = pl.Decimal(38, 4)
+_METHOD_ORDER = {m: i for i, m in enumerate(("open", "selective", "limited", "direct", "other"))}
+
 
 def _params(q: Quarter) -> dict[str, Any]:
-    return {"date_from": q.start, "date_to": q.end}
+    prev, year = q.previous(), q.year_earlier()
+    return {
+        "q_from": q.start,
+        "q_to": q.end,
+        "prev_from": prev.start,
+        "prev_to": prev.end,
+        "year_from": year.start,
+        "year_to": year.end,
+    }
 
 
-def _totals(con: duckdb.DuckDBPyConnection, q: Quarter) -> dict[str, Any]:
-    row = sql.run(con, "figures_totals", _params(q)).to_dicts()[0]
-    return row
+def _sums(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Return lines, spend and high-risk spend (inherent High or Very high) per `keys`."""
+    high = pl.col("inherent_category").is_in(HIGH_RISK)
+    return frame.group_by(keys).agg(
+        pl.col("count_lines").sum().cast(pl.Int64),
+        pl.col("spend_usd").sum().cast(_MONEY),
+        pl.col("spend_usd").filter(high).sum().fill_null(0).cast(_MONEY).alias("high_risk_usd"),
+    )
 
 
-def _categories(con: duckdb.DuckDBPyConnection, q: Quarter) -> pl.DataFrame:
-    return sql.run(con, "figures_spend_by_risk_category", _params(q))
+def _first(column: str) -> pl.Expr:
+    return pl.col(column).drop_nulls().first()
 
 
-def _category_sums(cats: pl.DataFrame, column: str, names: tuple[str, ...]) -> Decimal:
-    total = Decimal("0.00")
-    for row in cats.to_dicts():
-        if row["category"] in names:
-            total += row[column]
-    return total
+def _by_risk_category(cube: pl.DataFrame, categories: pl.DataFrame) -> pl.DataFrame:
+    out = categories.select("category", "colour")
+    for basis in ("inherent", "residual"):
+        sums = (
+            _sums(cube, [f"{basis}_category"])
+            .rename({f"{basis}_category": "category"})
+            .select(
+                "category",
+                pl.col("spend_usd").alias(f"{basis}_usd"),
+                pl.col("count_lines").alias(f"{basis}_lines"),
+            )
+        )
+        out = out.join(sums, on="category", how="left").with_columns(
+            pl.col(f"{basis}_usd").fill_null(0).cast(_MONEY),
+            pl.col(f"{basis}_lines").fill_null(0).cast(pl.Int64),
+        )
+    return out
+
+
+def _by_country(cube: pl.DataFrame) -> pl.DataFrame:
+    names = cube.group_by("supplier_country").agg(
+        _first("supplier_country_name"), _first("supplier_region"), _first("supplier_subregion")
+    )
+    return (
+        _sums(cube, ["supplier_country"])
+        .join(names, on="supplier_country", how="left", nulls_equal=True)
+        .sort(["spend_usd", "supplier_country"], descending=[True, False], nulls_last=True)
+        .select(
+            pl.col("supplier_country").fill_null("").alias("country_code"),
+            pl.coalesce("supplier_country_name", "supplier_country", pl.lit("Unknown")).alias(
+                "country"
+            ),
+            pl.col("supplier_region").fill_null("Unknown").alias("region"),
+            pl.col("supplier_subregion").fill_null("Unknown").alias("subregion"),
+            "count_lines",
+            "spend_usd",
+            "high_risk_usd",
+        )
+    )
+
+
+def _by_region(cube: pl.DataFrame) -> pl.DataFrame:
+    frame = cube.with_columns(pl.col("supplier_region").fill_null("Unknown").alias("region"))
+    return (
+        _sums(frame, ["region"])
+        .sort(["spend_usd", "region"], descending=[True, False])
+        .select("region", "count_lines", "spend_usd", "high_risk_usd")
+    )
+
+
+def _by_segment(cube: pl.DataFrame) -> pl.DataFrame:
+    titles = cube.group_by("segment_code").agg(_first("segment_title"))
+    return (
+        _sums(cube, ["segment_code"])
+        .join(titles, on="segment_code", how="left", nulls_equal=True)
+        .sort(["spend_usd", "segment_code"], descending=[True, False], nulls_last=True)
+        .select(
+            pl.col("segment_code").fill_null(""),
+            pl.coalesce("segment_title", "segment_code", pl.lit("Unclassified")).alias("segment"),
+            "count_lines",
+            "spend_usd",
+            "high_risk_usd",
+        )
+    )
+
+
+def _by_method(cube: pl.DataFrame) -> pl.DataFrame:
+    sums = _sums(cube, ["procurement_method"])
+    order = [_METHOD_ORDER.get(m, len(_METHOD_ORDER)) for m in sums["procurement_method"]]
+    labels = [METHOD_LABELS.get(m, str(m).capitalize()) for m in sums["procurement_method"]]
+    return (
+        sums.with_columns(
+            pl.Series("_order", order, dtype=pl.Int64),
+            pl.Series("method", labels, dtype=pl.String),
+        )
+        .sort(["_order", "method"])
+        .select("method", "count_lines", "spend_usd", "high_risk_usd")
+    )
+
+
+def _not_assessable(cube: pl.DataFrame) -> pl.DataFrame:
+    frame = cube.with_columns(
+        (pl.col("inherent_category") != "Not assessable").alias("is_assessable"),
+        pl.when(pl.col("inherent_category") != "Not assessable")
+        .then(pl.lit("Assessable"))
+        .otherwise(
+            pl.lit("Not assessable: ")
+            + pl.col("not_assessable_reason").fill_null("reason not recorded")
+        )
+        .alias("reason"),
+    )
+    return (
+        _sums(frame, ["is_assessable", "reason"])
+        .sort(["is_assessable", "spend_usd", "reason"], descending=[True, True, False])
+        .select("reason", "count_lines", "spend_usd")
+    )
+
+
+def _diligence(cube: pl.DataFrame, high_risk_usd: Decimal) -> pl.DataFrame:
+    high = cube.filter(pl.col("inherent_category").is_in(HIGH_RISK))
+    per_step = (
+        high.filter(pl.col("step_keys").is_not_null())
+        .with_columns(pl.col("step_keys").str.split(",").alias("step_key"))
+        .explode("step_key")
+    )
+    found: dict[str | None, tuple[int, Decimal]] = {
+        row["step_key"]: (row["count_lines"], row["spend_usd"])
+        for row in _sums(per_step, ["step_key"]).to_dicts()
+    }
+    covered = high.filter(pl.col("step_keys").is_not_null())
+    found[None] = (int(covered["count_lines"].sum() or 0), _sum(covered["spend_usd"]))
+    labels = _step_labels()
+    # The known steps always appear, in the recording form's order, then any others found.
+    keys = list(labels) + sorted(k for k in found if k is not None and k not in labels)
+    rows = []
+    for key in [*keys, None]:
+        lines, usd = found.get(key, (0, Decimal("0.00")))
+        rows.append(
+            {
+                "step_key": key,
+                "step": "Any step" if key is None else labels.get(key, key),
+                "count_lines": lines,
+                "covered_usd": usd,
+                "share": share(usd, high_risk_usd),
+            }
+        )
+    schema = {
+        "step_key": pl.String,
+        "step": pl.String,
+        "count_lines": pl.Int64,
+        "covered_usd": _MONEY,
+        "share": _SHARE_TYPE,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _with_shares(frame: pl.DataFrame, pairs: list[tuple[str, str]], total: Decimal) -> pl.DataFrame:
+    cols = [
+        pl.Series(out, [share(v, total) for v in frame.get_column(src)], dtype=_SHARE_TYPE)
+        for src, out in pairs
+    ]
+    return frame.with_columns(cols) if cols else frame
+
+
+def _category_sum(cats: pl.DataFrame, column: str, names: tuple[str, ...]) -> Decimal:
+    return _sum(cats.filter(pl.col("category").is_in(names)).get_column(column))
 
 
 def _top_line(totals: dict[str, Any], cats: pl.DataFrame) -> dict[str, Any]:
     total = totals["spend_usd"]
-    high = _category_sums(cats, "inherent_usd", HIGH_RISK)
-    residual_high = _category_sums(cats, "residual_usd", HIGH_RISK)
-    not_assessable = _category_sums(cats, "inherent_usd", ("Not assessable",))
+    high = _category_sum(cats, "inherent_usd", HIGH_RISK)
+    residual_high = _category_sum(cats, "residual_usd", HIGH_RISK)
+    not_assessable = _category_sum(cats, "inherent_usd", ("Not assessable",))
     return {
         "total_usd": total,
         "lines": totals["count_lines"],
@@ -473,42 +623,24 @@ def _top_line(totals: dict[str, Any], cats: pl.DataFrame) -> dict[str, Any]:
     }
 
 
-def _with_shares(frame: pl.DataFrame, pairs: list[tuple[str, str]], total: Decimal) -> pl.DataFrame:
-    cols = [
-        pl.Series(out, [share(v, total) for v in frame.get_column(src)], dtype=pl.Decimal(38, 4))
-        for src, out in pairs
-    ]
-    return frame.with_columns(cols) if cols else frame
-
-
-def _diligence_table(raw: pl.DataFrame, high_risk_usd: Decimal) -> pl.DataFrame:
-    found = {row["step"]: row for row in raw.to_dicts()}
-    rows = []
-    labels = _step_labels()
-    # The known steps always appear, in the recording form's order, then any others found.
-    keys = list(labels) + sorted(k for k in found if k is not None and k not in labels)
-    for key in [*keys, None]:
-        row = found.get(key, {"count_lines": 0, "covered_usd": Decimal("0.00")})
-        rows.append(
-            {
-                "step_key": key,
-                "step": "Any step" if key is None else labels.get(key, key),
-                "count_lines": int(row["count_lines"]),
-                "covered_usd": row["covered_usd"],
-                "share": share(row["covered_usd"], high_risk_usd),
-            }
-        )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "step_key": pl.String,
-            "step": pl.String,
-            "count_lines": pl.Int64,
-            "covered_usd": pl.Decimal(38, 2),
-            "share": pl.Decimal(38, 4),
-        },
-        orient="row",
-    )
+def _breakdowns(
+    cube: pl.DataFrame, cats: pl.DataFrame, top: dict[str, Any]
+) -> dict[str, pl.DataFrame]:
+    total = top["total_usd"]
+    tables = {
+        "by_risk_category": _with_shares(
+            cats, [("inherent_usd", "inherent_share"), ("residual_usd", "residual_share")], total
+        ),
+        "by_country": _by_country(cube),
+        "by_region": _by_region(cube),
+        "by_segment": _by_segment(cube),
+        "by_method": _by_method(cube),
+        "not_assessable": _not_assessable(cube),
+    }
+    for key in ("by_country", "by_region", "by_segment", "by_method", "not_assessable"):
+        tables[key] = _with_shares(tables[key], [("spend_usd", "share")], total)
+    tables["diligence_coverage"] = _diligence(cube, top["high_risk_usd"])
+    return tables
 
 
 def _step_labels() -> dict[str, str]:
@@ -522,44 +654,6 @@ def _step_labels() -> dict[str, str]:
     except (OSError, tomllib.TOMLDecodeError, AttributeError):
         labels = {}
     return labels or dict(DILIGENCE_STEPS)
-
-
-def _breakdowns(
-    con: duckdb.DuckDBPyConnection, q: Quarter, cats: pl.DataFrame, top: dict[str, Any]
-) -> dict[str, pl.DataFrame]:
-    total = top["total_usd"]
-    params = _params(q)
-    tables: dict[str, pl.DataFrame] = {}
-    tables["by_risk_category"] = _with_shares(
-        cats.drop("sort_order"),
-        [("inherent_usd", "inherent_share"), ("residual_usd", "residual_share")],
-        total,
-    )
-    for key in ("by_country", "by_region", "by_segment", "by_method", "not_assessable"):
-        frame = sql.run(con, TABLE_BY_KEY[key].query, params)
-        if key == "by_method":
-            frame = frame.with_columns(
-                pl.Series(
-                    "method",
-                    [METHOD_LABELS.get(m, str(m).capitalize()) for m in frame.get_column("method")],
-                    dtype=pl.String,
-                )
-            )
-        if key == "by_segment":
-            frame = frame.with_columns(pl.col("segment_code").fill_null(""))
-        if key == "by_country":
-            frame = frame.with_columns(pl.col("country_code").fill_null(""))
-        if key == "not_assessable":
-            frame = frame.with_columns(
-                pl.when(pl.col("is_assessable"))
-                .then(pl.lit("Assessable"))
-                .otherwise(pl.lit("Not assessable: ") + pl.col("reason"))
-                .alias("reason")
-            ).drop("is_assessable")
-        tables[key] = _with_shares(frame, [("spend_usd", "share")], total)
-    raw = sql.run(con, "figures_diligence_coverage", params)
-    tables["diligence_coverage"] = _diligence_table(raw, top["high_risk_usd"])
-    return tables
 
 
 def reconcile(top: dict[str, Any], tables: dict[str, pl.DataFrame]) -> list[Check]:
@@ -613,12 +707,11 @@ def _sum(series: pl.Series) -> Decimal:
 
 
 def _comparison(
-    con: duckdb.DuckDBPyConnection, kind: str, q: Quarter, top: dict[str, Any]
-) -> tuple[Comparison, list[str]]:
-    totals = _totals(con, q)
-    if totals["count_lines"] == 0:
-        return Comparison(kind, q, False), []
-    values = _top_line(totals, _categories(con, q))
+    kind: str, q: Quarter, totals: dict[str, Any] | None, cats: pl.DataFrame, top: dict[str, Any]
+) -> Comparison:
+    if not totals or totals["count_lines"] == 0:
+        return Comparison(kind, q, False)
+    values = _top_line(totals, cats)
     change: dict[str, Any] = {}
     for key, value in values.items():
         now = top[key]
@@ -629,7 +722,7 @@ def _comparison(
         else:
             change[key] = now - value
             change[f"{key}_pct"] = share(now - value, value)
-    return Comparison(kind, q, True, values, change), list(totals["batch_ids"])
+    return Comparison(kind, q, True, values, change)
 
 
 def _risk_provenance() -> dict[str, Any]:
@@ -714,16 +807,20 @@ def figures(
         from transparency.database import connect
 
         con = connect(store)
-    totals = _totals(con, q)
-    if totals["count_lines"] == 0:
+    params = _params(q)
+    totals = {r["period"]: r for r in sql.run(con, "figures_totals_by_period", params).to_dicts()}
+    if "quarter" not in totals:
         found = available_quarters(con, start_month=q.start_month)
         raise NoData(
             f"No contract lines were awarded in {q.describe()}. "
             f"Quarters with data: {describe_quarters(found)}."
         )
-    cats = _categories(con, q)
-    top = _top_line(totals, cats)
-    tables = _breakdowns(con, q, cats, top)
+    cube = sql.run(con, "figures_spend_by_combination", params)
+    categories = sql.run(con, "figures_colour_by_risk_category")
+    cubes = {p: cube.filter(pl.col("period") == p) for p in PERIODS}
+    cats = _by_risk_category(cubes["quarter"], categories)
+    top = _top_line(totals["quarter"], cats)
+    tables = _breakdowns(cubes["quarter"], cats, top)
     checks = reconcile(top, tables)
     failed = [c for c in checks if not c.ok]
     if failed:
@@ -734,12 +831,17 @@ def figures(
         )
         raise ReconciliationError(f"The figures for {q.label} do not reconcile: {detail}.")
 
-    batch_ids = set(totals["batch_ids"])
-    comparisons = []
-    for kind, other in (("previous_quarter", q.previous()), ("year_earlier", q.year_earlier())):
-        comparison, used = _comparison(con, kind, other, top)
-        comparisons.append(comparison)
-        batch_ids.update(used)
+    comparisons = [
+        _comparison(
+            kind,
+            other,
+            totals.get(kind),
+            _by_risk_category(cubes[kind], categories),
+            top,
+        )
+        for kind, other in (("previous_quarter", q.previous()), ("year_earlier", q.year_earlier()))
+    ]
+    batch_ids = {bid for row in totals.values() for bid in row["batch_ids"]}
 
     manifest = {b.batch_id: b for b in store.batches()}
     batches = [
