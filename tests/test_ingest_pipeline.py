@@ -233,3 +233,14 @@ def test_ocds_files_are_dispatched_to_the_ocds_reader(tmp_path, tmp_store, monke
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 1, 1)
     report = tmp_store.rejections(result.batch.batch_id)
     assert report.get_column("reason").to_list()[0].startswith("no exchange rate for PYG")
+
+
+def test_empty_file_is_refused_and_header_only_file_reads_zero_rows(tmp_path, tmp_store) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ImportRefused, match="the file is empty"):
+        import_file(empty, tmp_store)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(HEADER)
+    result = import_file(header_only, tmp_store)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (0, 0, 0)

@@ -338,6 +338,7 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
     a bare `Country` heading is the only candidate for the supplier's country.
     """
     mapping = mapping or Mapping()
+    constants = dict(mapping.constants)  # the caller's mapping is not changed
     where = f"{file}: " if file else ""
     present = set(headings)
     for name, wanted in mapping.columns.items():
@@ -354,7 +355,7 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
         if heading in taken:
             continue
         canonical = SYNONYM_INDEX.get(heading_key(heading))
-        if canonical and canonical not in mapping.columns and canonical not in mapping.constants:
+        if canonical and canonical not in mapping.columns and canonical not in constants:
             found.setdefault(canonical, []).append(heading)
     clashes = {k: v for k, v in found.items() if len(v) > 1}
     if clashes:
@@ -367,12 +368,12 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
         )
     columns = {**mapping.columns, **{k: v for k, v in found.items()}}
     # An export with only a USD amount: that is the amount, in USD.
-    if "amount" not in columns and "amount" not in mapping.constants and "amount_usd" in columns:
+    if "amount" not in columns and "amount" not in constants and "amount_usd" in columns:
         columns["amount"] = columns.pop("amount_usd")
-        if "currency" not in columns and "currency" not in mapping.constants:
-            mapping.constants["currency"] = "USD"
+        if "currency" not in columns and "currency" not in constants:
+            constants["currency"] = "USD"
     needed = [*schema.REQUIRED, "currency"]
-    missing = [c for c in needed if c not in columns and c not in mapping.constants]
+    missing = [c for c in needed if c not in columns and c not in constants]
     if missing:
         hint = {
             "currency": ' (or [constants] currency = "USD" if every amount is in one currency)',
@@ -391,7 +392,7 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
         for h in headings
         if heading_key(h) in {heading_key(b) for b in BARE_COUNTRY} and h not in taken
     ]
-    if bare and "supplier_country" not in columns and "supplier_country" not in mapping.constants:
+    if bare and "supplier_country" not in columns and "supplier_country" not in constants:
         raise MappingError(
             f"{where}the file has a column {bare[0]!r} but it is not clear whose country it is "
             f"(the supplier's, the buyer's or the destination). It is not taken as the "
@@ -401,7 +402,7 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
     return Mapping(
         columns=columns,
         ignore=mapping.ignore,
-        constants=mapping.constants,
+        constants=constants,
         csv=mapping.csv,
         date_order=mapping.date_order,
         date_formats=mapping.date_formats,

@@ -488,6 +488,8 @@ def read_file(
     )
     rows_read = raw.height
     headings = [c for c in raw.columns if c != "source_row"]
+    if not headings:
+        raise ImportRefused(f"{name}: the file is empty (no heading line, no rows).")
     try:
         resolved = resolve(headings, mapping, file=name)
     except MappingError as exc:
