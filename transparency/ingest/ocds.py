@@ -63,6 +63,8 @@ import json
 import os
 import pickle
 import re
+import struct
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -510,7 +512,7 @@ class _Fragment:
     ocid: str
     number: int
     order: datetime
-    data: bytes  # pickled pruned release; small, so many can wait for their ocid
+    data: bytes  # pickled pruned release; spilled to a temporary file while it waits
 
 
 def _check_release(
@@ -622,13 +624,64 @@ def merge(base: dict, new: dict) -> dict:
     return base
 
 
-def compile_fragments(fragments: list[_Fragment]) -> dict:
+def compile_fragments(fragments: list[_Fragment], spill: _Spill | None = None) -> dict:
     """Return the compiled release of one ocid: its releases merged in date order."""
     ordered = sorted(fragments, key=lambda f: (f.order, f.number))
     compiled: dict = {}
     for fragment in ordered:
-        merge(compiled, pickle.loads(fragment.data))  # noqa: S301 (our own bytes)
+        data = spill.get(fragment.data) if spill is not None else fragment.data
+        merge(compiled, pickle.loads(data))  # noqa: S301 (our own bytes)
     return compiled
+
+
+class _Spill:
+    """A temporary file holding the fragments until every release of an ocid is read,
+    so memory holds only a small key per release, whatever the file's size."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._end = 0
+
+    def put(self, data: bytes) -> bytes:
+        """Store `data`; return a 16-byte key (offset, length) to get it back."""
+        self._file.seek(self._end)
+        self._file.write(data)
+        key = struct.pack("<QQ", self._end, len(data))
+        self._end += len(data)
+        return key
+
+    def get(self, key: bytes) -> bytes:
+        offset, length = struct.unpack("<QQ", key)
+        self._file.seek(offset)
+        return self._file.read(length)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Chunks:
+    """Rows gathered as small frames, so a million lines never sit in memory as dicts."""
+
+    def __init__(self, schema_: dict[str, pl.DataType], size: int = 20_000) -> None:
+        self.schema, self.size = schema_, size
+        self.rows: list = []
+        self.frames: list[pl.DataFrame] = []
+
+    def add(self, rows: list) -> None:
+        self.rows += rows
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.frames.append(pl.DataFrame(self.rows, schema=self.schema, orient="row"))
+            self.rows = []
+
+    def frame(self) -> pl.DataFrame:
+        self.flush()
+        if not self.frames:
+            return pl.DataFrame(schema=self.schema)
+        return pl.concat(self.frames, rechunk=True)
 
 
 # --- categories ------------------------------------------------------------------------
@@ -1000,42 +1053,42 @@ def read_ocds(path: str | os.PathLike) -> tuple[pl.DataFrame, pl.DataFrame, int]
     groups: dict[str, list[_Fragment]] = defaultdict(list)
     unit_info: list[tuple[int, str, str | None, bool]] = []  # number, path, ocid, has parts
     rows_read = 0
-    for unit in _units(path, kind):
-        rows_read += 1
-        if unit.error is not None:
-            rejections.append((unit.number, unit.path, "", unit.error))
-            unit_info.append((unit.number, unit.path, None, False))
-            continue
-        if _is_record(unit.obj):
-            fragments, has_parts = _record_fragments(unit.obj, unit, rejections)
-            # A record is compiled on its own: its releases share one source row.
-            key = f"record {unit.number}"
-        else:
-            fragment, has_parts = _check_release(unit.obj, unit.number, unit.path, rejections)
-            fragments = [fragment] if fragment else []
-            key = fragment.ocid if fragment else ""
-        for fragment in fragments:
-            groups[key].append(fragment)
-        ocid = unit.obj.get("ocid") if isinstance(unit.obj, dict) else None
-        unit_info.append(
-            (unit.number, unit.path, ocid if isinstance(ocid, str) else None, has_parts)
-        )
+    spill = _Spill()
+    try:
+        for unit in _units(path, kind):
+            rows_read += 1
+            if unit.error is not None:
+                rejections.append((unit.number, unit.path, "", unit.error))
+                unit_info.append((unit.number, unit.path, None, False))
+                continue
+            if _is_record(unit.obj):
+                fragments, has_parts = _record_fragments(unit.obj, unit, rejections)
+                # A record is compiled on its own: its releases share one source row.
+                key = f"record {unit.number}"
+            else:
+                fragment, has_parts = _check_release(unit.obj, unit.number, unit.path, rejections)
+                fragments = [fragment] if fragment else []
+                key = fragment.ocid if fragment else ""
+            for fragment in fragments:
+                fragment.data = spill.put(fragment.data)
+                groups[key].append(fragment)
+            ocid = unit.obj.get("ocid") if isinstance(unit.obj, dict) else None
+            unit_info.append(
+                (unit.number, unit.path, ocid if isinstance(ocid, str) else None, has_parts)
+            )
 
-    lines: list[dict] = []
-    for fragments in groups.values():
-        new_lines, new_rejections = lines_of(compile_fragments(fragments))
-        lines += new_lines
-        rejections += new_rejections
-        # Free each ocid's fragments as soon as it is compiled.
-        fragments.clear()
+        lines = _Chunks(LINE_SCHEMA)
+        seen_rows: set[int] = set()
+        for key in list(groups):
+            new_lines, new_rejections = lines_of(compile_fragments(groups.pop(key), spill))
+            lines.add([tuple(line[c] for c in LINE_SCHEMA) for line in new_lines])
+            seen_rows.update(line["source_row"] for line in new_lines)
+            rejections += new_rejections
+    finally:
+        spill.close()
 
-    _account_for_the_rest(unit_info, lines, rejections)
-    lines_frame = (
-        pl.DataFrame(lines, schema=LINE_SCHEMA, orient="row")
-        if lines
-        else pl.DataFrame(schema=LINE_SCHEMA)
-    )
-    lines_frame = lines_frame.sort("source_row", "contract_id", "line_id", maintain_order=True)
+    _account_for_the_rest(unit_info, seen_rows, rejections)
+    lines_frame = lines.frame().sort("source_row", "contract_id", "line_id", maintain_order=True)
     rejection_frame = pl.DataFrame(
         [(path.name, n, col, val, reason) for n, col, val, reason in rejections],
         schema=schema.REJECTION,
@@ -1045,10 +1098,12 @@ def read_ocds(path: str | os.PathLike) -> tuple[pl.DataFrame, pl.DataFrame, int]
 
 
 def _account_for_the_rest(
-    unit_info: list[tuple[int, str, str | None, bool]], lines: list[dict], rejections: list[tuple]
+    unit_info: list[tuple[int, str, str | None, bool]],
+    line_rows: set[int],
+    rejections: list[tuple],
 ) -> None:
     """Give every release that neither yields a line nor has a rejection its reason."""
-    seen = {line["source_row"] for line in lines} | {r[0] for r in rejections}
+    seen = line_rows | {r[0] for r in rejections}
     seen_by_ocid: dict[str, set[int]] = defaultdict(set)
     for number, _path, ocid, _parts in unit_info:
         if ocid is not None and number in seen:
