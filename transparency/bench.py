@@ -1,0 +1,353 @@
+"""The benchmark: figures and ratios for import, queries, pages, report and memory.
+
+Nothing here passes or fails on time; it prints a table and writes JSON so runs at
+different sizes can be compared (README "Scaling").
+
+>>> results = run(rows=100_000, workdir=Path("/tmp/bench"))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+def _peak_rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss() -> None:
+    # Linux resets VmHWM to the current RSS when "5" is written here.
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+@contextmanager
+def phase(results: dict, name: str) -> Iterator[dict]:
+    """Time a phase and record its peak memory (RSS) into `results["phases"][name]`."""
+    _reset_peak_rss()
+    entry: dict[str, Any] = {}
+    start = time.perf_counter()
+    try:
+        yield entry
+    finally:
+        entry["seconds"] = round(time.perf_counter() - start, 3)
+        entry["peak_rss_mib"] = round(_peak_rss_kib() / 1024, 1)
+        results["phases"][name] = entry
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
+    """Call `fn` `repeat` times; return the wall times in milliseconds and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, result
+
+
+def percentiles(times_ms: list[float]) -> dict[str, float]:
+    """Return p50 and p95 of a list of timings (milliseconds)."""
+    ordered = sorted(times_ms)
+    p95_index = min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(ordered[p95_index], 1)}
+
+
+def machine() -> dict[str, Any]:
+    """Describe the machine the figures were measured on."""
+    import duckdb
+    import polars
+
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def write_json(results: dict, path: Path) -> None:
+    """Write the results as indented JSON."""
+    Path(path).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+
+
+PAGES = (
+    "pages/overview.py",
+    "pages/contracts.py",
+    "pages/suppliers.py",
+    "pages/quarterly_report.py",
+    "pages/data.py",
+    "pages/methodology.py",
+)
+
+
+def query_param_sets(con) -> dict[str, dict[str, Any]]:
+    """Return the parameter sets the pages use, by name: no filter, and a typical narrowing.
+
+    Keys that a query does not use are ignored by `sql.run`, so every query can take
+    every set.
+    """
+    from transparency import filters
+
+    latest = con.sql("select max(award_quarter) from scored_lines").fetchall()[0][0]
+    sample = con.sql(
+        "select batch_id, source_row, coalesce(supplier_id, supplier_name) "
+        "from contract_lines order by amount_usd desc limit 1"
+    ).fetchall()
+    batch_id, source_row, supplier_key = sample[0] if sample else ("", 0, "")
+    extra = {
+        "sort": "amount_usd",
+        "descending": True,
+        "page_size": 50,
+        "page_offset": 0,
+        "limit": 10,
+        "batch_id": batch_id,
+        "source_row": source_row,
+        "supplier_key": supplier_key,
+        "date_from": _quarter_start(latest or "2025Q1"),
+        "date_to": _quarter_start(_next_quarter(latest or "2025Q1")),
+    }
+    try:
+        from transparency import figures, quarters
+
+        extra.update(figures._params(quarters.parse(latest or "2025Q1")))
+    except (ImportError, AttributeError):
+        pass  # the figures queries then report the parameters they miss
+    everything = {**filters.Filters().sql_params(), **extra}
+    narrowed = {
+        **filters.Filters(
+            quarter_from=latest, quarter_to=latest, categories=("High", "Very high")
+        ).sql_params(),
+        **extra,
+    }
+    return {"all lines": everything, "latest quarter, high risk": narrowed}
+
+
+def _quarter_start(label: str):
+    import datetime as dt
+
+    year, q = int(label[:4]), int(label[-1])
+    return dt.date(year, 3 * q - 2, 1)
+
+
+def _next_quarter(label: str) -> str:
+    year, q = int(label[:4]), int(label[-1])
+    return f"{year + q // 4}Q{q % 4 + 1}"
+
+
+def bench_queries(con, repeat: int = 7) -> list[dict[str, Any]]:
+    """Time every `queries/*.sql` with every parameter set; p50, p95 and rows returned."""
+    from transparency import sql
+
+    rows = []
+    for set_name, params in query_param_sets(con).items():
+        for name in sql.names():
+            missing = sql.load(name).used_params() - params.keys()
+            if missing:
+                rows.append(
+                    {
+                        "query": name,
+                        "params": set_name,
+                        "rows": 0,
+                        "p50_ms": 0.0,
+                        "p95_ms": 0.0,
+                        "note": f"no parameter set for {sorted(missing)}",
+                    }
+                )
+                continue
+            sql.run(con, name, params)  # warm: first run reads Parquet metadata
+            times, out = timed(lambda n=name, p=params: sql.run(con, n, p), repeat)
+            rows.append(
+                {"query": name, "params": set_name, "rows": out.height, **percentiles(times)}
+            )
+    return rows
+
+
+def bench_pages(store_root: str, repeat: int = 3) -> list[dict[str, Any]]:
+    """Time each page's server run (AppTest) against the store, after one warm run."""
+    from streamlit.testing.v1 import AppTest
+
+    from transparency.settings import ROOT
+
+    os.environ["TRANSPARENCY_STORE"] = store_root
+    out = []
+    for page in PAGES:
+        path = ROOT / page
+        at = AppTest.from_file(str(path), default_timeout=600)
+        at.run()
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - start) * 1000)
+        errors = [str(e.value)[:200] for e in at.exception]
+        out.append({"page": page, "errors": errors, **percentiles(times)})
+    return out
+
+
+def pandas_comparison(con, store) -> list[dict[str, Any]]:
+    """Compute the Overview's aggregations and quarterly figures with DuckDB and with pandas.
+
+    pandas gets the scored lines already in memory (its read is not timed, which favours
+    it); DuckDB runs the very query files the pages use. Each group's USD sum must agree
+    (to 1e-9 relative: pandas sums floats, DuckDB exact decimals).
+    """
+    from transparency import sql
+
+    params = query_param_sets(con)["all lines"]
+    latest = con.sql("select max(award_quarter) from scored_lines").fetchall()[0][0]
+    frame = con.sql(
+        "select inherent_category, coalesce(supplier_country, 'unknown') as supplier_country, "
+        "award_quarter, amount_usd::double as amount_usd from scored_lines"
+    ).df()
+
+    def query(name):
+        return lambda: sql.run(con, name, params)
+
+    def quarterly_figures():
+        from transparency import figures
+
+        fig = figures.figures(store, latest, con=con)
+        return fig.tables["by_risk_category"].select("category", "inherent_usd")
+
+    cases = [
+        (
+            "Overview: spend by risk category",
+            query("spend_by_risk_category"),
+            ["inherent_category"],
+            None,
+        ),
+        ("Overview: spend by country", query("spend_by_country"), ["supplier_country"], None),
+        (
+            "Overview: quarter x risk category",
+            query("spend_by_quarter_risk"),
+            ["award_quarter", "inherent_category"],
+            None,
+        ),
+        ("Quarterly figures (all tables)", quarterly_figures, ["inherent_category"], latest),
+    ]
+    results = []
+    for label, by_duckdb, keys, quarter in cases:
+
+        def by_pandas(keys=keys, quarter=quarter):
+            data = frame if quarter is None else frame[frame["award_quarter"] == quarter]
+            return data.groupby(keys, dropna=False)["amount_usd"].sum()
+
+        duck_times, duck = timed(by_duckdb, 3)
+        pandas_times, grouped = timed(by_pandas, 3)
+        money = next(c for c in duck.columns if c.endswith("_usd"))
+        expected = sorted(float(v) for v in grouped.to_numpy() if v)
+        got = sorted(float(v) for v in duck.get_column(money).to_list() if v)
+        equal = len(expected) == len(got) and all(
+            abs(a - b) <= 1e-9 * max(abs(a), 1.0) for a, b in zip(expected, got, strict=True)
+        )
+        results.append(
+            {
+                "aggregation": label,
+                "duckdb_p50_ms": percentiles(duck_times)["p50_ms"],
+                "pandas_p50_ms": percentiles(pandas_times)["p50_ms"],
+                "speedup": round(
+                    statistics.median(pandas_times) / max(statistics.median(duck_times), 1e-6), 1
+                ),
+                "equal": equal,
+            }
+        )
+    return results
+
+
+def run(rows: int, workdir: Path, seed: int = 2388, end_quarter: str = "2026Q3") -> dict:
+    """Run every phase at `rows` lines in `workdir`; return the results (see module doc)."""
+    import shutil
+
+    from transparency import database, demo, filters
+    from transparency.store import Store
+
+    workdir = Path(workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    results: dict[str, Any] = {"rows": rows, "machine": machine(), "phases": {}}
+    store = Store(workdir / "store")
+
+    with phase(results, "generate demo store") as entry:
+        batch = demo.add_to_store(store, rows, seed, end_quarter)
+        entry["lines"] = batch.lines
+    with phase(results, "import CSV") as entry:
+        from transparency.bench_import import bench_import
+
+        entry.update(bench_import(rows, workdir / "csv"))
+    with phase(results, "import Parquet") as entry:
+        from transparency.ingest import import_file
+
+        path = workdir / "export.parquet"
+        demo.write_export(path, rows, seed, end_quarter)
+        start = time.perf_counter()
+        result = import_file(path, Store(workdir / "parquet_store"))
+        seconds = time.perf_counter() - start
+        entry.update(rows=result.rows_read, lines_per_second=round(result.rows_read / seconds))
+        shutil.rmtree(workdir / "parquet_store", ignore_errors=True)
+        path.unlink()
+    with phase(results, "connect"):
+        con = database.connect(store)
+        filters.install(con)
+    with phase(results, "queries") as entry:
+        results["queries"] = bench_queries(con)
+        entry["slowest_p95_ms"] = max(q["p95_ms"] for q in results["queries"])
+    with phase(results, "risk overhead") as entry:
+        try:
+            from transparency.bench_risk import bench_risk
+        except ImportError:
+            entry["note"] = "transparency.bench_risk not available"
+        else:
+            entry.update(bench_risk(con))
+    with phase(results, "pages") as entry:
+        results["pages"] = bench_pages(str(store.root))
+        entry["slowest_p50_ms"] = max(p["p50_ms"] for p in results["pages"])
+    with phase(results, "report") as entry:
+        from transparency.bench_report import bench_report
+
+        entry.update(bench_report(store, end_quarter))
+    with phase(results, "pandas comparison"):
+        results["pandas"] = pandas_comparison(con, store)
+    return results
+
+
+def render(results: dict) -> str:
+    """Return the results as a plain-text table."""
+    out = [f"Benchmark at {results['rows']:,} lines on {results['machine']['cpus']} CPUs", ""]
+    out.append(f"{'phase':26} {'seconds':>9} {'peak RSS MiB':>13}  figures")
+    for name, entry in results["phases"].items():
+        extra = ", ".join(
+            f"{k}={v}" for k, v in entry.items() if k not in ("seconds", "peak_rss_mib")
+        )
+        out.append(f"{name:26} {entry['seconds']:>9.2f} {entry['peak_rss_mib']:>13.0f}  {extra}")
+    out += ["", f"{'query':36} {'parameters':28} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8}"]
+    for q in results.get("queries", []):
+        out.append(
+            f"{q['query']:36} {q['params']:28} {q['rows']:>6} "
+            f"{q['p50_ms']:>8.1f} {q['p95_ms']:>8.1f}"
+        )
+    out += ["", f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}  errors"]
+    for p in results.get("pages", []):
+        out.append(f"{p['page']:32} {p['p50_ms']:>8.1f} {p['p95_ms']:>8.1f}  {len(p['errors'])}")
+    out += ["", f"{'aggregation':34} {'DuckDB ms':>10} {'pandas ms':>10} {'ratio':>7}  equal"]
+    for a in results.get("pandas", []):
+        out.append(
+            f"{a['aggregation']:34} {a['duckdb_p50_ms']:>10.1f} {a['pandas_p50_ms']:>10.1f} "
+            f"{a['speedup']:>6.1f}x  {a['equal']}"
+        )
+    return "\n".join(out)

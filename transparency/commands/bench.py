@@ -1,0 +1,27 @@
+"""`bench [--rows N] [--out FILE]`: measure import, queries, pages, report and memory."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from transparency import bench
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("bench", help="measure speed and memory (figures, not pass/fail)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="demo lines (default 1M)")
+    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: temp)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="transparency-bench-") as tmp:
+        results = bench.run(args.rows, args.workdir or Path(tmp) / "bench")
+    print(bench.render(results))
+    if args.out:
+        bench.write_json(results, args.out)
+        print(f"\nWrote {args.out}")
+    return 0
