@@ -617,3 +617,15 @@ def test_import_command_reads_ocds(tmp_path, capsys):
         (2, "releases[1].awards[0].value.currency"),
         (3, "releases[2]"),
     ]
+
+
+def test_a_release_keeps_its_good_awards_when_one_is_rejected(tmp_path, tmp_store):
+    from transparency.ingest import import_file
+
+    rel = release(awards=[award("A1", 10, status="unsuccessful"), award("A2", 20, currency="usd")])
+    result = import_file(write_jsonl(tmp_path / "p.jsonl", [rel]), tmp_store)
+    # The release counts as accepted (it yields a line) and its other award is reported.
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (1, 1, 0)
+    assert result.batch.lines == 1
+    report = tmp_store.rejections(result.batch.batch_id)
+    assert report.select("source_row", "column").rows() == [(1, "line 1.awards[0].status")]

@@ -215,12 +215,6 @@ def test_reader_matches_duckdb(con, name):
 # compared.
 TEST_RATES = ("AMD", "COP", "MDL", "NGN", "PYG", "UAH")
 
-# finish_lines() drops every line of a source row that has any rejection, so a release
-# with one unsuccessful award loses its successful award too (3 lines in Ukraine). The
-# store's count_rows() allows partial releases; the pipeline fix is proposed to the
-# ingest room. strict=True: this starts failing, as it should, once that is fixed.
-PARTIAL_RELEASES = {"releases_ukraine.jsonl"}
-
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
@@ -248,15 +242,7 @@ def imported(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="partial releases"))
-        if n in PARTIAL_RELEASES
-        else n
-        for n in FILES
-    ],
-)
+@pytest.mark.parametrize("name", FILES)
 def test_import_matches_duckdb(con, imported, name):
     result, lines, _ = imported[name]
     parts, releases = independent(con, name)

@@ -107,6 +107,7 @@ def finish_lines(
     thousands: str | None = None,
     headings: dict[str, str] | None = None,
     method_overrides: dict[str, str] | None = None,
+    partial_rows: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Normalise and validate canonical-named columns; return (accepted lines, rejections).
 
@@ -131,7 +132,9 @@ def finish_lines(
     A row is rejected (one report row per reason) when contract_id, supplier_name,
     award_date or amount is missing or unreadable, the currency is missing or not a
     3-letter code, or there is no rate for its currency and month. Rows already listed
-    in `rejections` are not accepted either.
+    in `rejections` are not accepted either, unless `partial_rows`: a reader whose source
+    row yields several lines (OCDS: a release's awards) has left out the rejected parts
+    itself, and the row's other lines stay.
     """
     headings = headings or {}
     rates = currency.rates() if rates is None else rates
@@ -361,7 +364,8 @@ def finish_lines(
     )
 
     rejections = pl.concat(found, how="vertical_relaxed").sort("source_row", maintain_order=True)
-    rejected_rows = rejections.get_column("source_row").unique()
+    own = pl.concat(found[1:], how="vertical_relaxed") if partial_rows else rejections
+    rejected_rows = own.get_column("source_row").unique()
     lines = frame.filter(~pl.col("source_row").is_in(rejected_rows.implode()))
     return schema.conform(lines), rejections.select(list(schema.REJECTION))
 
@@ -546,6 +550,7 @@ def import_file(
         method_overrides=(
             mapping.values.get("procurement_method") if isinstance(mapping, Mapping) else None
         ),
+        partial_rows=info.get("format") == "ocds",
     )
     extra = {k: v for k, v in info.items() if k != "columns"}
     extra["columns"] = {k: list(v) for k, v in info.get("columns", {}).items()}
