@@ -444,10 +444,11 @@ def test_bad_releases_are_rejected_with_json_path_and_the_rest_loads(tmp_path):
         release("ocds-t-7", awards=[award("A1", 10, suppliers=())]),
         release("ocds-t-8", awards=[award("A1", 10, day=None)]),
         release("ocds-t-9", awards=[award("A1", Decimal("1.23456"))]),
+        release("ocds-t-10", awards=[award("A1", Decimal("1E+40"))]),
     ]
     path = write_release_package(tmp_path / "bad.json", releases)
     lines, rejections, rows_read = read_ocds(path)
-    assert rows_read == 12
+    assert rows_read == 13
     assert lines.get_column("contract_id").to_list() == ["ocds-ok-1/A1"]
     got = {row[0]: row[1:] for row in rejections.select("source_row", "column", "reason").rows()}
     assert got == {
@@ -468,6 +469,7 @@ def test_bad_releases_are_rejected_with_json_path_and_the_rest_loads(tmp_path):
             "no award date, and no contract for it has a dateSigned",
         ),
         12: ("releases[11].awards[0].value.amount", "amount has more than 4 decimal places"),
+        13: ("releases[12].awards[0].value.amount", "amount is too large (more than 34 digits)"),
     }
     assert set(rejections.get_column("file")) == {"bad.json"}
     check_counts(lines, rejections, rows_read)
@@ -489,11 +491,14 @@ def test_truncated_package_keeps_the_releases_before_the_cut(tmp_path):
 def test_broken_json_lines_are_rejected_one_by_one(tmp_path):
     path = tmp_path / "r.jsonl"
     good = [dumps(release(f"ocds-l-{i}", awards=[award("A1", 1)])) for i in range(3)]
-    path.write_text("\n".join([good[0], '{"ocid": "ocds-x", "awards": [', "", good[1], good[2]]))
+    deep = "[" * 100_000 + "]" * 100_000  # hostile nesting
+    path.write_text(
+        "\n".join([good[0], '{"ocid": "ocds-x", "awards": [', "", good[1], deep, good[2]])
+    )
     lines, rejections, rows_read = read_ocds(path)
-    assert rows_read == 4 and lines.height == 3
-    assert rejections.select("source_row", "column").rows() == [(2, "line 2")]
-    assert rejections.get_column("reason").item().startswith("line is not valid JSON")
+    assert rows_read == 5 and lines.height == 3
+    assert rejections.select("source_row", "column").rows() == [(2, "line 2"), (4, "line 5")]
+    assert rejections.get_column("reason").str.starts_with("line is not valid JSON").all()
 
 
 def test_wrong_types_deep_inside_are_named_by_path(tmp_path):

@@ -108,6 +108,7 @@ ZWD ZWN ZWR
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_AHEAD = timedelta(days=366)
 MAX_DECIMALS = 4  # schema.MONEY scale
+MAX_AMOUNT = Decimal(10) ** (38 - MAX_DECIMALS)  # schema.MONEY precision
 NOT_SPEND = frozenset({"unsuccessful", "cancelled"})
 
 LINE_SCHEMA: dict[str, pl.DataType] = {
@@ -227,7 +228,7 @@ def _units(path: Path, kind: str) -> Iterator[_Unit]:
     if kind == "single":
         try:
             obj = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), parse_float=Decimal)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             yield _Unit(1, "$", error=f"not valid JSON: {exc}")
             return
         counter = iter(range(1, 1 << 62))
@@ -267,7 +268,7 @@ def _jsonl_units(path: Path) -> Iterator[_Unit]:
             where = f"line {line_no}"
             try:
                 obj = json.loads(text, parse_float=Decimal, parse_constant=str)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 yield _Unit(next(counter), where, error=f"line is not valid JSON: {exc}")
                 continue
             yield from _expand(obj, where, counter)
@@ -452,6 +453,9 @@ def _prune(value: Any, spec: Any, path: str, problems: _Problems) -> Any:
             amount = parse_amount(value)
         except ValueError as exc:
             problems.add(path, value, f"amount is {exc} (found {_kind(value)})")
+            return None
+        if amount is not None and abs(amount) >= MAX_AMOUNT:
+            problems.add(path, value, "amount is too large (more than 34 digits)")
             return None
         if amount is not None and -amount.as_tuple().exponent > MAX_DECIMALS:
             # More precision than the store keeps: rounding would change the figure.
