@@ -121,3 +121,12 @@ def test_mapping_file_states_csv_options(tmp_path, tmp_store) -> None:
     result = import_file(path, tmp_store, mapping=mapping)
     lines = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
     assert lines.select("supplier_name", "amount").rows() == [("Zoë", Decimal("1.234"))]
+
+
+def test_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path) -> None:
+    path = tmp_path / "odd.csv"
+    # 0x81 is undefined in cp1252; 0xe9 is é in both.
+    path.write_bytes(b"a,b\n\xe9,\x81\n")
+    frame, info = read_csv(path)
+    assert info["encoding"] == "latin-1"
+    assert frame.rows() == [("é", "\x81")]

@@ -244,3 +244,10 @@ def test_empty_file_is_refused_and_header_only_file_reads_zero_rows(tmp_path, tm
     header_only.write_text(HEADER)
     result = import_file(header_only, tmp_store)
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (0, 0, 0)
+
+
+def test_malformed_user_rates_file_is_a_clear_refusal(export, tmp_store) -> None:
+    tmp_store.root.mkdir(parents=True)
+    user_fx_rates_path(tmp_store.root).write_text("currency,month,units_per_usd\nEUR,March,x\n")
+    with pytest.raises(ImportRefused, match=r"fx_rates.csv: 1 rate rows are not usable.*'March'"):
+        import_file(export, tmp_store)

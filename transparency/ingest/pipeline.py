@@ -532,6 +532,10 @@ def import_file(
                 f"{existing.source_file} at {existing.imported_at}); undo that batch first "
                 "to import it again."
             )
+    try:
+        rates = currency.rates(store.root)
+    except ValueError as exc:  # the user's own rates file is malformed
+        raise ImportRefused(str(exc)) from exc
     frame, rejections, rows_read, info, labels = read_file(path, mapping)
     opts = mapping.csv if isinstance(mapping, Mapping) else {}
     formats = mapping.date_formats if isinstance(mapping, Mapping) else {}
@@ -541,7 +545,7 @@ def import_file(
         frame,
         rejections,
         source_file=name,
-        rates=currency.rates(store.root),
+        rates=rates,
         date_order=mapping.date_order if isinstance(mapping, Mapping) else None,
         date_format=single_format,
         decimal=opts.get("decimal"),
