@@ -634,3 +634,13 @@ def test_a_release_keeps_its_good_awards_when_one_is_rejected(tmp_path, tmp_stor
     assert result.batch.lines == 1
     report = tmp_store.rejections(result.batch.batch_id)
     assert report.select("source_row", "column").rows() == [(1, "line 1.awards[0].status")]
+
+
+def test_deep_nesting_inside_a_package_is_rejected_not_a_crash(tmp_path):
+    deep = "[" * 50_000 + "]" * 50_000
+    good = dumps(release("ocds-ok", awards=[award()]))
+    path = tmp_path / "deep.json"
+    path.write_text('{"releases": [' + good + ', {"ocid": "x", "awards": ' + deep + "}]}")
+    lines, rejections, rows_read = read_ocds(path)
+    assert (rows_read, lines.height) == (2, 1)
+    assert rejections.row(0, named=True)["column"] == "releases[1].awards[0]"

@@ -359,7 +359,10 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+    except (ValueError, RecursionError):
+        return "(too deeply nested to show)"
     return text if len(text) <= 200 else text[:197] + "..."
 
 
