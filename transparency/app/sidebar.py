@@ -8,7 +8,6 @@ dropped with a notice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import polars as pl
@@ -57,32 +56,46 @@ def _init(options: dict[str, dict[str, str]]) -> None:
     st.session_state[NOTICES] = notices
 
 
-def _widgets_to_filters(options: dict[str, dict[str, str]]) -> None:
+def _widget_to_filters(key: str, options: dict[str, dict[str, str]]) -> None:
+    """Copy one changed widget's value into the filters (only that field).
+
+    Per-widget updates matter: Streamlit may report a change for an untouched widget in
+    the same rerun as a click that narrowed the filters, and a whole-form copy would undo
+    that narrowing.
+    """
     s = st.session_state
-    quarters = list(options["quarter"])
-    q_from = q_to = None
-    period = s.get("f_period")
-    if isinstance(period, (tuple, list)) and len(period) == 2 and quarters:
-        q_from = None if period[0] == quarters[0] else period[0]
-        q_to = None if period[1] == quarters[-1] else period[1]
-    raw_min = s.get("f_min_usd")
-    try:
-        min_usd = Decimal(str(raw_min)).quantize(Decimal("0.01")) if raw_min else None
-    except InvalidOperation:
-        min_usd = None
-    s[STATE] = Filters(
-        quarter_from=q_from,
-        quarter_to=q_to,
-        buyers=tuple(s.get("f_buyers") or ()),
-        risk_basis="residual" if s.get("f_basis") == "Residual" else "inherent",
-        categories=tuple(s.get("f_categories") or ()),
-        countries=tuple(s.get("f_countries") or ()),
-        regions=tuple(s.get("f_regions") or ()),
-        segments=tuple(s.get("f_segments") or ()),
-        methods=tuple(s.get("f_methods") or ()),
-        min_usd=min_usd if min_usd else None,
-        search=(s.get("f_search") or "").strip()[:200],
-    )
+    value = s.get(key)
+    f = current()
+    if key == "f_period":
+        quarters = sorted(options["quarter"])
+        q_from = q_to = None
+        if isinstance(value, (tuple, list)) and len(value) == 2 and quarters:
+            q_from = None if value[0] == quarters[0] else value[0]
+            q_to = None if value[1] == quarters[-1] else value[1]
+        f = f.narrowed(quarter_from=q_from, quarter_to=q_to)
+    elif key == "f_basis":
+        f = f.narrowed(risk_basis="residual" if value == "Residual" else "inherent")
+    elif key == "f_min_usd":
+        try:
+            min_usd = Decimal(str(value)).quantize(Decimal("0.01")) if value else None
+        except InvalidOperation:
+            min_usd = None
+        f = f.narrowed(min_usd=min_usd or None)
+    elif key == "f_search":
+        f = f.narrowed(search=(value or "").strip()[:200])
+    else:
+        f = f.narrowed(**{_LIST_WIDGETS[key]: tuple(value or ())})
+    s[STATE] = f
+
+
+_LIST_WIDGETS = {
+    "f_buyers": "buyers",
+    "f_categories": "categories",
+    "f_countries": "countries",
+    "f_regions": "regions",
+    "f_segments": "segments",
+    "f_methods": "methods",
+}
 
 
 def _seed(filters: Filters, options: dict[str, dict[str, str]]) -> None:
@@ -117,45 +130,41 @@ def render(option_frame: pl.DataFrame) -> Filters:
     _init(options)
     filters = current()
     _seed(filters, options)
-    on_change: Callable[[], None] = lambda: _widgets_to_filters(options)  # noqa: E731
+
+    def on_change(key: str) -> dict:
+        return {"on_change": _widget_to_filters, "args": (key, options), "key": key}
 
     sb = st.sidebar
     sb.header("Filters")
     quarters = sorted(options["quarter"])
     if len(quarters) >= 2:
-        sb.select_slider(
-            "Period (award quarter)", options=quarters, key="f_period", on_change=on_change
-        )
+        sb.select_slider("Period (award quarter)", options=quarters, **on_change("f_period"))
     elif quarters:
         sb.caption(f"Period: {quarters[0]} (the only quarter in the data)")
     sb.radio(
         "Risk basis",
         ["Inherent", "Residual"],
-        key="f_basis",
         horizontal=True,
-        on_change=on_change,
+        **on_change("f_basis"),
         help="Inherent risk comes from supplier country and sector; residual risk is what "
         "remains after the due-diligence steps recorded for the supplier.",
     )
     sb.multiselect(
         "Risk category",
         list(RISK_CATEGORIES),
-        key="f_categories",
-        on_change=on_change,
+        **on_change("f_categories"),
         placeholder="All categories",
     )
     sb.multiselect(
         "Organisational unit",
         list(options["buyer"]),
-        key="f_buyers",
-        on_change=on_change,
+        **on_change("f_buyers"),
         placeholder="All units",
     )
     sb.multiselect(
         "Supplier region",
         list(options["region"]),
-        key="f_regions",
-        on_change=on_change,
+        **on_change("f_regions"),
         placeholder="All regions",
     )
     countries = options["country"]
@@ -163,8 +172,7 @@ def render(option_frame: pl.DataFrame) -> Filters:
         "Supplier country",
         sorted(countries, key=lambda c: countries[c]),
         format_func=lambda c: countries.get(c, c),
-        key="f_countries",
-        on_change=on_change,
+        **on_change("f_countries"),
         placeholder="All countries",
     )
     segments = options["segment"]
@@ -172,8 +180,7 @@ def render(option_frame: pl.DataFrame) -> Filters:
         "Sector (UNSPSC segment)",
         list(segments),
         format_func=lambda c: segments.get(c, c),
-        key="f_segments",
-        on_change=on_change,
+        **on_change("f_segments"),
         placeholder="All sectors",
     )
     methods = [m for m in PROCUREMENT_METHODS if m in options["method"]] + [
@@ -183,22 +190,19 @@ def render(option_frame: pl.DataFrame) -> Filters:
         "Procurement method",
         methods,
         format_func=lambda m: m.capitalize(),
-        key="f_methods",
-        on_change=on_change,
+        **on_change("f_methods"),
         placeholder="All methods",
     )
     sb.number_input(
         "Minimum line amount (USD)",
         min_value=0.0,
         step=1000.0,
-        key="f_min_usd",
-        on_change=on_change,
+        **on_change("f_min_usd"),
         format="%.2f",
     )
     sb.text_input(
         "Search (supplier, contract, description)",
-        key="f_search",
-        on_change=on_change,
+        **on_change("f_search"),
         max_chars=200,
     )
     sb.button("Clear filters", on_click=_clear, disabled=current().is_default(), key="f_clear")
