@@ -182,7 +182,11 @@ def finish_lines(
             frame = frame.with_columns(text.alias(f"_{column}_raw"))
             raw_values = frame.get_column(f"_{column}_raw")
             if dec == "." and numbers.is_plain(raw_values):
-                parsed = pl.col(f"_{column}_raw").cast(pl.Decimal(38, 10)).cast(schema.MONEY)
+                parsed = (
+                    pl.col(f"_{column}_raw")
+                    .cast(pl.Decimal(38, 10), strict=False)
+                    .cast(schema.MONEY)
+                )
             else:
                 parsed = numbers.parse_amount(pl.col(f"_{column}_raw"), dec, thou)
             frame = frame.with_columns(parsed.alias(column))
@@ -442,7 +446,6 @@ def _apply_mapping(
         if name not in mapping.columns:
             exprs.append(pl.lit(constant, dtype=pl.String).alias(name))
     frame = raw.select(exprs)
-    frame = frame.drop("_award_date_text", strict=False)
     return frame, pl.concat(found), labels
 
 
