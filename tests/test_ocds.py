@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import SHARED_DATA
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transparency import schema
@@ -644,3 +644,55 @@ def test_deep_nesting_inside_a_package_is_rejected_not_a_crash(tmp_path):
     lines, rejections, rows_read = read_ocds(path)
     assert (rows_read, lines.height) == (2, 1)
     assert rejections.row(0, named=True)["column"] == "releases[1].awards[0]"
+
+
+# --- property: whatever the mix of good and bad awards, everything is accounted for ---
+
+_award_st = st.fixed_dictionaries(
+    {
+        "amount": st.one_of(
+            st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+            st.sampled_from(["", "n/a", None]),
+        ),
+        "currency": st.sampled_from(["USD", "eur", "MNX", ""]),
+        "suppliers": st.integers(min_value=0, max_value=3),
+        "status": st.sampled_from(["active", "unsuccessful", "pending"]),
+        "year": st.sampled_from([2023, 2024, 2105]),
+    }
+)
+
+
+@settings(deadline=None, max_examples=60)  # the machine is shared; no time limits
+@given(st.lists(st.lists(_award_st, max_size=3), max_size=8))
+def test_counts_add_up_and_totals_match_the_valid_awards(tmp_path_factory, spec):
+    releases, expected_total, expected_lines = [], Decimal(0), 0
+    for r, awards in enumerate(spec):
+        built = []
+        for a, s in enumerate(awards):
+            built.append(
+                award(
+                    f"A{a}",
+                    s["amount"],
+                    s["currency"],
+                    tuple(f"S{k + 1}" for k in range(s["suppliers"])),
+                    day=f"{s['year']}-01-01",
+                    status=s["status"],
+                )
+            )
+            valid = (
+                isinstance(s["amount"], Decimal)
+                and s["currency"] in ("USD", "eur")
+                and s["suppliers"] > 0
+                and s["status"] != "unsuccessful"
+                and s["year"] != 2105
+            )
+            if valid:
+                expected_total += s["amount"]
+                expected_lines += s["suppliers"]
+        releases.append(release(f"ocds-p-{r}", awards=built or None))
+    path = write_release_package(tmp_path_factory.mktemp("p") / "p.json", releases)
+    lines, rejections, rows_read = read_ocds(path)
+    assert rows_read == len(spec)
+    check_counts(lines, rejections, rows_read)
+    assert lines.height == expected_lines
+    assert (lines.get_column("amount").sum() or Decimal(0)) == expected_total
