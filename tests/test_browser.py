@@ -1,0 +1,191 @@
+"""End to end: `streamlit run dashboard.py` on a free port, every page in headless Chromium.
+
+Uses Debian's Chromium (`/usr/bin/chromium`, installed by `.ci/run`), never a downloaded
+browser. Fails on any Streamlit exception box, browser console error or page error, and
+saves a full-page screenshot of every page under `tests/output/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "tests" / "output" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# url path -> (screenshot name, the page title every page shows once it has run)
+PAGES = {
+    "": ("overview", "Overview"),
+    "contracts": ("contracts", "Contracts"),
+    "suppliers": ("suppliers", "Suppliers"),
+    "quarterly_report": ("quarterly_report", None),
+    "data": ("data", "Data"),
+    "methodology": ("methodology", None),
+}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Start the dashboard on a demo store in a temporary folder; yield its URL."""
+    from transparency import demo
+    from transparency.store import Store
+
+    root = tmp_path_factory.mktemp("browser") / "store"
+    demo.add_to_store(Store(root), rows=20_000)
+    port = _free_port()
+    env = {**os.environ, "TRANSPARENCY_STORE": str(root)}
+    log = open(root.parent / "streamlit.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                text = (root.parent / "streamlit.log").read_text(errors="replace")
+                pytest.fail(f"streamlit did not start:\n{text}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _wait_until_done(page) -> None:
+    """Wait until Streamlit has rendered the page and stopped running."""
+    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=60_000)
+    page.wait_for_selector("h1", timeout=60_000)
+    # The status widget shows "Running…" while the script runs; wait until it is gone twice
+    # in a row (a rerun can start right after the first run).
+    for _ in range(2):
+        page.wait_for_function(
+            """() => !document.querySelector('[data-testid="stStatusWidget"]')""",
+            timeout=60_000,
+        )
+        page.wait_for_timeout(700)
+
+
+def _console(msg, problems: list[str]) -> None:
+    if msg.type != "error":
+        return
+    where = (msg.location or {}).get("url", "")
+    # Opened on a sub-path (/contracts), Streamlit's client first probes
+    # /contracts/_stcore/... to find its base URL and falls back to /_stcore/ on the 404:
+    # expected, not an app error.
+    if "/_stcore/" in where and "404" in msg.text:
+        return
+    problems.append(f"console {msg.type}: {msg.text} ({where})")
+
+
+def _console(msg, problems: list[str]) -> None:
+    if msg.type != "error":
+        return
+    where = (msg.location or {}).get("url", "")
+    # Opened on a sub-path (/contracts), Streamlit's client first probes
+    # /contracts/_stcore/... to find its base URL and falls back to /_stcore/ on the 404:
+    # expected, not an app error.
+    if "/_stcore/" in where and "404" in msg.text:
+        return
+    problems.append(f"console {msg.type}: {msg.text} ({where})")
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_without_errors(server, browser, path):
+    name, title = PAGES[path]
+    # Tall viewport: Streamlit scrolls inside its own container, so a full-page shot of a
+    # normal window would stop at the fold.
+    context = browser.new_context(viewport={"width": 1440, "height": 2400})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: _console(msg, problems))
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    try:
+        page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+        _wait_until_done(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        exceptions = page.locator('[data-testid="stException"]')
+        if exceptions.count():
+            problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
+        if title:
+            assert page.locator("h1").first.inner_text().strip() == title
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Traceback" not in body
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_overview_map_and_charts_draw(server, browser):
+    """The world map draws from the bundled shapes (no CDN) and every chart has content."""
+    context = browser.new_context(viewport={"width": 1440, "height": 2400})
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        _wait_until_done(page)
+        page.wait_for_selector(".js-plotly-plot .geo path.choroplethlocation", timeout=30_000)
+        assert page.locator(".js-plotly-plot").count() >= 4
+        assert failed == []
+    finally:
+        context.close()
