@@ -67,14 +67,16 @@ def _clean_text(expr: pl.Expr) -> pl.Expr:
 def _clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
     """Trim every text column and turn empty text into null, skipping columns that need neither.
 
-    The check (leading/trailing space, empty text) is far cheaper than rewriting a column.
+    The check (edge spaces or tabs, empty text) is far cheaper than rewriting a column.
     """
     exprs = []
     for name, dtype in frame.schema.items():
         if dtype != pl.String:
             continue
         col = frame.get_column(name)
-        needs = col.str.contains(r"^\s|\s$").any() or (col.str.len_bytes() == 0).any()
+        needs = (col.str.len_bytes() == 0).any() or any(
+            (col.str.starts_with(ch) | col.str.ends_with(ch)).any() for ch in (" ", "\t", "\u00a0")
+        )
         if needs:
             exprs.append(_clean_text(pl.col(name)).alias(name))
     return frame.with_columns(exprs) if exprs else frame
@@ -181,13 +183,14 @@ def finish_lines(
                 ) from exc
             frame = frame.with_columns(text.alias(f"_{column}_raw"))
             raw_values = frame.get_column(f"_{column}_raw")
-            if dec == "." and numbers.is_plain(raw_values):
-                parsed = (
-                    pl.col(f"_{column}_raw")
-                    .cast(pl.Decimal(38, 10), strict=False)
-                    .cast(schema.MONEY)
-                )
-            else:
+            parsed = None
+            if dec == ".":
+                # Fast path: plain numbers ("1234.5", "-7", "1e3") cast directly; any value
+                # the cast cannot read sends the whole column through the full parser.
+                direct = raw_values.cast(pl.Decimal(38, 10), strict=False)
+                if direct.null_count() == raw_values.null_count():
+                    parsed = pl.lit(direct.cast(schema.MONEY))
+            if parsed is None:
                 parsed = numbers.parse_amount(pl.col(f"_{column}_raw"), dec, thou)
             frame = frame.with_columns(parsed.alias(column))
             raw_col = pl.col(f"_{column}_raw")
