@@ -43,11 +43,12 @@ final as (
     select
         p.period,
         p.supplier_country,
-        p.supplier_country_name,
-        p.supplier_region,
-        p.supplier_subregion,
+        -- names follow from the codes; grouping by the codes alone is cheaper at 10M lines
+        any_value(p.supplier_country_name) as supplier_country_name,
+        any_value(p.supplier_region) as supplier_region,
+        any_value(p.supplier_subregion) as supplier_subregion,
         p.segment_code,
-        p.segment_title,
+        any_value(p.segment_title) as segment_title,
         p.procurement_method,
         p.inherent_category,
         p.residual_category,
@@ -57,7 +58,9 @@ final as (
         coalesce(sum(p.amount_usd), 0)::decimal(38, 2) as spend_usd
     from periods as p
     left join steps_now as s on s.diligence_key = p.diligence_key
-    group by all
+    group by
+        p.period, p.supplier_country, p.segment_code, p.procurement_method,
+        p.inherent_category, p.residual_category, p.not_assessable_reason, s.step_keys
 )
 
 select * from final

@@ -28,8 +28,8 @@ final as (
         coalesce(sum(amount_usd), 0)::decimal(38, 2) as spend_usd,
         count(*) as count_lines,
         count(distinct contract_id) as count_contracts,
-        -- a supplier without an id is counted by name
-        count(distinct coalesce(supplier_id, 'name:' || supplier_name)) as count_suppliers,
+        -- a supplier without an id is counted by name (as due diligence is recorded)
+        count(distinct coalesce(supplier_id, supplier_name)) as count_suppliers,
         count(*) filter (where amount_usd is null) as count_lines_without_usd,
         list(distinct batch_id order by batch_id) as batch_ids
     from periods
