@@ -40,11 +40,6 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return text.str.replace(r"^\((.*)\)$", "-$1")
 
 
-def is_plain(values: pl.Series) -> bool:
-    """Return True when every value is a bare number like -1234.5 (the fast path)."""
-    return bool(values.drop_nulls().str.contains(r"^-?\d+(\.\d+)?$").all())
-
-
 def detect_style(values: pl.Series) -> tuple[str, str]:
     """Return (decimal separator, thousands separator) for a column of amounts as text.
 
