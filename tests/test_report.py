@@ -194,3 +194,25 @@ def test_page_shows_figures_and_downloads(tmp_path, monkeypatch):
     at.selectbox(key="qr_quarter").select("2025Q3").run()
     assert not at.exception
     assert at.metric[0].value == "1,500.00"
+
+
+def test_page_runs_in_the_dashboard_navigation(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    store = build(tmp_path / "store")
+    monkeypatch.setenv("TRANSPARENCY_STORE", str(store.root))
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/quarterly_report.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Quarterly report"
+    assert at.metric[0].value == "6,215.33"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Workbook (XLSX)", "Web page (HTML, works offline)", "Print version (PDF)"]
+
+
+def test_pdf_without_dejavu_falls_back_to_core_fonts(fig, monkeypatch, tmp_path):
+    monkeypatch.setattr(report, "FONT_DIR", tmp_path / "no-fonts")
+    reader = PdfReader(io.BytesIO(report.pdf_report(fig)))
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+    assert "Total spend (USD) 6,215.33 1,500.00" in text
+    assert "Helvetica" in str(reader.pages[0]["/Resources"]["/Font"])
