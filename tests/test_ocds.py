@@ -364,7 +364,10 @@ def test_supplier_country_from_parties_then_supplier_address_unknown_kept_unknow
                 "id": "A2",
                 "date": "2024-01-01",
                 "value": {"amount": 5, "currency": "USD"},
-                "suppliers": [{"name": "Own Address Co", "address": {"countryName": "México"}}],
+                "suppliers": [
+                    {"name": "Own Address Co", "address": {"countryName": "México"}},
+                    {"identifier": {"scheme": "MX-RFC", "id": "ABC123", "legalName": "Legal SA"}},
+                ],
             },
         ]
     )
@@ -374,7 +377,9 @@ def test_supplier_country_from_parties_then_supplier_address_unknown_kept_unknow
         ("Beta SA", "BR"),
         ("Gamma", None),
         ("Own Address Co", "México"),
+        ("Legal SA", None),  # the RFC scheme says Mexico, but that is not an address
     ]
+    assert lines.get_column("supplier_id").to_list()[-1] == "MX-RFC-ABC123"
 
 
 def test_joint_award_is_split_equally_and_sums_to_the_award(tmp_path):

@@ -3,12 +3,13 @@ imported, and its line counts, suppliers and totals per currency equal figures c
 independently here with DuckDB's own JSON reader from the rules in the README.
 
 The DuckDB query below is written from the documented rules, not from the reader's code:
-releases of one ocid merge field by field (latest release wins, file order breaks ties),
-one line per award with a value x supplier (contracts carry the value only for an award
-without one, or when no award has one), and awards are rejected for an invalid
-currency, status unsuccessful/cancelled, no date (award date, else the signed contract's),
-an impossible date (outside 1900-2100 or more than a year after its release), or a
-supplier without a name.
+releases of one ocid merge field by field (latest release wins, file order breaks ties);
+one line per award with a value x supplier (the supplier's name, else its party's, else
+its identifier's legalName); contracts carry the value only for an award without one, or
+when no award has one; awards are rejected for an invalid currency, status
+unsuccessful/cancelled, no date (award date, else the signed contract's), an impossible
+date (outside 1900-2100 or more than a year after its release), or a supplier without a
+name.
 """
 
 from __future__ import annotations
@@ -135,7 +136,11 @@ party_names as (
 ),
 supplier_names as (
     select x.ocid, x.kind, x.part_id,
-           list(coalesce(nullif(trim(x.s ->> '$.name'), ''), pn.party_name)) as names
+           list(coalesce(
+               nullif(trim(x.s ->> '$.name'), ''),
+               pn.party_name,
+               nullif(trim(x.s ->> '$.identifier.legalName'), '')
+           )) as names
     from (
         select p.ocid, p.kind, p.part_id, unnest(json_extract(p.suppliers, '$[*]')) as s
         from parts p

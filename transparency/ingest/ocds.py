@@ -831,7 +831,8 @@ def _country(org: dict) -> str | None:
 def _supplier(org: dict, parties: dict[str, dict]) -> tuple[str | None, str | None, str | None]:
     """Return (supplier_id, supplier_name, country_raw) from a reference and its party."""
     party = parties.get(org["id"], {}) if "id" in org else {}
-    name = (org.get("name") or "").strip() or (party.get("name") or "").strip() or None
+    legal = (org.get("identifier") or party.get("identifier") or {}).get("legalName")
+    name = _first_text(org.get("name"), party.get("name"), legal)
     ident = org.get("id")
     if ident is None:
         identifier = org.get("identifier") or party.get("identifier") or {}
