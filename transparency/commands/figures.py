@@ -68,13 +68,18 @@ def run(args: argparse.Namespace) -> int:
     for table in TABLES:
         frame = fig.tables[table.key]
         print(f"\n{table.title}")
-        widths = [max(len(c.label), 12) for c in table.columns]
-        print(
-            "  " + "  ".join(f"{c.label:>{w}}" for c, w in zip(table.columns, widths, strict=True))
-        )
-        for row in frame.iter_rows(named=True):
-            cells = [cell_text(row[c.key], c.kind) for c in table.columns]
-            print("  " + "  ".join(f"{v:>{w}}" for v, w in zip(cells, widths, strict=True)))
+        rows = [
+            [cell_text(row[c.key], c.kind) for c in table.columns]
+            for row in frame.iter_rows(named=True)
+        ]
+        widths = [
+            max([len(c.label)] + [len(r[i]) for r in rows]) for i, c in enumerate(table.columns)
+        ]
+        # text left, numbers right, as in the published tables
+        align = ["<" if c.kind == "text" else ">" for c in table.columns]
+        for cells in [[c.label for c in table.columns], *rows]:
+            line = "  ".join(f"{v:{a}{w}}" for v, a, w in zip(cells, align, widths, strict=True))
+            print("  " + line.rstrip())
     print(f"\n{fig.reconciliation_statement()}")
     print(f"Fingerprint: {fig.fingerprint}")
     return 0
