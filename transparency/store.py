@@ -332,7 +332,9 @@ class Store:
                 chunk = schema.conform(chunk.with_columns(pl.lit(batch_id).alias("batch_id")))
                 table = chunk.to_arrow()
                 if writer is None:
-                    writer = pq.ParquetWriter(sink, table.schema, compression="zstd")
+                    writer = pq.ParquetWriter(
+                        sink, table.schema, compression="zstd", compression_level=1
+                    )
                 writer.write_table(table, row_group_size=256_000)
                 n_lines += chunk.height
                 total += chunk.get_column("amount_usd").sum() or Decimal(0)
