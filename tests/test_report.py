@@ -215,4 +215,5 @@ def test_pdf_without_dejavu_falls_back_to_core_fonts(fig, monkeypatch, tmp_path)
     reader = PdfReader(io.BytesIO(report.pdf_report(fig)))
     text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
     assert "Total spend (USD) 6,215.33 1,500.00" in text
-    assert "Helvetica" in str(reader.pages[0]["/Resources"]["/Font"])
+    fonts = reader.pages[0]["/Resources"]["/Font"].get_object()
+    assert any("Helvetica" in f.get_object()["/BaseFont"] for f in fonts.values())
