@@ -19,6 +19,7 @@ from transparency.store import Store
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE_FILE = "=cmd|' /C calc'!A0.csv"
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example","click")'
+HOSTILE_LINK = '<a href="https://evil.example">Apparel</a><script>alert(1)</script>'
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,8 @@ def hostile_fig(tmp_path_factory):
     lines = lines_frame(LINES_Q4).with_columns(
         pl.when(pl.col("segment_code") == "80")
         .then(pl.lit(HOSTILE_TITLE))
+        .when(pl.col("segment_code") == "53")
+        .then(pl.lit(HOSTILE_LINK))
         .otherwise(pl.col("segment_title"))
         .alias("segment_title"),
         pl.lit("-Procurement").alias("buyer"),
@@ -138,6 +141,12 @@ def test_html_is_self_contained_and_escapes_data(hostile_fig):
     assert "6,215.33" in page
     assert "&quot;http://evil.example&quot;" in page  # data shown as text, escaped
     assert hostile_fig.fingerprint in page
+    assert "<script>alert(1)" not in page and '<a href="https://evil' not in page
+    # Plotly renders tags in axis labels, so chart labels carry the text escaped
+    for _, chart in report.charts(hostile_fig):
+        for trace in chart.data:
+            for value in list(trace.x or ()) + list(trace.y or ()):
+                assert "<" not in str(value)
 
 
 def test_charts_leave_out_what_has_nothing_to_show(fig, tmp_path):

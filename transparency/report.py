@@ -322,7 +322,7 @@ def charts(fig: Figures) -> list[tuple[str, go.Figure]]:
     out: list[tuple[str, go.Figure]] = []
     cats = fig.tables["by_risk_category"]
     if any(v for v in cats.get_column("inherent_usd").to_list()):
-        names = cats.get_column("category").to_list()
+        names = [_chart_label(n) for n in cats.get_column("category").to_list()]
         colours = [
             _colour(c, n) for n, c in zip(names, _column_or_none(cats, "colour"), strict=True)
         ]
@@ -349,7 +349,7 @@ def charts(fig: Figures) -> list[tuple[str, go.Figure]]:
             frame = frame.head(limit)
         if frame.is_empty() or not any(frame.get_column("spend_usd").to_list()):
             continue
-        labels = frame.get_column(label_col).to_list()[::-1]
+        labels = [_chart_label(v) for v in frame.get_column(label_col).to_list()[::-1]]
         high = [float(v) for v in frame.get_column("high_risk_usd").to_list()[::-1]]
         rest = [
             float(s - h)
@@ -380,7 +380,7 @@ def charts(fig: Figures) -> list[tuple[str, go.Figure]]:
         chart = go.Figure()
         chart.add_bar(
             x=[float(v or 0) * 100 for v in dil.get_column("share").to_list()],
-            y=dil.get_column("step").to_list(),
+            y=[_chart_label(v) for v in dil.get_column("step").to_list()],
             orientation="h",
             marker_color="#2e86ab",
             hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
@@ -394,6 +394,11 @@ def charts(fig: Figures) -> list[tuple[str, go.Figure]]:
     for _, chart in out:
         chart.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, template="plotly_white")
     return out
+
+
+def _chart_label(value: Any) -> str:
+    """Return a value for a chart axis, escaped: Plotly reads tags such as <a> in labels."""
+    return html.escape(str(value), quote=False)
 
 
 def _column_or_none(frame: pl.DataFrame, name: str) -> list[Any]:
