@@ -573,7 +573,8 @@ def pdf_report(fig: Figures) -> bytes:
     pdf.add_page()
 
     def heading(text: str, size: int = 12) -> None:
-        if pdf.get_y() > pdf.h - 45:
+        # keep a heading with its description and the first rows of its table
+        if pdf.get_y() > pdf.h - 62:
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font(family, "B", size)
@@ -758,10 +759,15 @@ def _pdf_category_chart(pdf: Any, fig: Figures, family: str, clean, heading) -> 
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(label_w, 4.5, clean(f"{name}, {basis}"))
             width = float(amount / top) * bar_w if amount else 0
-            shade = rgb if basis == "inherent" else tuple(min(255, c + 80) for c in rgb)
+            # residual: a lighter bar outlined in the category colour, visible for yellows too
+            shade = rgb if basis == "inherent" else tuple(c + (255 - c) * 3 // 5 for c in rgb)
             pdf.set_fill_color(*shade)
+            pdf.set_draw_color(*rgb)
+            pdf.set_line_width(0.3)
             if width > 0.2:
-                pdf.rect(pdf.l_margin + label_w, y + 0.7, width, 3.1, style="F")
+                pdf.rect(pdf.l_margin + label_w, y + 0.7, width, 3.1, style="DF")
+            pdf.set_draw_color(0)
+            pdf.set_line_width(0.2)
             pdf.set_xy(pdf.l_margin + label_w + bar_w, y)
             pdf.cell(value_w, 4.5, format_money(amount), align="R")
             pdf.ln(4.8)
