@@ -34,7 +34,7 @@ def compute(args: argparse.Namespace):
     if not store.batches():
         raise UserError(
             f"The store {store.root} has no batches; import an export first "
-            "(python -m transparency import FILE)."
+            "(python -m transparency import FILE) or add demo data (python -m transparency demo)."
         )
     try:
         return figures.figures(store, quarter)
