@@ -290,3 +290,12 @@ def test_quarter_outside_the_data_says_which_exist(store, capsys, tmp_path):
 def test_quarter_parse_errors_are_quarter_errors():
     with pytest.raises(quarters.QuarterError):
         figures.figures(Store("unused"), "2025Q5")
+
+
+def test_empty_store_points_to_import_and_demo(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["report", "--quarter", "2025Q4", "--store", str(tmp_path / "empty"), "--out", str(out)]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "has no batches" in err and "python -m transparency demo" in err
+    assert not out.exists()
