@@ -236,7 +236,9 @@ def lines_frame(rows: list[tuple], *, first_row: int = 1) -> pl.DataFrame:
     return schema.conform(pl.DataFrame(records, infer_schema_length=None))
 
 
-def build(root, *, with_diligence: bool = True, source_q4: str = "q4.csv") -> Store:
+def build(
+    root, *, with_diligence: bool = True, source_q4: str = "q4.csv", hash_q4: str = "q4"
+) -> Store:
     """Write the fixture store (two batches, due-diligence records) under `root`."""
     store = Store(root)
     empty = pl.DataFrame(schema=schema.REJECTION)
@@ -251,7 +253,7 @@ def build(root, *, with_diligence: bool = True, source_q4: str = "q4.csv") -> St
         lines_frame(LINES_Q4),
         empty,
         source_file=source_q4,
-        content_hash="q4",
+        content_hash=hash_q4,
         rows_read=len(LINES_Q4),
     )
     if with_diligence:

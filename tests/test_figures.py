@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 
 import polars as pl
 import pytest
+from conftest import REPO
 from figures_fixture import EXPECTED_Q4, build
 
 from transparency import cli, database, demo, figures, quarters, sql
@@ -201,10 +203,32 @@ def test_same_store_gives_same_figures_and_fingerprint(store, fig):
     ]
 
 
-def test_fingerprint_changes_with_the_data_and_the_quarter(tmp_path, store, fig):
-    other = build(tmp_path / "other", source_q4="q4-again.csv", with_diligence=False)
-    assert figures.figures(other, "2025Q4").fingerprint != fig.fingerprint
+def test_same_files_imported_again_give_the_same_fingerprint(tmp_path, fig):
+    time.sleep(1.1)  # batch ids carry the import second
+    again = build(tmp_path / "again")  # new batch ids and import times, same content
+    assert {b.batch_id for b in again.batches()}.isdisjoint(
+        b["batch_id"] for b in fig.provenance["batches"]
+    )
+    assert figures.figures(again, "2025Q4").fingerprint == fig.fingerprint
+
+
+def test_fingerprint_changes_with_data_diligence_model_and_quarter(
+    tmp_path, store, fig, monkeypatch
+):
+    other_data = build(tmp_path / "other", hash_q4="q4-corrected")
+    assert figures.figures(other_data, "2025Q4").fingerprint != fig.fingerprint
+    no_diligence = build(tmp_path / "plain", with_diligence=False)
+    assert figures.figures(no_diligence, "2025Q4").fingerprint != fig.fingerprint
     assert figures.figures(store, "2025Q3").fingerprint != fig.fingerprint
+    model = tmp_path / "risk_model.toml"
+    text = (REPO / "data" / "risk_model.toml").read_text(encoding="utf-8")
+    model.write_text(text.replace("max_reduction = 2", "max_reduction = 1"), encoding="utf-8")
+    monkeypatch.setenv("TRANSPARENCY_RISK_MODEL", str(model))
+    changed = figures.figures(store, "2025Q4")
+    assert changed.fingerprint != fig.fingerprint
+    # the model change shows: one band of reduction leaves S1's lines High
+    cats = {r["category"]: r["residual_usd"] for r in changed.tables["by_risk_category"].to_dicts()}
+    assert cats["High"] == Decimal("1350.75")
 
 
 def test_a_quarter_without_data_lists_the_quarters_that_have_some(store):

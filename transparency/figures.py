@@ -861,7 +861,8 @@ def figures(
         "start": q.start.isoformat(),
         "end": q.end.isoformat(),
         "fiscal_year_start_month": q.start_month,
-        "batches": [[b["batch_id"], b["content_hash"]] for b in batches],
+        # content, not batch ids: the same files imported again give the same fingerprint
+        "batch_content": sorted(str(b["content_hash"]) for b in batches),
         "risk_model_hash": risk_info["risk_model_hash"],
         "reference_editions": risk_info["reference_editions"],
         "diligence_records_hash": _diligence_hash(store, generated.date()),
