@@ -348,3 +348,24 @@ def test_shipped_reference_scores_a_line(tmp_path):
     assert row["country_tier"] == "Tier 3" and row["tip_year"] == 2024
     assert row["is_listed_pair"] and "Garments" in row["listed_goods"]
     assert row["inherent_category"] == "Very high"
+
+
+def test_fast_view_is_used_and_matches_the_joined_fallback(env):
+    """The per-line (positional) view and the per-line-join fallback give identical rows."""
+    _, ref, store = env
+    con = connect(store, reference_dir=ref)
+    assert risk._install_lines(con) == "positional"
+    fast = con.sql("select * from scored_lines order by contract_id").fetchall()
+    con.execute(risk.JOINED_SQL)
+    joined = con.sql("select * from scored_lines order by contract_id").fetchall()
+    assert fast == joined
+
+
+def test_misaligned_scan_falls_back_to_joins(env, monkeypatch):
+    _, ref, store = env
+    con = connect(store, reference_dir=ref)
+    expected = scored(con)
+    # Pretend the store scan came back in another order than the one computed.
+    monkeypatch.setattr(risk, "_ALIGNMENT_SQL", "select 1, count(*) from risk_lines")
+    assert risk._install_lines(con) == "joined"
+    assert scored(con) == expected

@@ -70,24 +70,48 @@ REASONS: tuple[str, ...] = (REASON_COUNTRY_UNKNOWN, REASON_CATEGORY_UNKNOWN, REA
 # Award years the country table covers; dates outside are clamped to these ends.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
-# The view. Values (scores, bands, reasons' wording aside) come only from joined tables.
-SCORED_LINES_SQL = """
-create or replace view scored_lines as
-with keyed as (
+# One key per distinct combination of the line columns risk depends on (besides the
+# supplier, whose due diligence is joined separately). The same expression is used to build
+# `risk_line_keys` and to join lines to it, so scoring runs once per key, not once per line.
+# (Raw codes enter the key for every scheme but UNSPSC, a cheaper test per line than a
+# case-insensitive match on 'CPV'.)
+LINE_KEY_SQL = """hash(
+    {l}supplier_country, year({l}award_date), {l}segment_code, {l}family_code,
+    {l}category_scheme,
+    case when {l}category_scheme <> 'UNSPSC' then {l}category_raw end,
+    case when {l}category_scheme <> 'UNSPSC' then {l}category_code end
+)"""
+
+# Risk per distinct line key. Values (scores, bands) come only from the joined tables.
+LINE_KEYS_SQL = """
+create or replace table risk_line_keys as
+with distinct_keys as (
     select
-        l.*,
+        {line_key} as line_key,
+        supplier_country,
+        year(award_date) as _award_year,
+        category_scheme ilike 'cpv%' as _is_cpv,
+        case when category_scheme ilike 'cpv%' then category_raw end as category_raw,
+        case when category_scheme ilike 'cpv%' then category_code end as category_code,
+        segment_code,
+        family_code,
+        any_value(segment_title) as segment_title,
+        any_value(family_title) as family_title
+    from contract_lines
+    group by all
+),
+keyed as (
+    select
+        k.*,
         -- CPV lines: the 8-digit CPV code from the raw value (an importer may have put a
         -- UNSPSC segment mapped from it into category_code) or from category_code.
-        case
-            when upper(coalesce(l.category_scheme, '')) like 'CPV%' then
-                coalesce(
-                    nullif(regexp_extract(coalesce(l.category_raw, ''), '([0-9]{8})', 1), ''),
-                    nullif(regexp_extract(coalesce(l.category_code, ''), '([0-9]{8})', 1), '')
-                )
-        end as _cpv,
-        year(l.award_date) as _award_year,
-        coalesce(l.supplier_id, l.supplier_name) as _diligence_key
-    from contract_lines l
+        case when k._is_cpv then
+            coalesce(
+                nullif(regexp_extract(coalesce(k.category_raw, ''), '([0-9]{{8}})', 1), ''),
+                nullif(regexp_extract(coalesce(k.category_code, ''), '([0-9]{{8}})', 1), '')
+            )
+        end as _cpv
+    from distinct_keys k
 ),
 lines as (
     select
@@ -98,33 +122,17 @@ lines as (
              else k.family_code end as _key4
     from keyed k
 ),
-steps_now as (
-    select diligence_key, step, max(bands) as bands, max(label) as label,
-           max(step_date) as step_date, max(valid_until) as valid_until
-    from risk_diligence_steps
-    where step_date <= current_date
-      and (valid_until is null or valid_until >= current_date)
-    group by diligence_key, step
-),
-diligence_now as (
-    select d.diligence_key,
-           least(max(s.max_reduction), sum(d.bands)) as reduction,
-           string_agg(d.label || ' (' || strftime(d.step_date, '%Y-%m-%d')
-                      || coalesce(', valid until ' || strftime(d.valid_until, '%Y-%m-%d'), '')
-                      || ')', '; ' order by d.step) as steps_text
-    from steps_now d cross join risk_settings s
-    group by d.diligence_key
-),
 joined as (
     select
-        l.*,
+        l.line_key,
         cy.tier as country_tier,
         cy.tip_year,
         cy.country_score,
         cy.country_source,
         cy.country_driver,
         case when l._key2 is not null then
-            greatest(st.sector_default, coalesce(s2.sector_score, 0), coalesce(s4.sector_score, 0))
+            greatest(st.sector_default, coalesce(s2.sector_score, 0),
+                     coalesce(s4.sector_score, 0))
         end as sector_score,
         case when l._key2 is not null then
             case when l._cpv is not null then 'CPV ' || substr(l._cpv, 1, 4)
@@ -136,8 +144,6 @@ joined as (
         greatest(coalesce(p2.pair_score, 0), coalesce(p4.pair_score, 0)) as pair_score,
         nullif(concat_ws(', ', p4.listed_goods, p2.listed_goods), '') as listed_goods,
         nullif(concat_ws('; ', p4.listed_text, p2.listed_text), '') as listed_text,
-        dn.reduction,
-        dn.steps_text as diligence_steps,
         rc.name as supplier_country_name,
         rc.region as supplier_region,
         rc.subregion as supplier_subregion,
@@ -157,14 +163,13 @@ joined as (
         on p2.iso3 = l.supplier_country and p2.sector_key = l._key2
     left join risk_listed_pairs p4
         on p4.iso3 = l.supplier_country and p4.sector_key = l._key4
-    left join diligence_now dn on dn.diligence_key = l._diligence_key
     left join risk_countries rc on rc.iso3 = l.supplier_country
 ),
 scored as (
     select
         j.*,
-        cb.total_score as _total,
-        cb.inherent_order as _inherent_order
+        cb.total_score,
+        cb.inherent_order
     from joined j
     left join risk_combination cb
         on j.not_assessable_reason is null
@@ -174,24 +179,211 @@ scored as (
 ),
 final as (
     select
-        s.* exclude (_cpv, _award_year, _diligence_key, _key2, _key4, pair_score,
-                     listed_text, reduction, country_driver, _total, _inherent_order),
+        s.* exclude (pair_score, listed_text, country_driver),
         s.pair_score > 0 and s.not_assessable_reason is null as is_listed_pair,
-        s._total as total_score,
         coalesce(ci.category, 'Not assessable') as inherent_category,
-        coalesce(cr.category, 'Not assessable') as residual_category,
+        -- The residual category for each possible due-diligence reduction (0-3 bands).
+        coalesce(r1.category, 'Not assessable') as residual_1,
+        coalesce(r2.category, 'Not assessable') as residual_2,
+        coalesce(r3.category, 'Not assessable') as residual_3,
         concat_ws('; ', s.not_assessable_reason, s.country_driver, s.sector_source,
                   s.listed_text) as risk_drivers,
-        cast(year(s.award_date) as varchar) || 'Q' || cast(quarter(s.award_date) as varchar)
-            as award_quarter
+        cast(row_number() over (order by s.line_key) as uinteger) as key_id
     from scored s
-    left join risk_categories ci on ci.sort_order = s._inherent_order
-    left join risk_categories cr
-        on cr.sort_order = case when s._inherent_order is not null
-                                then greatest(1, s._inherent_order - coalesce(s.reduction, 0)) end
+    left join risk_categories ci on ci.sort_order = s.inherent_order
+    left join risk_categories r1
+        on s.inherent_order is not null and r1.sort_order = greatest(1, s.inherent_order - 1)
+    left join risk_categories r2
+        on s.inherent_order is not null and r2.sort_order = greatest(1, s.inherent_order - 2)
+    left join risk_categories r3
+        on s.inherent_order is not null and r3.sort_order = greatest(1, s.inherent_order - 3)
 )
 select * from final
+""".format(line_key=LINE_KEY_SQL.format(l=""))  # noqa: S608 - code constants only
+
+# Each supplier's due-diligence steps valid today, and the bands they lower (capped).
+DILIGENCE_NOW_SQL = """
+create or replace table risk_diligence_now as
+with steps_now as (
+    select diligence_key, step, max(bands) as bands, max(label) as label,
+           max(step_date) as step_date, max(valid_until) as valid_until
+    from risk_diligence_steps
+    where step_date <= current_date
+      and (valid_until is null or valid_until >= current_date)
+    group by diligence_key, step
+)
+select *, cast(row_number() over (order by diligence_key) as uinteger) as diligence_ix
+from (
+    select d.diligence_key,
+           least(max(s.max_reduction), sum(d.bands)) as reduction,
+           string_agg(d.label || ' (' || strftime(d.step_date, '%Y-%m-%d')
+                      || coalesce(', valid until ' || strftime(d.valid_until, '%Y-%m-%d'), '')
+                      || ')', '; ' order by d.step) as diligence_steps
+    from steps_now d cross join risk_settings s
+    group by d.diligence_key
+)
 """
+
+# Per-key columns of `scored_lines`, in the contract's order (categories come per line).
+_KEY_COLUMNS = (
+    "country_tier",
+    "tip_year",
+    "country_score",
+    "country_source",
+    "sector_score",
+    "sector_source",
+    "is_listed_pair",
+    "listed_goods",
+    "total_score",
+)
+_KEY_COLUMNS_2 = (
+    "risk_drivers",
+    "supplier_region",
+    "supplier_subregion",
+    "supplier_country_name",
+)
+_AWARD_QUARTER = (
+    "cast(year(l.award_date) as varchar) || 'Q' || cast(quarter(l.award_date) as varchar)"
+)
+
+
+_LIST_COLUMNS = (*_KEY_COLUMNS, *_KEY_COLUMNS_2, "not_assessable_reason")
+
+# One row of lists, indexed by key_id (1-based, dense), for the per-key columns.
+RISK_LISTS_SQL = """
+create or replace table risk_lists as
+select
+    (select list(category order by sort_order) from risk_categories) as category_names,
+    (select list(diligence_steps order by diligence_ix) from risk_diligence_now)
+        as diligence_steps,
+    {lists}
+from risk_line_keys
+""".format(  # noqa: S608 - code constants only
+    lists=",\n    ".join(f"list({c} order by key_id) as {c}" for c in _LIST_COLUMNS)
+)
+
+# Fast view: each line's key, categories and due-diligence index were computed at install
+# into `risk_lines`, one row per line in the order the store is scanned (checked), and are
+# joined by position; per-key columns are looked up by index in the one-row `risk_lists`.
+# So an aggregate pays for no join, and only for the columns it asks for.
+POSITIONAL_SQL = """
+create or replace view scored_lines as
+with base as (
+    select l.*, r.key_id as _key_id, r.inherent_order as _inherent_order,
+           r.residual_order as _residual_order, r.diligence_ix as _diligence_ix
+    from contract_lines l positional join risk_lines r
+),
+final as (
+    select
+        l.* exclude (_key_id, _inherent_order, _residual_order, _diligence_ix),
+        {key_columns},
+        coalesce(k.category_names[l._inherent_order], 'Not assessable') as inherent_category,
+        coalesce(k.category_names[l._residual_order], 'Not assessable') as residual_category,
+        coalesce(k.not_assessable_reason[l._key_id],
+                 case when l._key_id is null
+                      then 'Not scored: reconnect to score new batches' end)
+            as not_assessable_reason,
+        k.diligence_steps[l._diligence_ix] as diligence_steps,
+        {key_columns_2},
+        {award_quarter} as award_quarter
+    from base l
+    cross join risk_lists k
+)
+select * from final
+""".format(  # noqa: S608 - code constants only
+    key_columns=",\n        ".join(f"k.{c}[l._key_id] as {c}" for c in _KEY_COLUMNS),
+    key_columns_2=",\n        ".join(f"k.{c}[l._key_id] as {c}" for c in _KEY_COLUMNS_2),
+    award_quarter=_AWARD_QUARTER,
+)
+
+# Fallback view (used when the scan order cannot be relied on): joins per line.
+JOINED_SQL = """
+create or replace view scored_lines as
+with final as (
+    select
+        l.*,
+        {key_columns},
+        coalesce(k.inherent_category, 'Not assessable') as inherent_category,
+        coalesce(
+            case coalesce(dn.reduction, 0)
+                when 0 then k.inherent_category
+                when 1 then k.residual_1
+                when 2 then k.residual_2
+                else k.residual_3
+            end,
+            'Not assessable'
+        ) as residual_category,
+        case when k.line_key is null then 'Not scored: reconnect to score new batches'
+             else k.not_assessable_reason end as not_assessable_reason,
+        dn.diligence_steps,
+        {key_columns_2},
+        {award_quarter} as award_quarter
+    from contract_lines l
+    left join risk_line_keys k on k.line_key = {line_key}
+    left join risk_diligence_now dn
+        on dn.diligence_key = coalesce(l.supplier_id, l.supplier_name)
+)
+select * from final
+""".format(
+    key_columns=",\n        ".join(f"k.{c}" for c in _KEY_COLUMNS),
+    key_columns_2=",\n        ".join(f"k.{c}" for c in _KEY_COLUMNS_2),
+    award_quarter=_AWARD_QUARTER,
+    line_key=LINE_KEY_SQL.format(l="l."),
+)  # noqa: S608 - code constants only
+
+_LINE_INDEX_SQL = """
+select line_key, diligence_key, hash(line_key, diligence_key) as line_hash
+from (
+    select {line_key} as line_key, coalesce(supplier_id, supplier_name) as diligence_key
+    from contract_lines
+)
+""".format(line_key=LINE_KEY_SQL.format(l=""))  # noqa: S608 - code constants only
+
+_ALIGNMENT_SQL = f"""
+select count(*) filter (where a.line_hash is distinct from b.line_hash), count(*)
+from ({_LINE_INDEX_SQL}) a positional join risk_lines b
+"""  # noqa: S608 - code constants only
+
+
+def _install_lines(con: duckdb.DuckDBPyConnection) -> str:
+    """Compute each line's key and categories into `risk_lines` and create `scored_lines`.
+
+    Returns "positional" (the fast view) or "joined" (the fallback, used when the store's
+    scan order did not match the rows computed here) for the record.
+    """
+    con.execute(DILIGENCE_NOW_SQL)
+    index = con.sql(_LINE_INDEX_SQL).pl()
+    keys = con.sql(
+        "select k.line_key, k.key_id, c.sort_order as inherent_order "
+        "from risk_line_keys k "
+        "left join risk_categories c "
+        "on k.not_assessable_reason is null and c.category = k.inherent_category"
+    ).pl()
+    steps = con.sql("select diligence_key, diligence_ix, reduction from risk_diligence_now").pl()
+    lines = index.join(keys, on="line_key", how="left", maintain_order="left").join(
+        steps, on="diligence_key", how="left", maintain_order="left"
+    )
+    order = pl.col("inherent_order")
+    reduced = order - pl.col("reduction").fill_null(0)
+    lines = lines.select(
+        "line_hash",
+        pl.col("key_id").cast(pl.UInt32),
+        order.cast(pl.UInt8).alias("inherent_order"),
+        pl.when(order.is_not_null())
+        .then(pl.when(reduced < 1).then(1).otherwise(reduced))
+        .cast(pl.UInt8)
+        .alias("residual_order"),
+        pl.col("diligence_ix").cast(pl.UInt32),
+    )
+    del index
+    _replace_table(con, "risk_lines", lines)
+    con.execute(RISK_LISTS_SQL)
+    misaligned, scanned = con.sql(_ALIGNMENT_SQL).fetchall()[0]
+    if misaligned == 0 and scanned == lines.height:
+        con.execute(POSITIONAL_SQL)
+        return "positional"
+    con.execute(JOINED_SQL)
+    return "joined"
 
 
 def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
@@ -608,7 +800,15 @@ def install(
     }
     for name, frame in tables.items():
         _replace_table(con, name, frame)
-    con.execute(SCORED_LINES_SQL)
+    con.execute(LINE_KEYS_SQL)
+    keys, distinct = con.sql(
+        "select count(*), count(distinct line_key) from risk_line_keys"
+    ).fetchall()[0]
+    if keys != distinct:  # a 64-bit hash collision: refuse rather than double-count lines
+        raise RiskModelError(
+            f"risk line keys collide ({keys} combinations, {distinct} keys); report this"
+        )
+    _install_lines(con)
     return fingerprint
 
 
@@ -616,6 +816,7 @@ def refresh_diligence(con: duckdb.DuckDBPyConnection, store: Store | Path, **pat
     """Reload the due-diligence table after a record was added (the view picks it up)."""
     model = risk_model.load(paths.get("model_path"))
     _replace_table(con, "risk_diligence_steps", diligence_frame(model, store))
+    _install_lines(con)
 
 
 def categories() -> tuple[str, ...]:
