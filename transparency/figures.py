@@ -244,8 +244,8 @@ METHODOLOGY: tuple[tuple[str, str], ...] = (
     ),
     (
         "Reproducibility",
-        "The fingerprint is a SHA-256 over the quarter, the batches used (ids and content "
-        "hashes), the risk model, the reference editions, the due-diligence records and the "
+        "The fingerprint is a SHA-256 over the quarter, the content hashes of the batches "
+        "used, the risk model, the reference editions, the due-diligence steps in force and the "
         "query files that define these figures. The same inputs give the same figures and "
         "the same fingerprint.",
     ),
