@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from risk_helpers import build_store, connect, line, write_reference
+
 from transparency.bench_risk import bench_risk
 
 
