@@ -77,7 +77,6 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config={
         "Amount (USD)": st.column_config.NumberColumn(format="dollar"),
-        "Award date": st.column_config.DateColumn(format="YYYY-MM-DD"),
     },
 )
 st.caption(
@@ -118,36 +117,38 @@ with st.expander("Export all matching lines"):
             f"{math.ceil(n_lines / export.XLSX_MAX_DATA_ROWS)} sheets."
         )
 
+# A selected row opens its detail; so does a link with ?line=<batch>:<source row>.
 selected = event.selection.rows if event else []
-if not selected:
-    st.stop()
-
-key = rows.row(selected[0], named=True)
-detail = page.query_unfiltered(
-    "contract_detail", batch_id=key["batch_id"], source_row=key["source_row"]
-)
+if selected:
+    key = rows.row(selected[0], named=True)
+    line_key = (key["batch_id"], int(key["source_row"]))
+    st.query_params["line"] = f"{line_key[0]}:{line_key[1]}"
+else:
+    batch_id, _, row_text = (st.query_params.get("line") or "").rpartition(":")
+    if not (batch_id and row_text.isdigit()):
+        st.stop()
+    line_key = (batch_id[:100], int(row_text))
+detail = page.query_unfiltered("contract_detail", batch_id=line_key[0], source_row=line_key[1])
 if detail.height == 0:
     st.warning("This line is no longer in the store (its import may have been undone).")
     st.stop()
 line = detail.row(0, named=True)
 
+
+def close_detail() -> None:
+    st.query_params.pop("line", None)
+
+
 st.divider()
 st.header(f"Contract {line['contract_id']}, line {line['line_id'] or '–'}")
-
-
-def text(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+st.button("Close this line", key="ct_close", on_click=close_detail)
 
 
 def fields(columns: list[str]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "Field": [export.label(c) for c in columns],
-            "Value": [text(line.get(c)) for c in columns],
+            "Value": [fmt.value(line.get(c)) for c in columns],
         }
     )
 
@@ -156,9 +157,9 @@ d1, d2 = st.columns(2)
 with d1:
     st.subheader("Risk")
     r1, r2 = st.columns(2)
-    r1.metric("Inherent risk", text(line["inherent_category"]), border=True)
-    r2.metric("Residual risk", text(line["residual_category"]), border=True)
-    st.write("**Why:**", text(line["risk_drivers"]))
+    r1.metric("Inherent risk", fmt.value(line["inherent_category"]), border=True)
+    r2.metric("Residual risk", fmt.value(line["residual_category"]), border=True)
+    st.write("**Why:**", fmt.value(line["risk_drivers"]))
     if line.get("not_assessable_reason"):
         st.write("**Not assessable because:**", line["not_assessable_reason"])
     st.dataframe(

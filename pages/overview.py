@@ -165,7 +165,7 @@ if trend.height:
 else:
     st.info("No quarters to show for these filters.")
 
-left, right = st.columns([1, 1])
+left, right = st.columns([5, 6])
 with left:
     st.subheader("Spend by sector (UNSPSC segment, then family)")
     sectors = page.query("spend_by_segment_family")
@@ -184,9 +184,8 @@ with right:
         table = fmt.floats(top).select(
             pl.col("supplier_name").alias("Supplier"),
             pl.col("countries").alias("Country"),
-            pl.col("high_usd").alias("High + Very high (USD)"),
-            pl.col("spend_usd").alias("All spend (USD)"),
-            pl.col("count_contracts").alias("Contracts"),
+            pl.col("high_usd").alias("High + Very high"),
+            pl.col("spend_usd").alias("Total"),
         )
         st.session_state["ov_top_keys"] = top["supplier_key"].to_list()
         st.dataframe(
@@ -196,8 +195,14 @@ with right:
             on_select=on_supplier_click,
             selection_mode="single-row",
             column_config={
-                "High + Very high (USD)": st.column_config.NumberColumn(format="dollar"),
-                "All spend (USD)": st.column_config.NumberColumn(format="dollar"),
+                "Supplier": st.column_config.TextColumn(width="medium"),
+                "Country": st.column_config.TextColumn(width="small"),
+                "High + Very high": st.column_config.NumberColumn(
+                    format="dollar", help="Spend in High or Very high (USD)"
+                ),
+                "Total": st.column_config.NumberColumn(
+                    format="dollar", help="All spend with this supplier (USD)"
+                ),
             },
         )
         st.caption("Select a supplier to open its profile.")

@@ -69,9 +69,14 @@ else:
     if rows:
         st.session_state["supplier_key"] = suppliers["supplier_key"][rows[0]]
 
+# A link with ?supplier=<id or name> opens that profile; the URL follows the selection.
+if linked := st.query_params.get("supplier"):
+    st.session_state.setdefault("supplier_key", linked[:500])
 supplier_key = st.session_state.get("supplier_key")
 if not supplier_key:
     st.stop()
+if st.query_params.get("supplier") != supplier_key:
+    st.query_params["supplier"] = supplier_key
 
 profile = page.query_unfiltered("supplier_profile", supplier_key=supplier_key)
 if profile.height == 0:

@@ -2,7 +2,13 @@
 -- grain: one row per contract
 -- params: $supplier_key (text)
 with lines as (
-    select l.*, ri.sort_order as inherent_order, rr.sort_order as residual_order
+    -- "Highest" ranks Not assessable below Low: it wins only when nothing is assessable.
+    select
+        l.*,
+        case when l.inherent_category = 'Not assessable' then 0 else ri.sort_order end
+            as inherent_order,
+        case when l.residual_category = 'Not assessable' then 0 else rr.sort_order end
+            as residual_order
     from scored_lines as l
     left join risk_categories as ri on ri.category = l.inherent_category
     left join risk_categories as rr on rr.category = l.residual_category

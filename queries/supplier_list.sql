@@ -2,7 +2,10 @@
 -- grain: one row per supplier (at most $page_size rows)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $page_size (integer), $page_offset (integer)
 with lines as (
-    select l.*, rc.sort_order as risk_order
+    -- "Highest" ranks Not assessable below Low: it wins only when nothing is assessable.
+    select
+        l.*,
+        case when l.risk_category = 'Not assessable' then 0 else rc.sort_order end as risk_order
     from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search) as l
     left join risk_categories as rc on rc.category = l.risk_category
 ),

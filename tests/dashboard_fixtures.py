@@ -24,6 +24,7 @@ D = Decimal
 
 # (contract, line, date, buyer, supplier id, name, country, segment, seg title, family,
 #  fam title, method, amount, currency, amount_usd, fx_rate, description)
+# fmt: off
 _ROWS = [
     ("C1", "1", date(2025, 1, 15), "Headquarters", "S1", "Alpha Textiles", "CHN", "53",
      "Apparel and Luggage and Personal Care Products", "5310", "Clothing", "open",
@@ -50,6 +51,7 @@ _ROWS = [
      "Industrial Cleaning Services", "7611", "Janitorial services", "other",
      D("100"), "USD", D("100.00"), D("1"), "Window cleaning"),
 ]
+# fmt: on
 
 # Hand-assigned risk per source row: inherent, residual, total score.
 RISK = {
@@ -94,8 +96,9 @@ def fixture_lines() -> pl.DataFrame:
         rec["procurement_method_raw"] = rec["procurement_method"]
         rec["fx_rate_date"] = rec["award_date"].replace(day=1)
         rec["fx_source"] = "fixture rates"
-    frame = pl.DataFrame(records, schema_overrides={k: v for k, v in schema.CONTRACT_LINE.items()
-                                                    if k in records[0]})
+    frame = pl.DataFrame(
+        records, schema_overrides={k: v for k, v in schema.CONTRACT_LINE.items() if k in records[0]}
+    )
     return schema.conform(frame)
 
 
@@ -127,8 +130,12 @@ def stub_connection(store: Store) -> duckdb.DuckDBPyConnection:
             }
             for row, (inh, res, score) in RISK.items()
         ],
-        schema={"source_row": pl.Int64, "inherent_category": pl.String,
-                "residual_category": pl.String, "total_score": pl.Int64},
+        schema={
+            "source_row": pl.Int64,
+            "inherent_category": pl.String,
+            "residual_category": pl.String,
+            "total_score": pl.Int64,
+        },
     )
     countries = pl.DataFrame(
         [

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from transparency.store import Store
+
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "tests" / "output" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,7 +46,6 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     """Start the dashboard on a demo store in a temporary folder; yield its URL."""
     from transparency import demo
-    from transparency.store import Store
 
     root = tmp_path_factory.mktemp("browser") / "store"
     demo.add_to_store(Store(root), rows=20_000)
@@ -87,7 +88,7 @@ def server(tmp_path_factory):
                 text = (root.parent / "streamlit.log").read_text(errors="replace")
                 pytest.fail(f"streamlit did not start:\n{text}")
             time.sleep(0.3)
-        yield url
+        yield url, Store(root)
     finally:
         proc.terminate()
         try:
@@ -124,6 +125,25 @@ def _wait_until_done(page) -> None:
         page.wait_for_timeout(700)
 
 
+def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
+    """Open `url`, wait for Streamlit, save a screenshot; return context, page, problems."""
+    # Tall viewport: Streamlit scrolls inside its own container, so a full-page shot of a
+    # normal window would stop at the fold.
+    context = browser.new_context(viewport={"width": 1440, "height": 2400})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: _console(msg, problems))
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.goto(url, wait_until="domcontentloaded")
+    _wait_until_done(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
+    return context, page, problems
+
+
 def _console(msg, problems: list[str]) -> None:
     if msg.type != "error":
         return
@@ -134,6 +154,25 @@ def _console(msg, problems: list[str]) -> None:
     if "/_stcore/" in where and "404" in msg.text:
         return
     problems.append(f"console {msg.type}: {msg.text} ({where})")
+
+
+def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
+    """Open `url`, wait for Streamlit, save a screenshot; return context, page, problems."""
+    # Tall viewport: Streamlit scrolls inside its own container, so a full-page shot of a
+    # normal window would stop at the fold.
+    context = browser.new_context(viewport={"width": 1440, "height": 2400})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: _console(msg, problems))
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.goto(url, wait_until="domcontentloaded")
+    _wait_until_done(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
+    return context, page, problems
 
 
 def _console(msg, problems: list[str]) -> None:
@@ -150,22 +189,10 @@ def _console(msg, problems: list[str]) -> None:
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_renders_without_errors(server, browser, path):
+    url, _ = server
     name, title = PAGES[path]
-    # Tall viewport: Streamlit scrolls inside its own container, so a full-page shot of a
-    # normal window would stop at the fold.
-    context = browser.new_context(viewport={"width": 1440, "height": 2400})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: _console(msg, problems))
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    context, page, problems = _open(browser, f"{url}/{path}", name)
     try:
-        page.goto(f"{server}/{path}", wait_until="domcontentloaded")
-        _wait_until_done(page)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        exceptions = page.locator('[data-testid="stException"]')
-        if exceptions.count():
-            problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
         if title:
             assert page.locator("h1").first.inner_text().strip() == title
         body = page.locator('[data-testid="stMain"]').inner_text()
@@ -175,14 +202,42 @@ def test_page_renders_without_errors(server, browser, path):
         context.close()
 
 
+def test_contract_detail_and_supplier_profile_render(server, browser):
+    url, store = server
+    import polars as pl
+
+    first = pl.read_parquet(store.batch_files()[0], n_rows=1).row(0, named=True)
+    line = f"{first['batch_id']}:{first['source_row']}"
+    context, page, problems = _open(browser, f"{url}/contracts?line={line}", "contract_detail")
+    try:
+        assert f"Contract {first['contract_id']}, line" in " ".join(
+            page.locator("h2").all_inner_texts()
+        )
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Amount and currency" in body and "Inherent risk" in body
+        assert problems == []
+    finally:
+        context.close()
+    context, page, problems = _open(
+        browser, f"{url}/suppliers?supplier={first['supplier_id']}", "supplier_profile"
+    )
+    try:
+        assert first["supplier_name"] in page.locator("h2").all_inner_texts()
+        assert "Record a due-diligence step" in page.locator('[data-testid="stMain"]').inner_text()
+        assert problems == []
+    finally:
+        context.close()
+
+
 def test_overview_map_and_charts_draw(server, browser):
     """The world map draws from the bundled shapes (no CDN) and every chart has content."""
+    url, _ = server
     context = browser.new_context(viewport={"width": 1440, "height": 2400})
     page = context.new_page()
     failed: list[str] = []
     page.on("requestfailed", lambda req: failed.append(req.url))
     try:
-        page.goto(server, wait_until="domcontentloaded")
+        page.goto(url, wait_until="domcontentloaded")
         _wait_until_done(page)
         page.wait_for_selector(".js-plotly-plot .geo path.choroplethlocation", timeout=30_000)
         assert page.locator(".js-plotly-plot").count() >= 4

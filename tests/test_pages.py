@@ -233,6 +233,28 @@ def test_contracts_page_pages_and_opens_detail(store, monkeypatch):
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]
 
 
+def test_links_open_a_line_and_a_supplier(store, monkeypatch):
+    batch = store.batches()[0].batch_id
+    at = app(store, monkeypatch, str(REPO / "pages/contracts.py"), line=f"{batch}:6")
+    at.run()
+    no_errors(at)
+    assert at.header[0].value == "Contract C5, line 1"
+    # The description is shown as plain text, formula and all, never executed or rendered.
+    line = table(at, "Field", "Description")
+    assert dict(zip(line["Field"], line["Value"], strict=True))["Description"] == (
+        '=HYPERLINK("http://x")'
+    )
+    at.button(key="ct_close").click().run()
+    assert not at.header or not at.header[0].value.startswith("Contract")
+    bad = app(store, monkeypatch, str(REPO / "pages/contracts.py"), line="nonsense")
+    bad.run()
+    no_errors(bad)
+    sp = app(store, monkeypatch, str(REPO / "pages/suppliers.py"), supplier="S2")
+    sp.run()
+    no_errors(sp)
+    assert sp.header[0].value == "Beta Cleaning"
+
+
 def expected_category(s: Store, source_row: int, basis: str) -> str:
     con = database.connect(s)
     return con.sql(

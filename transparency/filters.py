@@ -69,9 +69,18 @@ MACRO_CALL = (
 )
 
 
-def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the `filtered_lines` table macro on `con` (needs view `scored_lines`)."""
-    con.execute(MACRO_SQL)
+# Relations the macro may read: the risk view itself, or a table materialised from it.
+SOURCES = ("scored_lines", "scored_lines_cached")
+
+
+def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
+    """Create the `filtered_lines` table macro on `con`, reading `source` (see `SOURCES`).
+
+    >>> install(con, "scored_lines")          # doctest: +SKIP
+    """
+    if source not in SOURCES:
+        raise ValueError(f"filtered_lines cannot read {source!r}; allowed: {SOURCES}")
+    con.execute(MACRO_SQL.replace("from scored_lines", f"from {source}"))
 
 
 @dataclass(frozen=True)

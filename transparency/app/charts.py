@@ -6,7 +6,6 @@ a figure; callers check for empty frames first and say so in words instead.
 
 from __future__ import annotations
 
-import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
@@ -41,91 +40,136 @@ def _layout(fig: go.Figure, height: int = 360) -> go.Figure:
 
 
 def category_bars(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Horizontal bars of spend per risk category (rows in category order)."""
-    df = floats(frame).to_pandas()
-    fig = px.bar(
-        df,
-        x="spend_usd",
-        y="risk_category",
-        orientation="h",
-        color="risk_category",
-        color_discrete_map=colours,
-        category_orders={"risk_category": list(RISK_CATEGORIES)},
-        custom_data=["risk_category", "share_of_spend", "count_lines"],
-        labels={"spend_usd": "Spend (USD)", "risk_category": ""},
+    """Horizontal bars of spend per risk category (rows in category order, Low on top)."""
+    df = floats(frame)
+    cats = df["risk_category"].to_list()
+    fig = go.Figure(
+        go.Bar(
+            x=df["spend_usd"].to_list(),
+            y=cats,
+            orientation="h",
+            marker_color=[colours.get(c, "#999999") for c in cats],
+            customdata=list(
+                zip(cats, df["share_of_spend"].to_list(), df["count_lines"].to_list(), strict=True)
+            ),
+            hovertemplate="<b>%{customdata[0]}</b><br>$%{x:,.2f}<br>"
+            "%{customdata[1]:.1%} of spend · %{customdata[2]:,} lines<extra></extra>",
+        )
     )
-    fig.update_traces(
-        hovertemplate="<b>%{customdata[0]}</b><br>$%{x:,.2f}<br>"
-        "%{customdata[1]:.1%} of spend · %{customdata[2]:,} lines<extra></extra>"
-    )
-    fig.update_layout(showlegend=False)
-    fig.update_xaxes(tickprefix="$", tickformat="~s")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickprefix="$", tickformat="~s", title_text="Spend (USD)")
     return _layout(fig, 300)
 
 
 def world_map(frame: pl.DataFrame) -> go.Figure:
     """Choropleth of spend by supplier country (ISO-3), risk shown in the hover."""
-    df = floats(frame.filter(pl.col("supplier_country").is_not_null())).to_pandas()
-    df["country_tier"] = df["country_tier"].fillna("no tier")
-    fig = px.choropleth(
-        df,
-        locations="supplier_country",
-        locationmode="ISO-3",
-        color="spend_usd",
-        color_continuous_scale="Blues",
-        custom_data=["country_name", "country_tier", "high_share", "main_category", "region"],
-        labels={"spend_usd": "Spend (USD)"},
+    df = floats(frame.filter(pl.col("supplier_country").is_not_null())).with_columns(
+        pl.col("country_tier").fill_null("no tier")
     )
-    fig.update_traces(
-        hovertemplate="<b>%{customdata[0]}</b> (%{customdata[4]})<br>Spend $%{z:,.2f}<br>"
-        "TIP %{customdata[1]}<br>%{customdata[2]:.1%} of spend in High + Very high<br>"
-        "Most spend: %{customdata[3]}<extra></extra>"
+    fig = go.Figure(
+        go.Choropleth(
+            locations=df["supplier_country"].to_list(),
+            locationmode="ISO-3",
+            z=df["spend_usd"].to_list(),
+            colorscale="Blues",
+            marker_line_color="#FFFFFF",
+            marker_line_width=0.5,
+            colorbar={"title": {"text": "Spend (USD)"}, "tickprefix": "$", "tickformat": "~s"},
+            customdata=list(
+                zip(
+                    df["country_name"].to_list(),
+                    df["country_tier"].to_list(),
+                    df["high_share"].to_list(),
+                    df["main_category"].to_list(),
+                    df["region"].to_list(),
+                    strict=True,
+                )
+            ),
+            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[4]})<br>Spend $%{z:,.2f}<br>"
+            "TIP %{customdata[1]}<br>%{customdata[2]:.1%} of spend in High + Very high<br>"
+            "Most spend: %{customdata[3]}<extra></extra>",
+        )
     )
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth")
-    fig.update_coloraxes(colorbar_tickprefix="$", colorbar_tickformat="~s")
+    fig.update_geos(
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor="#CCCCCC",
+        projection_type="natural earth",
+    )
     return _layout(fig, 380)
 
 
 def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Treemap of spend by UNSPSC segment then family, coloured by share in High + Very high."""
-    df = floats(frame).to_pandas()
+    df = floats(frame).with_columns((pl.col("spend_usd") * pl.col("high_share")).alias("high_usd"))
+    segments = (
+        df.group_by("segment_code", "segment_label")
+        .agg(pl.col("spend_usd").sum(), pl.col("high_usd").sum())
+        .with_columns((pl.col("high_usd") / pl.col("spend_usd")).fill_nan(0).alias("high_share"))
+    )
+    total = sum(segments["spend_usd"].to_list())
+    total_high = sum(segments["high_usd"].to_list())
+    ids = (
+        ["all"]
+        + ["seg:" + c for c in segments["segment_code"]]
+        + [f"fam:{s}:{f}" for s, f in zip(df["segment_code"], df["family_code"], strict=True)]
+    )
+    parents = ["", *(["all"] * segments.height)] + ["seg:" + c for c in df["segment_code"]]
+    labels = ["All sectors", *segments["segment_label"].to_list(), *df["family_label"].to_list()]
+    values = [total, *segments["spend_usd"].to_list(), *df["spend_usd"].to_list()]
+    shares = [
+        total_high / total if total else 0.0,
+        *segments["high_share"].to_list(),
+        *df["high_share"].to_list(),
+    ]
     scale = [colours.get("Low", "#0072B2"), "#F7F7F7", colours.get("Very high", "#D55E00")]
-    fig = px.treemap(
-        df,
-        path=[px.Constant("All sectors"), "segment_label", "family_label"],
-        values="spend_usd",
-        color="high_share",
-        color_continuous_scale=scale,
-        range_color=(0, 1),
-        labels={"high_share": "High + Very high"},
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            labels=labels,
+            values=values,
+            branchvalues="total",
+            # Segments first; a click on one opens its families (keeps 50+ families readable).
+            maxdepth=2,
+            marker={
+                "colors": shares,
+                "colorscale": scale,
+                "cmin": 0,
+                "cmax": 1,
+                "colorbar": {"title": {"text": "High + Very high"}, "tickformat": ".0%"},
+            },
+            hovertemplate="<b>%{label}</b><br>Spend $%{value:,.2f}<br>"
+            "%{color:.1%} in High + Very high<extra></extra>",
+        )
     )
-    # Segments first; a click on one opens its families (keeps 50+ families readable).
-    fig.update_traces(
-        maxdepth=2,
-        hovertemplate="<b>%{label}</b><br>Spend $%{value:,.2f}<br>"
-        "%{color:.1%} in High + Very high<extra></extra>",
-    )
-    fig.update_coloraxes(colorbar_tickformat=".0%")
     return _layout(fig, 420)
 
 
 def quarter_trend(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Stacked bars of spend per quarter, one colour per risk category."""
-    df = floats(frame).to_pandas()
-    fig = px.bar(
-        df,
-        x="award_quarter",
-        y="spend_usd",
-        color="risk_category",
-        color_discrete_map=colours,
-        category_orders={"risk_category": list(RISK_CATEGORIES)},
-        custom_data=["risk_category", "award_quarter"],
-        labels={"spend_usd": "Spend (USD)", "award_quarter": "Quarter", "risk_category": ""},
+    df = floats(frame)
+    quarters = sorted(set(df["award_quarter"].to_list()))
+    fig = go.Figure()
+    for category in RISK_CATEGORIES:
+        part = df.filter(pl.col("risk_category") == category)
+        if part.height == 0:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=category,
+                x=part["award_quarter"].to_list(),
+                y=part["spend_usd"].to_list(),
+                marker_color=colours.get(category, "#999999"),
+                customdata=[[category, q] for q in part["award_quarter"].to_list()],
+                hovertemplate="<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
+                "$%{y:,.2f}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(tickprefix="$", tickformat="~s", title_text="Spend (USD)")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
+    fig.update_layout(
+        barmode="stack", legend={"orientation": "h", "y": -0.15, "traceorder": "normal"}
     )
-    fig.update_traces(
-        hovertemplate="<b>%{customdata[1]}</b> · %{customdata[0]}<br>$%{y:,.2f}<extra></extra>"
-    )
-    fig.update_yaxes(tickprefix="$", tickformat="~s")
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
     return _layout(fig, 360)

@@ -58,7 +58,24 @@ def change(current: Number, previous: Number) -> str | None:
 
 
 def floats(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return `frame` with Decimal columns as floats, for charts and on-screen tables only."""
+    """Return `frame` for display: Decimals as floats, dates as ISO text (charts and tables)."""
     return frame.with_columns(
         [pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+        + [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date]
     )
+
+
+def value(v: object) -> str:
+    """Return one field value as plain text for a detail table.
+
+    >>> value(Decimal("1809.8300")), value(Decimal("0.123456")), value(None), value(True)
+    ('1,809.83', '0.123456', '–', 'Yes')
+    """
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "Yes" if v else "No"
+    if isinstance(v, Decimal):
+        exponent = v.normalize().as_tuple().exponent
+        return f"{v:,.2f}" if isinstance(exponent, int) and exponent >= -2 else f"{v.normalize():,}"
+    return str(v)
