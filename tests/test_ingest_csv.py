@@ -53,13 +53,26 @@ def test_sniff_ignores_delimiters_inside_quotes() -> None:
     assert sniff_delimiter(sample) == ";"
 
 
-def test_ragged_line_is_refused_with_line_number(tmp_path, tmp_store) -> None:
-    from transparency.ingest import ImportRefused
-
+def test_ragged_rows_are_rejected_one_by_one_and_the_rest_kept(tmp_path, tmp_store) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text("PO Number,Vendor,PO Date,Amount,Currency\nA,B,2024-01-01,1,USD,extra\n")
-    with pytest.raises(ImportRefused, match=r"line 2 has 6 fields .* has 5"):
-        import_file(path, tmp_store)
+    path.write_text(
+        "PO Number,Vendor,PO Date,Amount,Currency\n"
+        "A,B,2024-01-01,1,USD,extra\n"  # too many fields
+        "C,D,2024-01-01,2,USD\n"
+        "E,F,2024-01-01\n"  # too few
+        "G,H,2024-01-01,4,USD,\n"  # a trailing delimiter only: read
+    )
+    result = import_file(path, tmp_store)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (4, 2, 2)
+    assert result.batch.total_usd == "6.00"
+    report = tmp_store.rejections(result.batch.batch_id)
+    assert report.select("source_row", "column", "value").rows() == [
+        (1, "(whole row)", "A,B,2024-01-01,1,USD,extra"),
+        (3, "(whole row)", "E,F,2024-01-01"),
+    ]
+    reasons = report.get_column("reason").to_list()
+    assert reasons[0].startswith("the row has 6 field(s) but the heading line has 5")
+    assert reasons[1].startswith("the row has 3 field(s) but the heading line has 5")
 
 
 def test_decimal_comma_and_thousands_points_detected(tmp_path, tmp_store) -> None:

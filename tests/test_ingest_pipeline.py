@@ -25,7 +25,7 @@ BODY = (
     ",1,Gamma,FR,2024-03-15,5,USD,,\n"  # 3 missing contract id
     "P4,1,Delta,Atlantis,2024-03-15,abc,USD,bogus,Framework\n"  # 4 not a number
     "P5,1,Eps,DE,2024-03-15,10,XOF,,\n"  # 5 no FX rate
-    "P6,1,Zeta,DE,2030-01-15,10,EUR,,\n"  # 6 rate too old
+    "P6,1,Zeta,DE,2099-01-15,10,EUR,,\n"  # 6 award date in the far future
     "P7,1,Eta,Atlantis,2024-03-15,7.5,usd,bogus,Framework\n"  # 7 accepted, unknowns kept
     "P8,1,Theta,DE,2024-03-15,7,E,,\n"  # 8 bad currency code
 )
@@ -47,14 +47,14 @@ def test_every_row_accounted_for_with_reasons(export, tmp_store) -> None:
         ("po.csv", 3, "PO Number", None),
         ("po.csv", 4, "Amount", "abc"),
         ("po.csv", 5, "Currency", "XOF"),
-        ("po.csv", 6, "Currency", "EUR"),
+        ("po.csv", 6, "PO Date", "2099-01-15"),
         ("po.csv", 8, "Currency", "E"),
     ]
     reasons = report.get_column("reason").to_list()
     assert reasons[0] == "missing contract id"
     assert reasons[1] == "not a number"
     assert reasons[2].startswith("no exchange rate for XOF in 2024-03")
-    assert reasons[3].startswith("no exchange rate for EUR in 2030-01")
+    assert reasons[3].startswith("award date more than 366 days after the import date")
     assert reasons[4] == "not an ISO 4217 currency code"
 
 
@@ -235,15 +235,16 @@ def test_ocds_files_are_dispatched_to_the_ocds_reader(tmp_path, tmp_store, monke
     assert report.get_column("reason").to_list()[0].startswith("no exchange rate for PYG")
 
 
-def test_empty_file_is_refused_and_header_only_file_reads_zero_rows(tmp_path, tmp_store) -> None:
+def test_empty_and_header_only_files_are_refused(tmp_path, tmp_store) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(ImportRefused, match="the file is empty"):
         import_file(empty, tmp_store)
     header_only = tmp_path / "header.csv"
     header_only.write_text(HEADER)
-    result = import_file(header_only, tmp_store)
-    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (0, 0, 0)
+    with pytest.raises(ImportRefused, match="heading line but no data rows"):
+        import_file(header_only, tmp_store)
+    assert tmp_store.batches() == []
 
 
 def test_malformed_user_rates_file_is_a_clear_refusal(export, tmp_store) -> None:

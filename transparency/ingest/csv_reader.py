@@ -2,41 +2,97 @@
 
 >>> frame, info = read_csv(path)          # doctest: +SKIP
 >>> info                                # doctest: +SKIP
-{'encoding': 'utf-8', 'bom': False, 'line_endings': 'crlf', 'delimiter': ';'}
+{'encoding': 'utf-8', 'bom': False, 'line_endings': 'crlf', 'delimiter': ';', ...}
+
+Rows whose field count differs from the heading line's are not read; they come back in
+`info["ragged"]` as (data row number, fields, raw text) for the rejection report, and
+the other rows are read as usual. Fields beyond the headings that are empty (a trailing
+delimiter) are ignored. Headings are returned as written, in `info["headings"]`; a
+repeated heading gets its column number appended in the frame ("Amount (column 9)"),
+so the caller can refuse to guess between the two.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import polars as pl
 
-BOM = b"\xef\xbb\xbf"
+BOM = codecs.BOM_UTF8
 DELIMITERS = (",", ";", "\t", "|")
+_HEADER_BYTES = 1 << 20
+# A lead byte followed by a continuation byte: text that was written as UTF-8.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 class CsvError(ValueError):
     """The file cannot be read as CSV; the message names the file and line."""
 
 
+def _legacy(data: bytes) -> tuple[bytes, str]:
+    try:
+        return data.decode("cp1252").encode("utf-8"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte.
+        return data.decode("latin-1").encode("utf-8"), "latin-1"
+
+
 def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """Return the bytes as UTF-8 and the encoding they were in (cp1252, else latin-1).
+    """Return the bytes as UTF-8 and the encoding they were in.
 
     Called only when the bytes are not UTF-8 or an encoding was stated: Polars itself
-    refuses invalid UTF-8, which spares a Python pass over large UTF-8 files.
+    refuses invalid UTF-8, which spares a Python pass over large UTF-8 files. A file
+    that mixes UTF-8 lines with cp1252 lines (two exports pasted together) is decoded
+    line by line, each line in its own encoding.
     """
     if encoding:
         enc = encoding.lower().replace("_", "-")
         if enc in ("utf-8", "utf8"):
             return data, "utf-8"
         return data.decode(encoding).encode("utf-8"), encoding
-    try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte.
-        return data.decode("latin-1").encode("utf-8"), "latin-1"
+    if _UTF8_MULTIBYTE.search(data):
+        out, legacy = [], 0
+        for line in data.split(b"\n"):
+            try:
+                line.decode("utf-8")
+                out.append(line)
+            except UnicodeDecodeError:
+                out.append(_legacy(line)[0])
+                legacy += 1
+        return b"\n".join(out), f"mixed: utf-8, and cp1252 on {legacy} line(s)"
+    return _legacy(data)
+
+
+def _unwrap(data: bytes, name: str) -> tuple[bytes, str | None, bool]:
+    """Return (bytes, encoding if settled, had a BOM): UTF-8 and UTF-16 BOMs, binary files."""
+    if data.startswith(BOM):
+        return data[len(BOM) :], "utf-8", True
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(enc).encode("utf-8"), enc, True
+            except UnicodeDecodeError as exc:
+                raise CsvError(f"{name}: starts as UTF-16 text but is not: {exc}") from exc
+    head = data[:4096]
+    # UTF-16 without a BOM: ASCII text with a zero byte beside every character.
+    if len(head) >= 4 and head.count(0) * 3 > len(head):
+        for enc, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+            if zeros.count(0) > len(zeros) * 0.9:
+                try:
+                    return data.decode(enc).encode("utf-8"), enc, False
+                except UnicodeDecodeError:
+                    break
+    zero = data.find(b"\x00", 0, 1 << 16)
+    if zero >= 0:
+        raise CsvError(
+            f"{name}: is not a text file (it has binary content: a zero byte at offset {zero}, "
+            f"and it starts with {data[:8]!r}). Export the data as CSV, XLSX or Parquet."
+        )
+    return data, None, False
 
 
 def _line_endings(data: bytes) -> tuple[bytes, str]:
@@ -60,62 +116,174 @@ def sniff_delimiter(sample: str) -> str:
             fields = counts.pop()
             if fields > best_fields:
                 best, best_fields = delim, fields
+    if best_fields == 1 and lines:
+        # No delimiter gives every line the same count (a file with ragged rows): take
+        # the one that splits the heading line into the most fields.
+        fields = {d: len(next(csv.reader(lines[:1], delimiter=d))) for d in DELIMITERS}
+        best = max(DELIMITERS, key=lambda d: fields[d])
+        best = best if fields[best] > 1 else ","
     return best
 
 
-def _first_ragged_line(text: str, delimiter: str) -> tuple[int, int, int] | None:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    for row in reader:
-        if len(row) > len(header):
-            return reader.line_num, len(row), len(header)
-    return None
+def _header(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
+    """Return the heading line's fields and its length in bytes (quoted newlines allowed).
+
+    Raises UnicodeDecodeError when the heading line is not UTF-8.
+    """
+    head = data[:_HEADER_BYTES].decode("utf-8", errors="surrogateescape")
+    buf = io.StringIO(head, newline="")
+    row = next(csv.reader(buf, delimiter=delimiter), None)
+    if row is None:
+        return [], len(data)
+    end = buf.tell()
+    raw = head[:end].encode("utf-8", errors="surrogateescape")
+    raw.decode("utf-8")  # strict: a cp1252 heading sends the file to _decode
+    if end >= len(head) and len(data) > _HEADER_BYTES:
+        raise CsvError(f"{name}: the heading line is longer than 1 MB; is this a CSV export?")
+    return row, len(raw)
+
+
+def _names(headings: list[str]) -> list[str]:
+    """Return unique frame names: a repeated or empty heading gets its column number."""
+    seen: set[str] = set()
+    names = []
+    for i, heading in enumerate(headings, start=1):
+        name = heading if heading.strip() else f"(column {i})"
+        if name in seen:
+            name = f"{heading} (column {i})"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _polars_read(body: bytes, delimiter: str, width: int, *, truncate: bool) -> pl.DataFrame:
+    # One sentinel column beyond the headings: a value there means the row is too long.
+    synthetic = delimiter.join(f"c{i}" for i in range(width + 1)).encode() + b"\n"
+    return pl.read_csv(
+        io.BytesIO(synthetic + body),
+        separator=delimiter,
+        infer_schema=False,
+        quote_char='"',
+        raise_if_empty=False,
+        truncate_ragged_lines=truncate,
+    )
+
+
+def _python_rows(body: bytes, delimiter: str, width: int, *, keep: bool):
+    """Walk the records with the csv module: (ragged rows, record count, rows if `keep`).
+
+    The slow path, taken only when a file has rows of the wrong length or quoting that
+    Polars refuses (a quote inside an unquoted value, such as 15" screen).
+    """
+    ragged: list[tuple[int, int, str]] = []
+    kept: list[list[str | None]] = []
+    count = 0
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
+    for count, row in enumerate(reader, start=1):  # noqa: B007 - count is used after
+        n = len(row)
+        if n > width and not any(f.strip() for f in row[width:]):
+            n = width  # only empty fields beyond the headings: a trailing delimiter
+        blank = n == 0 or (n == 1 and not row[0].strip())
+        if n != width and not blank:
+            ragged.append((count, n, delimiter.join(row)[:300]))
+        if keep:
+            if blank or n != width:
+                kept.append([None] * width)
+            else:
+                kept.append([f if f != "" else None for f in row[:width]])
+    return ragged, count, kept
 
 
 def read_csv(
     path: str | Path, *, delimiter: str | None = None, encoding: str | None = None
 ) -> tuple[pl.DataFrame, dict]:
-    """Read a CSV file with every column as text; return the frame and what was detected."""
+    """Read a CSV file with every column as text; return the frame and what was detected.
+
+    `info` holds encoding, bom, line_endings, delimiter, headings (as written) and
+    ragged: a list of (data row number, fields found, raw row text).
+    """
     path = Path(path)
-    data = path.read_bytes()
-    bom = data.startswith(BOM)
-    if bom:
-        data = data[len(BOM) :]
-        encoding = encoding or "utf-8"
-    used = "utf-8"
-    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        data, used = _decode(data, encoding)
+    data, settled, bom = _unwrap(path.read_bytes(), path.name)
+    encoding = encoding or settled
+    used = settled or "utf-8"
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8") and not settled:
+        try:
+            data, used = _decode(data, encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise CsvError(f"{path.name}: cannot be read as {encoding}: {exc}") from exc
     data, endings = _line_endings(data)
     if delimiter is None:
         delimiter = sniff_delimiter(data[:65536].decode("utf-8", errors="replace"))
     delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-    try:
+    if len(delimiter) != 1:
+        raise CsvError(f"{path.name}: the delimiter must be one character, not {delimiter!r}.")
+
+    for attempt in (1, 2):
         try:
-            frame = _polars_read(data, delimiter)
-        except pl.exceptions.ComputeError as exc:
-            if "utf-8" not in str(exc).lower() or encoding:
-                raise
+            headings, header_len = _header(data, delimiter, path.name)
+            frame, ragged = _read_body(data[header_len:], delimiter, len(headings), path.name)
+            break
+        except UnicodeDecodeError as exc:
+            if attempt == 2 or encoding:
+                raise CsvError(
+                    f"{path.name}: the text is not valid {encoding or 'UTF-8'}."
+                ) from exc
             data, used = _decode(data, None)
-            frame = _polars_read(data, delimiter)
-    except pl.exceptions.ComputeError as exc:
-        ragged = _first_ragged_line(data.decode("utf-8"), delimiter)
-        if ragged:
-            line, got, want = ragged
-            raise CsvError(
-                f"{path.name}: line {line} has {got} fields but the heading line has {want} "
-                f"(delimiter {delimiter!r}); fix the line or quote the field that holds "
-                "the delimiter."
-            ) from exc
-        raise CsvError(f"{path.name}: cannot be read as CSV: {exc}") from exc
-    info = {"encoding": used, "bom": bom, "line_endings": endings, "delimiter": delimiter}
+    names = _names(headings)
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    info = {
+        "encoding": used,
+        "bom": bom,
+        "line_endings": endings,
+        "delimiter": delimiter,
+        "headings": headings,
+        "ragged": ragged,
+    }
     return frame, info
 
 
-def _polars_read(data: bytes, delimiter: str) -> pl.DataFrame:
-    return pl.read_csv(
-        io.BytesIO(data),
-        separator=delimiter,
-        infer_schema=False,
-        quote_char='"',
-        raise_if_empty=False,
-    )
+def _read_body(
+    body: bytes, delimiter: str, width: int, name: str
+) -> tuple[pl.DataFrame, list[tuple[int, int, str]]]:
+    """Return the data rows as text columns c0..c{width-1} and the ragged rows."""
+    if width == 0:
+        return pl.DataFrame(), []
+    try:
+        frame = _polars_read(body, delimiter, width, truncate=False)
+        extra = frame.get_column(f"c{width}")
+        suspect = extra.null_count() < frame.height or (
+            width >= 2 and frame.get_column(f"c{width - 1}").null_count() > 0
+        )
+    except pl.exceptions.ComputeError as exc:
+        text = str(exc).lower()
+        if "utf-8" in text or "utf8" in text:
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid utf-8") from exc
+        if "more fields" in text or "ragged" in text:
+            frame = _polars_read(body, delimiter, width, truncate=True)
+            suspect = True
+        else:
+            frame = None  # quoting Polars refuses: the csv module reads it
+            suspect = True
+    if not suspect:
+        return frame.drop(f"c{width}"), []
+    try:
+        ragged, count, kept = _python_rows(body, delimiter, width, keep=frame is None)
+    except csv.Error as exc:
+        raise CsvError(f"{name}: cannot be read as CSV: {exc}") from exc
+    if frame is None or count != frame.height:
+        if frame is not None:
+            ragged, count, kept = _python_rows(body, delimiter, width, keep=True)
+        columns = list(zip(*kept, strict=True)) if kept else [()] * width
+        frame = pl.DataFrame(
+            {f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)}
+        )
+        return frame, ragged
+    frame = frame.drop(f"c{width}")
+    if ragged:
+        # Those rows' fields are misaligned: blank them so nothing of them is read.
+        bad = pl.Series([r[0] for r in ragged], dtype=pl.Int64)
+        index = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+        frame = frame.with_columns(
+            pl.when(index.is_in(bad.implode())).then(None).otherwise(pl.all()).name.keep()
+        )
+    return frame, ragged

@@ -1,14 +1,84 @@
-"""XLSX exports: the first sheet (or a named one), every cell read as text via fastexcel."""
+"""XLSX exports: the first sheet (or a named one), every cell read as text via fastexcel.
+
+An XLSX file is a zip archive. Before the sheet is parsed, the archive is checked
+against zip bombs (a few KB that unpack to gigabytes): the sizes its directory states
+(total, and each part's packing ratio) must stay within `transparency.limits`, and then
+every part is unpacked as a stream, counting the bytes, so a directory that lies about
+the sizes is caught too (the CRC check fails, or the count passes the limit).
+"""
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from pathlib import Path
 
 import polars as pl
 
+from transparency import limits
+
+# Parts smaller than this are not held to the ratio: tiny XML parts pack oddly well.
+_RATIO_FLOOR = 1 << 20
+_CHUNK = 1 << 20
+
+
+class ExcelRefused(ValueError):
+    """The workbook is not read: the message names the file, the part and the limit."""
+
+
+def check_archive(path: str | Path) -> int:
+    """Return the unpacked size of the XLSX at `path`; raise `ExcelRefused` for a zip bomb.
+
+    >>> check_archive("export.xlsx")   # doctest: +SKIP
+    48213
+    """
+    path = Path(path)
+    most, ratio = limits.max_xlsx_unpacked_bytes(), limits.max_xlsx_ratio()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExcelRefused(f"{path.name}: not a readable .xlsx (zip) file: {exc}") from exc
+    with archive:
+        parts = archive.infolist()
+        stated = sum(p.file_size for p in parts)
+        if stated > most:
+            raise ExcelRefused(
+                f"{path.name}: the workbook would unpack to {stated / 1048576:,.0f} MB, above "
+                f"the limit of {most / 1048576:,.0f} MB (TRANSPARENCY_MAX_XLSX_UNPACKED_MB); "
+                "this looks like a zip bomb, not an export. Not read."
+            )
+        for part in parts:
+            packed = max(part.compress_size, 1)
+            if part.file_size > _RATIO_FLOOR and part.file_size > ratio * packed:
+                raise ExcelRefused(
+                    f"{path.name}: part {part.filename!r} packs {part.file_size:,} bytes into "
+                    f"{part.compress_size:,} (ratio {part.file_size / packed:,.0f}"
+                    f" to 1, limit {ratio:,g}, TRANSPARENCY_MAX_XLSX_RATIO); this looks like "
+                    "a zip bomb, not an export. Not read."
+                )
+        total = 0
+        for part in parts:
+            try:
+                with archive.open(part) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        total += len(chunk)
+                        if total > most:
+                            raise ExcelRefused(
+                                f"{path.name}: the workbook unpacks to more than "
+                                f"{most / 1048576:,.0f} MB (TRANSPARENCY_MAX_XLSX_UNPACKED_MB) "
+                                "although its directory says less; not read."
+                            )
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+                raise ExcelRefused(
+                    f"{path.name}: part {part.filename!r} cannot be unpacked ({exc}); the file "
+                    "is damaged or not a real workbook. Not read."
+                ) from exc
+    return total
+
 
 def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFrame, dict]:
     """Read one sheet with every column as text; dates come out as ISO text."""
+    check_archive(path)
     kwargs = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
     frame = pl.read_excel(Path(path), engine="calamine", infer_schema_length=0, **kwargs)
     frame = frame.with_columns(pl.all().cast(pl.String))

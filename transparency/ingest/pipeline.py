@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 
-from transparency import categories, countries, currency, schema
+from transparency import categories, countries, currency, limits, schema
 from transparency.ingest import dates, numbers, validate
 from transparency.ingest.csv_reader import CsvError, read_csv
-from transparency.ingest.excel_reader import read_excel
+from transparency.ingest.excel_reader import ExcelRefused, read_excel
 from transparency.ingest.mapping import Mapping, MappingError, resolve
+from transparency.ingest.ocds import ISO_4217
 from transparency.ingest.parquet_reader import read_parquet
 from transparency.store import Batch, DuplicateImport, Store, StoreError, file_hash
 
@@ -254,12 +257,38 @@ def finish_lines(
         pl.col("_award_date_raw"),
         "missing award date",
     )
+    # Dates no procurement line can have (Excel's day zero, a typo'd year) are rejected,
+    # and then left out of the FX lookup so the row has one reason, not two.
+    earliest = limits.min_award_date()
+    days_ahead = limits.max_days_ahead()
+    latest = date.today() + timedelta(days=days_ahead)
+    date_col = pl.col("award_date")
+    reject(
+        date_col < earliest,
+        "award_date",
+        pl.col("_award_date_raw"),
+        f"award date before {earliest.isoformat()} (TRANSPARENCY_MIN_AWARD_DATE): not a "
+        "plausible award date",
+    )
+    reject(
+        date_col > latest,
+        "award_date",
+        pl.col("_award_date_raw"),
+        f"award date more than {days_ahead} days after the import date "
+        f"({latest.isoformat()}, TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
+    )
+    frame = frame.with_columns(
+        pl.when((date_col < earliest) | (date_col > latest))
+        .then(None)
+        .otherwise(date_col)
+        .alias("award_date")
+    )
 
     # Currency.
     frame = frame.with_columns(
         pl.col("currency").alias("_currency_raw"),
     ).with_columns(validate.normalise_currency(pl.col("_currency_raw")).alias("currency"))
-    bad_code = ~pl.col("currency").str.contains(r"^[A-Z]{3}$")
+    bad_code = ~pl.col("currency").is_in(sorted(ISO_4217))
     reject(pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency")
     reject(
         pl.col("currency").is_not_null() & bad_code,
@@ -370,6 +399,19 @@ def finish_lines(
         ),
     )
 
+    # A value no single line can have: a misplaced decimal mark or a code in the amount.
+    max_usd = limits.max_line_usd()
+    reject(
+        pl.col("amount_usd").abs() > pl.lit(max_usd, dtype=schema.USD),
+        "amount",
+        pl.col("_amount_raw"),
+        pl.format(
+            "{} USD is above the largest plausible line value, {} USD (TRANSPARENCY_MAX_LINE_USD)",
+            pl.col("amount_usd").cast(pl.String),
+            pl.lit(f"{max_usd:,f}"),
+        ),
+    )
+
     rejections = pl.concat(found, how="vertical_relaxed").sort("source_row", maintain_order=True)
     own = pl.concat(found[1:], how="vertical_relaxed") if partial_rows else rejections
     rejected_rows = own.get_column("source_row").unique()
@@ -389,8 +431,15 @@ def _detect_format(path: Path) -> str:
         head = fh.read(8)
     if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
         return "parquet"
-    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+    if head.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if suffix in (".xlsx", ".xlsm"):
+        shown = head.decode("latin-1")
+        raise ImportRefused(
+            f"{path.name}: the name says Excel workbook (.xlsx) but the content is not one "
+            f"(an .xlsx file starts with 'PK', this one with {shown!r}). If it is a CSV or "
+            "text export, rename it to .csv; otherwise save it again from Excel as .xlsx."
+        )
     return "csv"
 
 
@@ -467,6 +516,73 @@ def _drop_blank_rows(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.filter(~pl.col("source_row").is_in(blank.get_column("source_row").implode()))
 
 
+WHOLE_ROW = "(whole row)"
+
+
+def _row_rejections(rows: list[tuple[int, str, str]], file: str) -> pl.DataFrame:
+    """Return rejection rows for (source row, raw value, reason) found by a reader."""
+    if not rows:
+        return validate.empty_rejections()
+    return pl.DataFrame(
+        [(file, row, WHOLE_ROW, value, reason) for row, value, reason in rows],
+        schema=schema.REJECTION,
+        orient="row",
+    )
+
+
+def _duplicate_rows(raw: pl.DataFrame, file: str) -> pl.DataFrame:
+    """Return a rejection for each row that repeats an earlier row in every column.
+
+    The first copy is imported; each later one is reported as a duplicate of it, so a
+    line exported twice is neither counted twice nor dropped silently.
+    """
+    columns = [c for c in raw.columns if c != "source_row"]
+    if not columns or raw.height < 2:
+        return validate.empty_rejections()
+    # A cheap screen first: equal rows have equal hashes; only rows whose hash repeats
+    # are compared exactly (a hash collision is then not taken for a duplicate).
+    row_hash = pl.col(columns[0]).hash(0)
+    for seed, column in enumerate(columns[1:], start=1):
+        row_hash = row_hash.xor(pl.col(column).hash(seed))
+    candidates = raw.filter(row_hash.is_duplicated())
+    if candidates.height == 0:
+        return validate.empty_rejections()
+    first = pl.col("source_row").min().over(columns)
+    dups = candidates.with_columns(first.alias("_first")).filter(
+        pl.col("source_row") != pl.col("_first")
+    )
+    return dups.select(
+        pl.lit(file, dtype=pl.String).alias("file"),
+        pl.col("source_row"),
+        pl.lit(WHOLE_ROW, dtype=pl.String).alias("column"),
+        pl.concat_str([pl.col(c).fill_null("") for c in columns[:6]], separator=" | ").alias(
+            "value"
+        ),
+        pl.format(
+            "duplicate of row {}: every column the same; the first copy is imported, this "
+            "one is not counted again",
+            pl.col("_first"),
+        ).alias("reason"),
+    )
+
+
+def _check_duplicate_headings(headings: list[str], used: dict[str, list[str]], name: str) -> None:
+    """Refuse a file when a heading the import reads appears more than once."""
+    positions: dict[str, list[int]] = {}
+    for i, heading in enumerate(headings, start=1):
+        positions.setdefault(heading, []).append(i)
+    for canonical, heads in used.items():
+        for head in heads:
+            where = positions.get(head, [])
+            if len(where) > 1:
+                raise ImportRefused(
+                    f"{name}: the heading {head!r} appears {len(where)} times (columns "
+                    f"{', '.join(map(str, where))}), and it would be read as {canonical}; "
+                    "the import does not guess which one holds it. Rename the columns in the "
+                    "export so each heading is unique."
+                )
+
+
 def read_file(
     path: Path, mapping: Mapping | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, int, dict, dict[str, str]]:
@@ -477,7 +593,11 @@ def read_file(
     name = path.name
     ocds = _ocds_module()
     if ocds is not None and ocds.looks_like_ocds(path):
-        frame, rejections, rows_read = ocds.read_ocds(path)
+        try:
+            frame, rejections, rows_read = ocds.read_ocds(path)
+        except ocds.NotOcds as exc:
+            raise ImportRefused(str(exc)) from exc
+        _check_rows(rows_read, name)
         return frame, rejections, rows_read, {"format": "ocds"}, {}
     mapping = mapping or Mapping()
     kind = _detect_format(path)
@@ -490,23 +610,74 @@ def read_file(
             raw, info = read_csv(
                 path, delimiter=mapping.csv.get("delimiter"), encoding=mapping.csv.get("encoding")
             )
+    except ExcelRefused as exc:
+        raise ImportRefused(str(exc)) from exc
     except (CsvError, OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
         raise ImportRefused(f"{name}: cannot read the file as {kind}: {exc}") from exc
+    headings = info.pop("headings", None) or _excel_headings(raw.columns)
+    ragged = info.pop("ragged", [])
     # Numbered before blank rows are dropped, so source_row matches the file's data rows.
-    raw = _drop_blank_rows(
-        raw.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"))
-    )
-    rows_read = raw.height
-    headings = [c for c in raw.columns if c != "source_row"]
-    if not headings:
+    raw = raw.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"))
+    found = [
+        _row_rejections(
+            [
+                (
+                    row,
+                    text,
+                    f"the row has {fields} field(s) but the heading line has {len(headings)} "
+                    f"(delimiter {info.get('delimiter', ',')!r}): a delimiter inside an "
+                    "unquoted value, or a missing field; the row is not read",
+                )
+                for row, fields, text in ragged
+            ],
+            name,
+        )
+    ]
+    if ragged:
+        bad = pl.Series([r[0] for r in ragged], dtype=pl.Int64).implode()
+        raw = raw.filter(~pl.col("source_row").is_in(bad))
+    raw = _drop_blank_rows(raw)
+    rows_read = raw.height + len(ragged)
+    _check_rows(rows_read, name)
+    columns = [c for c in raw.columns if c != "source_row"]
+    if not columns:
         raise ImportRefused(f"{name}: the file is empty (no heading line, no rows).")
+    if rows_read == 0:
+        raise ImportRefused(
+            f"{name}: the file has a heading line but no data rows; there is nothing to import."
+        )
     try:
-        resolved = resolve(headings, mapping, file=name)
+        resolved = resolve(columns, mapping, file=name)
     except MappingError as exc:
         raise ImportRefused(str(exc)) from exc
+    _check_duplicate_headings(headings, resolved.columns, name)
+    duplicates = _duplicate_rows(raw, name)
+    if duplicates.height:
+        found.append(duplicates)
+        raw = raw.filter(~pl.col("source_row").is_in(duplicates.get_column("source_row").implode()))
     frame, rejections, labels = _apply_mapping(raw, resolved, name)
+    found.append(rejections)
     info = {**info, "mapping": resolved.source, "columns": resolved.columns}
-    return frame, rejections, rows_read, info, labels
+    return frame, pl.concat(found), rows_read, info, labels
+
+
+def _excel_headings(columns: list[str]) -> list[str]:
+    """Return the headings as written: Polars renames a repeated one 'X_duplicated_0'."""
+    present = set(columns)
+    out = []
+    for column in columns:
+        match = re.match(r"^(.*)_duplicated_\d+$", column)
+        out.append(match.group(1) if match and match.group(1) in present else column)
+    return out
+
+
+def _check_rows(rows_read: int, name: str) -> None:
+    most = limits.max_import_rows()
+    if rows_read > most:
+        raise ImportRefused(
+            f"{name}: has {rows_read:,} rows, more than the import limit of {most:,} rows "
+            "(TRANSPARENCY_MAX_IMPORT_ROWS). Split the export, or raise the limit."
+        )
 
 
 def import_file(
@@ -525,6 +696,16 @@ def import_file(
     name = source_name or path.name
     if not path.is_file():
         raise ImportRefused(f"{path}: no such file.")
+    try:
+        size, most = path.stat().st_size, limits.max_upload_bytes()
+    except limits.LimitError as exc:
+        raise ImportRefused(f"{name}: {exc}") from exc
+    if size > most:
+        raise ImportRefused(
+            f"{name}: the file is {size / 1048576:,.1f} MB, above the upload limit of "
+            f"{limits.max_upload_mb():,g} MB (TRANSPARENCY_MAX_UPLOAD_MB). Split the export "
+            "into smaller files, or raise the limit."
+        )
     if mapping is not None and not isinstance(mapping, Mapping):
         try:
             mapping = Mapping.load(mapping)
