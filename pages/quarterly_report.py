@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from transparency import figures as figures_mod
 from transparency import quarters, report
-from transparency.app import setup
+from transparency.app import fmt, setup
 from transparency.app.connection import connection
 from transparency.store import Store
 
@@ -66,12 +67,24 @@ previous = fig.comparisons[0]
 
 
 def _delta(key: str) -> str | None:
-    return report.change_text(key, previous.change) if previous.has_data else None
+    if not previous.has_data:
+        return None
+    change = previous.change
+    if key.endswith("_usd") and change.get(key) is not None:
+        # short amounts in the tiles; the tables below carry them to the cent
+        sign = "+" if change[key] >= 0 else "-"
+        pct = change.get(f"{key}_pct")
+        share = f" ({sign}{abs(pct) * 100:.2f}%)" if pct is not None else ""
+        return f"{sign}{fmt.usd_compact(abs(change[key]))}{share}"
+    return report.change_text(key, change)
 
 
 cols = st.columns(5)
 cols[0].metric(
-    "Total spend (USD)", report.cell_text(fig.top["total_usd"], "money"), _delta("total_usd")
+    "Total spend (USD)",
+    fmt.usd_compact(fig.top["total_usd"]),
+    _delta("total_usd"),
+    help=f"USD {report.cell_text(fig.top['total_usd'], 'money')}",
 )
 cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"))
 cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"))
@@ -131,12 +144,17 @@ for title, chart in report.charts(fig):
     st.subheader(title)
     st.plotly_chart(chart, width="stretch", key=f"qr_chart_{title}")
 
-_FORMATS = {"money": "accounting", "share": "percent", "count": "localized"}
+_FORMATS = {"money": "accounting", "share": "%.2f%%", "count": "localized"}
 
 for table in figures_mod.TABLES:
     st.subheader(table.title)
     st.caption(table.description)
-    frame = fig.display(table.key)
+    frame = fig.display(table.key).with_columns(
+        # shares as percentages with two decimals, as in the published files
+        (pl.col(c.label).cast(pl.Float64) * 100)
+        for c in table.columns
+        if c.kind == "share"
+    )
     config = {
         c.label: st.column_config.NumberColumn(c.label, format=_FORMATS[c.kind])
         for c in table.columns

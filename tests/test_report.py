@@ -195,14 +195,15 @@ def test_page_shows_figures_and_downloads(tmp_path, monkeypatch):
     at = AppTest.from_file(str(REPO / "pages" / "quarterly_report.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="qr_quarter").value == "2025Q4"
-    assert [m.value for m in at.metric][:4] == ["6,215.33", "6", "4", "4"]
+    assert [m.value for m in at.metric][:4] == ["$6.2K", "6", "4", "4"]
+    assert at.metric[0].help == "USD 6,215.33"
     assert "Reconciled" in at.success[0].value
     shown = " ".join(str(df.value.columns.tolist()) for df in at.dataframe)
     for raw in ("spend_usd", "count_lines", "inherent_usd", "country_code"):
         assert raw not in shown
     at.selectbox(key="qr_quarter").select("2025Q3").run()
     assert not at.exception
-    assert at.metric[0].value == "1,500.00"
+    assert at.metric[0].help == "USD 1,500.00"
 
 
 def test_page_runs_in_the_dashboard_navigation(tmp_path, monkeypatch):
@@ -214,7 +215,7 @@ def test_page_runs_in_the_dashboard_navigation(tmp_path, monkeypatch):
     at.switch_page("pages/quarterly_report.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Quarterly report"
-    assert at.metric[0].value == "6,215.33"
+    assert at.metric[0].help == "USD 6,215.33"
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Workbook (XLSX)", "Web page (HTML, works offline)", "Print version (PDF)"]
 

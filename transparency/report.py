@@ -373,6 +373,7 @@ def charts(fig: Figures) -> list[tuple[str, go.Figure]]:
             xaxis_title="Spend (USD)",
             height=max(300, 28 * len(labels) + 120),
             legend_title="Inherent risk",
+            legend_traceorder="normal",
         )
         out.append((title, chart))
     dil = fig.tables["diligence_coverage"]
