@@ -227,7 +227,18 @@ def write_xlsx(fig: Figures, out: io.BufferedIOBase | str | os.PathLike) -> None
     text(ws, r + 1, 0, f"Data fingerprint: {fig.fingerprint}")
     text(ws, r + 2, 0, DISCLAIMER)
     r += 4
-    for c, head in enumerate(top_line_header(fig)):
+    # Changes are numbers with signed formats: a text cell starting with "-" would need
+    # the formula guard's apostrophe in front of it.
+    change_formats = {
+        "money": book.add_format({"num_format": "+#,##0.00;-#,##0.00;0.00"}),
+        "count": book.add_format({"num_format": "+#,##0;-#,##0;0"}),
+        "share": book.add_format({"num_format": '+0.00" points";-0.00" points";0.00" points"'}),
+        "pct": book.add_format({"num_format": "+0.00%;-0.00%;0.00%"}),
+    }
+    heads = ["Figure", fig.quarter.label]
+    for comp in fig.comparisons:
+        heads += [comp.quarter.label, f"Change from {comp.quarter.label}", "Change (%)"]
+    for c, head in enumerate(heads):
         text(ws, r, c, head, bold)
     for key, label in TOP_LINE.items():
         r += 1
@@ -238,13 +249,21 @@ def write_xlsx(fig: Figures, out: io.BufferedIOBase | str | os.PathLike) -> None
         for comp in fig.comparisons:
             if comp.has_data:
                 value(ws, r, c, comp.values[key], kind)
-                text(ws, r, c + 1, change_text(key, comp.change))
+                delta = comp.change.get(key)
+                if delta is None:
+                    text(ws, r, c + 1, "n/a")
+                else:
+                    # a share's change is in points: 0.0100 is one percentage point
+                    number = float(delta * 100) if kind == "share" else float(delta)
+                    ws.write_number(r, c + 1, number, change_formats[kind])
+                pct = comp.change.get(f"{key}_pct")
+                if pct is not None:
+                    ws.write_number(r, c + 2, float(pct), change_formats["pct"])
             else:
                 text(ws, r, c, "no data")
-                text(ws, r, c + 1, "n/a")
-            c += 2
+            c += 3
     ws.set_column(0, 0, 52)
-    ws.set_column(1, 6, 24)
+    ws.set_column(1, 7, 20)
 
     # One sheet per table
     for table in TABLES:
