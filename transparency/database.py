@@ -30,6 +30,7 @@ def _config() -> dict[str, str]:
         "temp_directory": spill,
         "max_temp_directory_size": os.environ.get("TRANSPARENCY_SPILL_LIMIT", "20GB"),
         "threads": os.environ.get("TRANSPARENCY_THREADS", str(os.cpu_count() or 2)),
+        "enable_progress_bar": False,
     }
 
 
