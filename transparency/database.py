@@ -30,7 +30,6 @@ def _config() -> dict[str, str]:
         "temp_directory": spill,
         "max_temp_directory_size": os.environ.get("TRANSPARENCY_SPILL_LIMIT", "20GB"),
         "threads": os.environ.get("TRANSPARENCY_THREADS", str(os.cpu_count() or 2)),
-        "enable_progress_bar": False,
     }
 
 
@@ -41,6 +40,7 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
     installed too (see that module for their names).
     """
     con = duckdb.connect(config=_config())
+    con.execute("set enable_progress_bar = false")  # commands print their own output
     install_lines(con, store)
     if with_risk:
         from transparency import risk
