@@ -7,13 +7,23 @@ and value, and nothing is installed), and creates:
 * `risk_categories(category, sort_order, colour, min_score, max_score)`: the five
   categories in order Low, Medium, High, Very high, Not assessable;
 * model tables `risk_country_year`, `risk_sector_keys`, `risk_listed_pairs`,
-  `risk_combination`, `risk_diligence_steps`, `risk_settings`, `risk_countries` and the
-  reference tables `ref_*`;
+  `risk_combination`, `risk_diligence_steps`, `risk_settings`, `risk_countries`, the
+  reference tables `ref_*`, and the scoring tables below;
 * view `scored_lines`: every `contract_lines` column plus the risk columns (see
-  `RISK_COLUMNS`), computed by joins at query time.
+  `RISK_COLUMNS`).
+
+How scoring runs: risk depends on a line's supplier country, award year and category (and,
+for the residual, its supplier). `risk_line_keys` scores each distinct combination once, by
+SQL joins of those columns with the model tables (`LINE_KEYS_SQL`). `risk_lines` then holds,
+for every line in the order the store is scanned, its key and inherent/residual category;
+`scored_lines` joins it to `contract_lines` by position (the order is checked at install; if it
+does not match, a view that joins per line is used instead). So aggregates over
+`scored_lines` cost little more than over `contract_lines`.
 
 No model number is ever written into SQL text: the view joins tables built from the TOML,
 so editing the TOML and reconnecting (or calling `install` again) changes every figure.
+Call `install` again after `database.install_lines` (a new batch list) so the per-line table
+matches the lines; `database.connect` does both.
 
 >>> con = database.connect(Store("data/store"))      # doctest: +SKIP
 >>> con.sql("select inherent_category, count(*) from scored_lines group by 1").fetchall()
@@ -247,54 +257,112 @@ _AWARD_QUARTER = (
 )
 
 
-_LIST_COLUMNS = (*_KEY_COLUMNS, *_KEY_COLUMNS_2, "not_assessable_reason")
+# Per-line columns of the fast view: text columns are stored as ENUM types (one to four bytes
+# per line, the distinct values being few), whole numbers as small integers.
+_ENUM_COLUMNS = (
+    "country_tier",
+    "country_source",
+    "sector_source",
+    "listed_goods",
+    "not_assessable_reason",
+    "risk_drivers",
+    "supplier_region",
+    "supplier_subregion",
+    "supplier_country_name",
+)
+_NUMBER_COLUMNS = {
+    "tip_year": "usmallint",
+    "country_score": "utinyint",
+    "sector_score": "utinyint",
+    "total_score": "utinyint",
+    "is_listed_pair": "boolean",
+}
 
-# One row of lists, indexed by key_id (1-based, dense), for the per-key columns.
+
+def _enum_type(column: str) -> str:
+    return f"risk_enum_{column}"
+
+
+def _enum_sql() -> list[str]:
+    """Return the statements that create one ENUM type per text column, from the tables."""
+    out = []
+    for column in _ENUM_COLUMNS:
+        out.append(f"drop type if exists {_enum_type(column)}")
+        out.append(
+            f"create type {_enum_type(column)} as enum ("  # noqa: S608 - code constants only
+            f"select distinct {column} from risk_line_keys where {column} is not null order by 1)"
+        )
+    out.append("drop type if exists risk_enum_category")
+    out.append(
+        "create type risk_enum_category as enum "
+        "(select category from risk_categories order by sort_order)"
+    )
+    out.append("drop type if exists risk_enum_diligence")
+    out.append(
+        "create type risk_enum_diligence as enum (select distinct diligence_steps "
+        "from risk_diligence_now where diligence_steps is not null order by 1)"
+    )
+    return out
+
+
+# One row of lists indexed by key_id (1-based, dense; nulls kept so positions hold).
 RISK_LISTS_SQL = """
 create or replace table risk_lists as
 select
-    (select list(category order by sort_order) from risk_categories) as category_names,
-    (select list(diligence_steps order by diligence_ix) from risk_diligence_now)
-        as diligence_steps,
+    (select list(category::risk_enum_category order by sort_order) from risk_categories)
+        as category_names,
+    (select list(diligence_steps::risk_enum_diligence order by diligence_ix)
+     from risk_diligence_now) as diligence_steps,
     {lists}
 from risk_line_keys
 """.format(  # noqa: S608 - code constants only
-    lists=",\n    ".join(f"list({c} order by key_id) as {c}" for c in _LIST_COLUMNS)
+    lists=",\n    ".join(
+        [f"list({c}::{_enum_type(c)} order by key_id) as {c}" for c in _ENUM_COLUMNS]
+        + [f"list({c}::{t} order by key_id) as {c}" for c, t in _NUMBER_COLUMNS.items()]
+    )
 )
 
-# Fast view: each line's key, categories and due-diligence index were computed at install
-# into `risk_lines`, one row per line in the order the store is scanned (checked), and are
-# joined by position; per-key columns are looked up by index in the one-row `risk_lists`.
-# So an aggregate pays for no join, and only for the columns it asks for.
-POSITIONAL_SQL = """
-create or replace view scored_lines as
-with base as (
-    select l.*, r.key_id as _key_id, r.inherent_order as _inherent_order,
-           r.residual_order as _residual_order, r.diligence_ix as _diligence_ix
-    from contract_lines l positional join risk_lines r
-),
-final as (
-    select
-        l.* exclude (_key_id, _inherent_order, _residual_order, _diligence_ix),
-        {key_columns},
-        coalesce(k.category_names[l._inherent_order], 'Not assessable') as inherent_category,
-        coalesce(k.category_names[l._residual_order], 'Not assessable') as residual_category,
-        coalesce(k.not_assessable_reason[l._key_id],
-                 case when l._key_id is null
-                      then 'Not scored: reconnect to score new batches' end)
-            as not_assessable_reason,
-        k.diligence_steps[l._diligence_ix] as diligence_steps,
-        {key_columns_2},
-        {award_quarter} as award_quarter
-    from base l
-    cross join risk_lists k
-)
-select * from final
+# Each line's risk, stored in the order the store is scanned (checked afterwards).
+RISK_LINES_SQL = """
+create or replace table risk_lines as
+select
+    i.line_hash,
+    {columns},
+    k.category_names[i.inherent_order] as inherent_category,
+    k.category_names[i.residual_order] as residual_category,
+    k.diligence_steps[i.diligence_ix] as diligence_steps
+from risk_line_ids i
+cross join risk_lists k
 """.format(  # noqa: S608 - code constants only
-    key_columns=",\n        ".join(f"k.{c}[l._key_id] as {c}" for c in _KEY_COLUMNS),
-    key_columns_2=",\n        ".join(f"k.{c}[l._key_id] as {c}" for c in _KEY_COLUMNS_2),
-    award_quarter=_AWARD_QUARTER,
+    columns=",\n    ".join(f"k.{c}[i.key_id] as {c}" for c in (*_ENUM_COLUMNS, *_NUMBER_COLUMNS))
 )
+
+# Fast view: `contract_lines` joined by position to `risk_lines`; plain casts only, so an
+# aggregate pays for no join and only for the risk columns it uses.
+POSITIONAL_SQL = f"""
+create or replace view scored_lines as
+select
+    l.*,
+    r.country_tier::varchar as country_tier,
+    r.tip_year::integer as tip_year,
+    r.country_score::integer as country_score,
+    r.country_source::varchar as country_source,
+    r.sector_score::integer as sector_score,
+    r.sector_source::varchar as sector_source,
+    coalesce(r.is_listed_pair, false) as is_listed_pair,
+    r.listed_goods::varchar as listed_goods,
+    r.total_score::integer as total_score,
+    coalesce(r.inherent_category::varchar, 'Not assessable') as inherent_category,
+    coalesce(r.residual_category::varchar, 'Not assessable') as residual_category,
+    r.not_assessable_reason::varchar as not_assessable_reason,
+    r.diligence_steps::varchar as diligence_steps,
+    r.risk_drivers::varchar as risk_drivers,
+    r.supplier_region::varchar as supplier_region,
+    r.supplier_subregion::varchar as supplier_subregion,
+    r.supplier_country_name::varchar as supplier_country_name,
+    {_AWARD_QUARTER} as award_quarter
+from contract_lines l positional join risk_lines r
+"""  # noqa: S608 - code constants only
 
 # Fallback view (used when the scan order cannot be relied on): joins per line.
 JOINED_SQL = """
@@ -346,12 +414,16 @@ from ({_LINE_INDEX_SQL}) a positional join risk_lines b
 
 
 def _install_lines(con: duckdb.DuckDBPyConnection) -> str:
-    """Compute each line's key and categories into `risk_lines` and create `scored_lines`.
+    """Compute each line's risk into `risk_lines` and create `scored_lines`.
 
     Returns "positional" (the fast view) or "joined" (the fallback, used when the store's
     scan order did not match the rows computed here) for the record.
     """
     con.execute(DILIGENCE_NOW_SQL)
+    for table in ("risk_lines", "risk_lists"):
+        con.execute(f"drop table if exists {table}")
+    for statement in _enum_sql():
+        con.execute(statement)
     index = con.sql(_LINE_INDEX_SQL).pl()
     keys = con.sql(
         "select k.line_key, k.key_id, c.sort_order as inherent_order "
@@ -360,12 +432,18 @@ def _install_lines(con: duckdb.DuckDBPyConnection) -> str:
         "on k.not_assessable_reason is null and c.category = k.inherent_category"
     ).pl()
     steps = con.sql("select diligence_key, diligence_ix, reduction from risk_diligence_now").pl()
-    lines = index.join(keys, on="line_key", how="left", maintain_order="left").join(
-        steps, on="diligence_key", how="left", maintain_order="left"
-    )
+    lines = index.join(keys, on="line_key", how="left", maintain_order="left")
+    if steps.height:
+        lines = lines.join(steps, on="diligence_key", how="left", maintain_order="left")
+    else:
+        lines = lines.with_columns(
+            pl.lit(None, dtype=pl.UInt32).alias("diligence_ix"),
+            pl.lit(None, dtype=pl.Int32).alias("reduction"),
+        )
+    del index
     order = pl.col("inherent_order")
     reduced = order - pl.col("reduction").fill_null(0)
-    lines = lines.select(
+    ids = lines.select(
         "line_hash",
         pl.col("key_id").cast(pl.UInt32),
         order.cast(pl.UInt8).alias("inherent_order"),
@@ -375,11 +453,13 @@ def _install_lines(con: duckdb.DuckDBPyConnection) -> str:
         .alias("residual_order"),
         pl.col("diligence_ix").cast(pl.UInt32),
     )
-    del index
-    _replace_table(con, "risk_lines", lines)
+    del lines
+    _replace_table(con, "risk_line_ids", ids)
     con.execute(RISK_LISTS_SQL)
+    con.execute(RISK_LINES_SQL)
+    con.execute("drop table risk_line_ids")
     misaligned, scanned = con.sql(_ALIGNMENT_SQL).fetchall()[0]
-    if misaligned == 0 and scanned == lines.height:
+    if misaligned == 0 and scanned == ids.height:
         con.execute(POSITIONAL_SQL)
         return "positional"
     con.execute(JOINED_SQL)
