@@ -9,6 +9,7 @@ from risk_helpers import build_store, connect, copy_model, line, scored, write_r
 
 from transparency import database, diligence, risk
 from transparency.risk_model import CATEGORIES
+from transparency.store import Store
 
 TODAY = date.today()
 PAST = TODAY - timedelta(days=30)
@@ -369,3 +370,13 @@ def test_misaligned_scan_falls_back_to_joins(env, monkeypatch):
     monkeypatch.setattr(risk, "_ALIGNMENT_SQL", "select 1, count(*) from risk_lines")
     assert risk._install_lines(con) == "joined"
     assert scored(con) == expected
+
+
+def test_empty_store_has_the_contract_columns(tmp_path):
+    con = database.connect(Store(tmp_path / "empty"))
+    cols = [c[0] for c in con.sql("describe scored_lines").fetchall()]
+    assert set(risk.RISK_COLUMNS) <= set(cols)
+    assert con.sql("select count(*) from scored_lines").fetchall() == [(0,)]
+    types = dict(con.sql("select column_name, column_type from (describe scored_lines)").fetchall())
+    assert types["inherent_category"] == "VARCHAR" and types["total_score"] == "INTEGER"
+    assert types["is_listed_pair"] == "BOOLEAN" and types["award_quarter"] == "VARCHAR"
