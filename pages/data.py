@@ -45,9 +45,10 @@ if upload is not None and st.button("Import this file", type="primary", key="dt_
             }
         else:
             status.update(label=f"Imported {upload.name}", state="complete")
+            st.session_state["dt_batch"] = result.batch.batch_id  # show the new batch below
             st.session_state["dt_last"] = {
                 "file": upload.name,
-                "batch": getattr(result.batch, "batch_id", str(result.batch)),
+                "batch": result.batch.batch_id,
                 "rows_read": result.rows_read,
                 "rows_accepted": result.rows_accepted,
                 "rows_rejected": result.rows_rejected,
@@ -88,7 +89,12 @@ st.dataframe(
     table,
     hide_index=True,
     key="dt_batches",
-    column_config={"Total (USD)": st.column_config.NumberColumn(format="dollar")},
+    column_config={
+        "Total (USD)": st.column_config.NumberColumn(format="dollar"),
+        "Rows read": st.column_config.NumberColumn(format="localized"),
+        "Accepted": st.column_config.NumberColumn(format="localized"),
+        "Rejected": st.column_config.NumberColumn(format="localized"),
+    },
 )
 
 labels = {b.batch_id: f"{b.batch_id} · {b.source_file}" for b in batches}
@@ -107,8 +113,8 @@ else:
         st.warning("The rejection report of this batch cannot be read.")
     else:
         st.write(
-            f"{fmt.count(batch.rows_rejected)} rows of {batch.source_file} were rejected "
-            f"({fmt.count(report.height)} reasons). The first 500 are shown; the download "
+            f"{fmt.plural(batch.rows_rejected, 'row')} of {batch.source_file} rejected "
+            f"({fmt.plural(report.height, 'reason')}). The first 500 are shown; the download "
             "holds all of them."
         )
         st.dataframe(

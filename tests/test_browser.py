@@ -141,6 +141,10 @@ def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
     exceptions = page.locator('[data-testid="stException"]')
     if exceptions.count():
         problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
+    # dashboard.py's navigation, not Streamlit's file-name menu of the pages/ folder.
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    if "Quarterly report" not in nav or "dashboard" in nav:
+        problems.append(f"navigation is not the dashboard's: {nav!r}")
     return context, page, problems
 
 
@@ -172,6 +176,10 @@ def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
     exceptions = page.locator('[data-testid="stException"]')
     if exceptions.count():
         problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
+    # dashboard.py's navigation, not Streamlit's file-name menu of the pages/ folder.
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    if "Quarterly report" not in nav or "dashboard" in nav:
+        problems.append(f"navigation is not the dashboard's: {nav!r}")
     return context, page, problems
 
 
@@ -242,5 +250,42 @@ def test_overview_map_and_charts_draw(server, browser):
         page.wait_for_selector(".js-plotly-plot .geo path.choroplethlocation", timeout=30_000)
         assert page.locator(".js-plotly-plot").count() >= 4
         assert failed == []
+    finally:
+        context.close()
+
+
+def test_data_page_upload_report_and_undo(server, browser, tmp_path):
+    """Upload a small export, see its summary and rejection report, then undo it."""
+    url, store = server
+    export = tmp_path / "po.csv"
+    export.write_text(
+        "contract_id,award_date,buyer,supplier_id,supplier_name,supplier_country,"
+        "description,category_code,procurement_method,amount,currency\n"
+        "P-1,2025-03-01,HQ,V1,Acme Ltd,KEN,Cleaning services,76111500,open,1000.00,USD\n"
+        "P-2,2025-03-02,HQ,V2,Beta SA,FRA,Paper,44121600,direct,250.50,USD\n"
+        "P-3,2025-03-03,HQ,V3,Gamma,DEU,Widgets,44121600,open,abc,USD\n",
+        encoding="utf-8",
+    )
+    before = len(store.batches())
+    context, page, problems = _open(browser, f"{url}/data", "data_before_upload")
+    try:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
+        page.get_by_role("button", name="Import this file").click()
+        page.get_by_text("2 accepted, 1 rejected").wait_for(timeout=60_000)
+        _wait_until_done(page)
+        assert len(store.batches()) == before + 1
+        main = page.locator('[data-testid="stMain"]')
+        assert "1 row of po.csv rejected" in main.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "data_after_upload.png"), full_page=True)
+
+        page.get_by_role("button", name="Undo this import…").click()
+        page.get_by_role("button", name="Yes, remove it").click()
+        deadline = time.monotonic() + 60
+        while len(store.batches()) != before and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        _wait_until_done(page)
+        assert len(store.batches()) == before
+        assert "Yes, remove it" not in page.locator('[data-testid="stMain"]').inner_text()
+        assert problems == []
     finally:
         context.close()

@@ -95,8 +95,26 @@ def configure(title: str) -> None:
         pass
 
 
+def _leave_pages_folder_mode() -> None:
+    """Make a first visit straight to /data (say) run dashboard.py's navigation.
+
+    Streamlit treats a `pages/` folder beside the entry script as an old-style multipage
+    app until the entry script has called `st.navigation` once; a fresh server whose first
+    request is a page URL would run that page alone with a file-name menu. Switching the
+    mode off and rerunning runs `dashboard.py`, which selects the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def setup(title: str, *, filters: bool = True) -> Page:
     """Prepare a page: config, demo data on first start, connection, sidebar filters, banner."""
+    _leave_pages_folder_mode()
     configure(title)
     # A click on another page asked to come here (set in a callback, acted on now).
     if target := st.session_state.pop("goto", None):

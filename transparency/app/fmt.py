@@ -45,6 +45,15 @@ def count(value: Number) -> str:
     return "–" if value is None else f"{int(value):,}"
 
 
+def plural(n: Number, noun: str) -> str:
+    """Return a count with its noun.
+
+    >>> plural(1, "row"), plural(1200, "row")
+    ('1 row', '1,200 rows')
+    """
+    return f"{count(n)} {noun}" + ("" if n == 1 else "s")
+
+
 def change(current: Number, previous: Number) -> str | None:
     """Return the relative change from `previous` to `current`, or None when undefined.
 
