@@ -424,14 +424,16 @@ def _install_lines(con: duckdb.DuckDBPyConnection) -> str:
         con.execute(f"drop table if exists {table}")
     for statement in _enum_sql():
         con.execute(statement)
-    index = con.sql(_LINE_INDEX_SQL).pl()
+    steps = con.sql("select diligence_key, diligence_ix, reduction from risk_diligence_now").pl()
+    # Supplier keys travel to Polars only when some supplier has due diligence on record.
+    columns = "line_key, line_hash" + (", diligence_key" if steps.height else "")
+    index = con.sql(f"select {columns} from ({_LINE_INDEX_SQL})").pl()  # noqa: S608
     keys = con.sql(
         "select k.line_key, k.key_id, c.sort_order as inherent_order "
         "from risk_line_keys k "
         "left join risk_categories c "
         "on k.not_assessable_reason is null and c.category = k.inherent_category"
     ).pl()
-    steps = con.sql("select diligence_key, diligence_ix, reduction from risk_diligence_now").pl()
     lines = index.join(keys, on="line_key", how="left", maintain_order="left")
     if steps.height:
         lines = lines.join(steps, on="diligence_key", how="left", maintain_order="left")
