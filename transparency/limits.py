@@ -110,3 +110,21 @@ def max_days_ahead() -> int:
     """Return how many days after the import an award date may lie
     (`TRANSPARENCY_MAX_DAYS_AHEAD`)."""
     return int(_number("TRANSPARENCY_MAX_DAYS_AHEAD", 366, integer=True))
+
+
+def current() -> dict[str, object]:
+    """Return every limit by its variable name; raise `LimitError` if one is malformed.
+
+    >>> current()["TRANSPARENCY_MAX_IMPORT_ROWS"]   # doctest: +SKIP
+    20000000
+    """
+    return {
+        "TRANSPARENCY_MAX_UPLOAD_MB": max_upload_mb(),
+        "TRANSPARENCY_MAX_IMPORT_ROWS": max_import_rows(),
+        "TRANSPARENCY_MAX_XLSX_UNPACKED_MB": max_xlsx_unpacked_bytes() / 1048576,
+        "TRANSPARENCY_MAX_XLSX_RATIO": max_xlsx_ratio(),
+        "TRANSPARENCY_MAX_JSON_DEPTH": max_json_depth(),
+        "TRANSPARENCY_MAX_LINE_USD": max_line_usd(),
+        "TRANSPARENCY_MIN_AWARD_DATE": min_award_date(),
+        "TRANSPARENCY_MAX_DAYS_AHEAD": max_days_ahead(),
+    }

@@ -27,6 +27,16 @@ DELIMITERS = (",", ";", "\t", "|")
 _HEADER_BYTES = 1 << 20
 # A lead byte followed by a continuation byte: text that was written as UTF-8.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+_NOT_TEXT = (
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive (unpack it first)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls or .doc: save it as .xlsx or CSV)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+_CONTROL = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])
 
 
 class CsvError(ValueError):
@@ -77,6 +87,11 @@ def _unwrap(data: bytes, name: str) -> tuple[bytes, str | None, bool]:
                 return data[len(bom) :].decode(enc).encode("utf-8"), enc, True
             except UnicodeDecodeError as exc:
                 raise CsvError(f"{name}: starts as UTF-16 text but is not: {exc}") from exc
+    for magic, kind in _NOT_TEXT:
+        if data.startswith(magic):
+            raise CsvError(
+                f"{name}: is {kind}, not a data export. Export the data as CSV, XLSX or Parquet."
+            )
     head = data[:4096]
     # UTF-16 without a BOM: ASCII text with a zero byte beside every character.
     if len(head) >= 4 and head.count(0) * 3 > len(head):
@@ -87,10 +102,13 @@ def _unwrap(data: bytes, name: str) -> tuple[bytes, str | None, bool]:
                 except UnicodeDecodeError:
                     break
     zero = data.find(b"\x00", 0, 1 << 16)
-    if zero >= 0:
+    # Text has no control characters besides tab, CR and LF (and maybe a stray one).
+    control = len(head) - len(head.translate(None, _CONTROL))
+    if zero >= 0 or control > max(len(head) // 100, 2):
+        what = f"a zero byte at offset {zero}" if zero >= 0 else f"{control} control characters"
         raise CsvError(
-            f"{name}: is not a text file (it has binary content: a zero byte at offset {zero}, "
-            f"and it starts with {data[:8]!r}). Export the data as CSV, XLSX or Parquet."
+            f"{name}: is not a text file (it has binary content: {what}, and it starts "
+            f"with {data[:8]!r}). Export the data as CSV, XLSX or Parquet."
         )
     return data, None, False
 
@@ -111,7 +129,10 @@ def sniff_delimiter(sample: str) -> str:
         lines = lines[:-1]  # the sample may cut the last line short
     best, best_fields = ",", 1
     for delim in DELIMITERS:
-        counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
+        try:
+            counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
+        except csv.Error:  # a stray CR inside a line: not this file's structure
+            continue
         if len(counts) == 1:
             fields = counts.pop()
             if fields > best_fields:
@@ -119,7 +140,7 @@ def sniff_delimiter(sample: str) -> str:
     if best_fields == 1 and lines:
         # No delimiter gives every line the same count (a file with ragged rows): take
         # the one that splits the heading line into the most fields.
-        fields = {d: len(next(csv.reader(lines[:1], delimiter=d))) for d in DELIMITERS}
+        fields = {d: len(lines[0].split(d)) for d in DELIMITERS}
         best = max(DELIMITERS, key=lambda d: fields[d])
         best = best if fields[best] > 1 else ","
     return best
@@ -132,7 +153,10 @@ def _header(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
     """
     head = data[:_HEADER_BYTES].decode("utf-8", errors="surrogateescape")
     buf = io.StringIO(head, newline="")
-    row = next(csv.reader(buf, delimiter=delimiter), None)
+    try:
+        row = next(csv.reader(buf, delimiter=delimiter), None)
+    except csv.Error as exc:
+        raise CsvError(f"{name}: the heading line cannot be read as CSV: {exc}") from exc
     if row is None:
         return [], len(data)
     end = buf.tell()

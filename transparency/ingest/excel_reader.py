@@ -9,10 +9,12 @@ the sizes is caught too (the CRC check fails, or the count passes the limit).
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 
 from transparency import limits
@@ -80,6 +82,23 @@ def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFr
     """Read one sheet with every column as text; dates come out as ISO text."""
     check_archive(path)
     kwargs = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
-    frame = pl.read_excel(Path(path), engine="calamine", infer_schema_length=0, **kwargs)
+    try:
+        frame = pl.read_excel(Path(path), engine="calamine", infer_schema_length=0, **kwargs)
+    except fastexcel.FastExcelError as exc:
+        raise ExcelRefused(f"{Path(path).name}: cannot read the workbook: {exc}") from exc
     frame = frame.with_columns(pl.all().cast(pl.String))
-    return frame, {"format": "xlsx", "sheet": sheet or 1}
+    info = {"format": "xlsx", "sheet": sheet or 1}
+    present = set(frame.columns)
+    # fastexcel renames a repeated heading "Amount_1": read the heading row as written
+    # then, so the caller can refuse to guess between the two.
+    if any(re.sub(r"_\d+$", "", c) in present - {c} for c in frame.columns):
+        head = pl.read_excel(
+            Path(path),
+            engine="calamine",
+            has_header=False,
+            infer_schema_length=0,
+            read_options={"n_rows": 1},
+            **kwargs,
+        )
+        info["headings"] = ["" if v is None else str(v) for v in head.row(0)]
+    return frame, info

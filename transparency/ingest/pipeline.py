@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -610,11 +609,11 @@ def read_file(
             raw, info = read_csv(
                 path, delimiter=mapping.csv.get("delimiter"), encoding=mapping.csv.get("encoding")
             )
-    except ExcelRefused as exc:
+    except (ExcelRefused, CsvError) as exc:  # their messages name the file already
         raise ImportRefused(str(exc)) from exc
-    except (CsvError, OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+    except (OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
         raise ImportRefused(f"{name}: cannot read the file as {kind}: {exc}") from exc
-    headings = info.pop("headings", None) or _excel_headings(raw.columns)
+    headings = info.pop("headings", None) or list(raw.columns)
     ragged = info.pop("ragged", [])
     # Numbered before blank rows are dropped, so source_row matches the file's data rows.
     raw = raw.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"))
@@ -661,16 +660,6 @@ def read_file(
     return frame, pl.concat(found), rows_read, info, labels
 
 
-def _excel_headings(columns: list[str]) -> list[str]:
-    """Return the headings as written: Polars renames a repeated one 'X_duplicated_0'."""
-    present = set(columns)
-    out = []
-    for column in columns:
-        match = re.match(r"^(.*)_duplicated_\d+$", column)
-        out.append(match.group(1) if match and match.group(1) in present else column)
-    return out
-
-
 def _check_rows(rows_read: int, name: str) -> None:
     most = limits.max_import_rows()
     if rows_read > most:
@@ -697,9 +686,10 @@ def import_file(
     if not path.is_file():
         raise ImportRefused(f"{path}: no such file.")
     try:
-        size, most = path.stat().st_size, limits.max_upload_bytes()
+        limits.current()  # a malformed limit variable is reported before any work
     except limits.LimitError as exc:
-        raise ImportRefused(f"{name}: {exc}") from exc
+        raise ImportRefused(f"{name}: not imported: {exc}") from exc
+    size, most = path.stat().st_size, limits.max_upload_bytes()
     if size > most:
         raise ImportRefused(
             f"{name}: the file is {size / 1048576:,.1f} MB, above the upload limit of "

@@ -1,0 +1,171 @@
+"""The bad-input corpus (tests/data/bad/): every file imports with exactly the expected
+rows, values and rejection reasons, or is refused with a message naming it; and the
+import limits (size, rows, XLSX unpacked size and ratio, JSON depth) are settings."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transparency import limits
+from transparency.ingest import ImportRefused, import_file
+
+CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+EXPECTED = tomllib.loads((CORPUS / "EXPECTED.toml").read_text(encoding="utf-8"))
+NOT_CORPUS = {"make_corpus.py", "EXPECTED.toml"}
+FILES = sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.name not in NOT_CORPUS)
+HEADER = "PO Number,Vendor Name,PO Date,Amount,Currency\n"
+
+
+def test_every_corpus_file_has_an_expectation_and_every_expectation_a_file() -> None:
+    assert len(FILES) >= 30
+    assert sorted(set(FILES) - set(EXPECTED)) == [], "corpus files without an expectation"
+    assert sorted(set(EXPECTED) - set(FILES)) == [], "expectations without a corpus file"
+
+
+def test_corpus_files_are_small() -> None:
+    # The zip bombs are bombs only when unpacked; on disk everything stays small.
+    assert max((CORPUS / name).stat().st_size for name in FILES) < 128 * 1024
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_corpus_file(name: str, tmp_store) -> None:
+    want = EXPECTED[name]
+    path = CORPUS / name
+    if want["outcome"] == "refused":
+        with pytest.raises(ImportRefused) as caught:
+            import_file(path, tmp_store)
+        message = str(caught.value)
+        assert name in message
+        assert re.search(want["message"], message), message
+        assert tmp_store.batches() == []
+        return
+    assert want["outcome"] == "imports"
+    result = import_file(path, tmp_store)
+    counts = (result.rows_read, result.rows_accepted, result.rows_rejected)
+    assert counts == (want["rows_read"], want["accepted"], want["rejected"])
+    assert result.rows_read == result.rows_accepted + result.rows_rejected
+    assert result.batch.total_usd == want["total_usd"]
+
+    report = tmp_store.rejections(result.batch.batch_id)
+    assert set(report.get_column("file")) <= {name}
+    got = report.select("source_row", "column", "reason").rows()
+    assert [(r, c) for r, c, _ in got] == [(r, c) for r, c, _ in want["rejections"]], got
+    for (_, _, reason), (_, _, pattern) in zip(got, want["rejections"], strict=True):
+        assert re.search(pattern, reason), reason
+
+    lines = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
+    # Every row is accounted for exactly once: a line, or only in the report.
+    accepted_rows = set(lines.get_column("source_row"))
+    rejected_rows = set(report.get_column("source_row")) - accepted_rows
+    assert len(accepted_rows) + len(rejected_rows) == result.rows_read
+    assert (
+        lines.get_column("amount_usd").sum()
+        == pl.Series([want["total_usd"]]).cast(pl.Decimal(38, 2)).item()
+    )
+    for row, column, value in want["values"]:
+        cells = lines.filter(pl.col("source_row") == row).get_column(column).to_list()
+        assert cells, f"no stored line for row {row}"
+        assert all(str(cell) == value for cell in cells), (row, column, cells)
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+def _csv(path: Path, rows: int, pad: int = 0) -> Path:
+    body = "".join(f"P{i},Supplier {i},2024-03-15,{i}.25,USD\n" for i in range(1, rows + 1))
+    path.write_text(HEADER.replace("\n", ",Notes\n") + body.replace("\n", "," + "x" * pad + "\n"))
+    return path
+
+
+def test_a_file_above_the_upload_limit_is_refused(tmp_path, tmp_store, monkeypatch) -> None:
+    monkeypatch.setenv("TRANSPARENCY_MAX_UPLOAD_MB", "1")
+    big = _csv(tmp_path / "big.csv", 2000, pad=600)  # about 1.3 MB
+    assert big.stat().st_size > 1024 * 1024
+    with pytest.raises(ImportRefused) as caught:
+        import_file(big, tmp_store)
+    message = str(caught.value)
+    assert message.startswith("big.csv: the file is 1.")
+    assert "above the upload limit of 1 MB (TRANSPARENCY_MAX_UPLOAD_MB)" in message
+    assert tmp_store.batches() == []
+    # Just under the limit, the same rows import.
+    small = _csv(tmp_path / "small.csv", 1500, pad=600)
+    assert small.stat().st_size < 1024 * 1024
+    assert import_file(small, tmp_store).rows_accepted == 1500
+
+
+def test_the_default_upload_limit_is_200_mb(monkeypatch) -> None:
+    monkeypatch.delenv("TRANSPARENCY_MAX_UPLOAD_MB", raising=False)
+    monkeypatch.delenv("TRANSPARENCY_MAX_IMPORT_ROWS", raising=False)
+    assert limits.max_upload_bytes() == 200 * 1024 * 1024
+    assert limits.max_import_rows() == 20_000_000
+
+
+def test_a_file_above_the_row_limit_is_refused(tmp_path, tmp_store, monkeypatch) -> None:
+    monkeypatch.setenv("TRANSPARENCY_MAX_IMPORT_ROWS", "3")
+    with pytest.raises(ImportRefused, match=r"has 4 rows, more than the import limit of 3 rows"):
+        import_file(_csv(tmp_path / "four.csv", 4), tmp_store)
+    assert import_file(_csv(tmp_path / "three.csv", 3), tmp_store).rows_read == 3
+
+
+def test_the_row_limit_counts_ocds_releases(tmp_store, monkeypatch) -> None:
+    monkeypatch.setenv("TRANSPARENCY_MAX_IMPORT_ROWS", "2")
+    with pytest.raises(ImportRefused, match=r"ocds_deep_nesting.json: has 3 rows, more than"):
+        import_file(CORPUS / "ocds_deep_nesting.json", tmp_store)
+
+
+def test_xlsx_unpacked_size_and_ratio_limits_are_settings(tmp_store, monkeypatch) -> None:
+    monkeypatch.setenv("TRANSPARENCY_MAX_XLSX_UNPACKED_MB", "0.001")
+    with pytest.raises(ImportRefused, match=r"real_workbook.xlsx: the workbook would unpack"):
+        import_file(CORPUS / "real_workbook.xlsx", tmp_store)
+    monkeypatch.setenv("TRANSPARENCY_MAX_XLSX_UNPACKED_MB", "4000")
+    monkeypatch.setenv("TRANSPARENCY_MAX_XLSX_RATIO", "5000")
+    # Within a raised ratio the bomb is opened and found to be no workbook at all.
+    with pytest.raises(ImportRefused, match=r"zip_bomb_ratio.xlsx: cannot read the workbook"):
+        import_file(CORPUS / "zip_bomb_ratio.xlsx", tmp_store)
+
+
+def test_json_depth_limit_is_a_setting(tmp_store, monkeypatch) -> None:
+    # At 5 levels even an ordinary release (package > releases > release > awards >
+    # award > value) is too deep: every release is reported, none is read.
+    monkeypatch.setenv("TRANSPARENCY_MAX_JSON_DEPTH", "5")
+    result = import_file(CORPUS / "ocds_deep_nesting.json", tmp_store)
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 0, 3)
+    reasons = tmp_store.rejections(result.batch.batch_id).get_column("reason")
+    assert reasons.str.starts_with("nested deeper than 5 levels").all()
+
+
+def test_line_value_and_date_limits_are_settings(tmp_path, tmp_store, monkeypatch) -> None:
+    monkeypatch.setenv("TRANSPARENCY_MAX_LINE_USD", "2.5")
+    monkeypatch.setenv("TRANSPARENCY_MIN_AWARD_DATE", "2024-03-15")
+    path = tmp_path / "p.csv"
+    path.write_text(
+        HEADER + "P1,A,2024-03-15,2.5,USD\nP2,B,2024-03-15,2.51,USD\nP3,C,2024-03-14,1,USD\n"
+    )
+    result = import_file(path, tmp_store)
+    assert (result.rows_accepted, result.rows_rejected) == (1, 2)
+    report = tmp_store.rejections(result.batch.batch_id)
+    assert report.get_column("reason").to_list() == [
+        "2.51 USD is above the largest plausible line value, 2.5 USD (TRANSPARENCY_MAX_LINE_USD)",
+        "award date before 2024-03-15 (TRANSPARENCY_MIN_AWARD_DATE): not a plausible award date",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TRANSPARENCY_MAX_UPLOAD_MB", "lots"),
+        ("TRANSPARENCY_MAX_IMPORT_ROWS", "-5"),
+        ("TRANSPARENCY_MAX_JSON_DEPTH", "1.5"),
+        ("TRANSPARENCY_MAX_LINE_USD", "NaN"),
+        ("TRANSPARENCY_MIN_AWARD_DATE", "1990"),
+    ],
+)
+def test_a_malformed_limit_is_a_clear_refusal(tmp_path, tmp_store, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ImportRefused, match=rf"p.csv: not imported: {variable}="):
+        import_file(_csv(tmp_path / "p.csv", 1), tmp_store)
