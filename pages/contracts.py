@@ -22,6 +22,7 @@ SORTS = {
 }
 
 page = setup("Contracts")
+page.require_lines()
 f = page.filters
 
 totals = page.query("kpis_for_period").row(0, named=True)

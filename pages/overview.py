@@ -9,6 +9,7 @@ from transparency.app import charts, fmt, setup, sidebar
 from transparency.filters import quarter_before
 
 page = setup("Overview")
+page.require_lines()
 f = page.filters
 basis = "residual" if f.risk_basis == "residual" else "inherent"
 

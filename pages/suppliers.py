@@ -22,6 +22,7 @@ STEP_LABELS = {
 }
 
 page = setup("Suppliers")
+page.require_lines()
 f = page.filters
 basis = "residual" if f.risk_basis == "residual" else "inherent"
 

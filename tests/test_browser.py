@@ -289,3 +289,25 @@ def test_data_page_upload_report_and_undo(server, browser, tmp_path):
         assert problems == []
     finally:
         context.close()
+
+
+def test_clicking_a_bar_leads_to_the_matching_contracts(server, browser):
+    url, _ = server
+    context, page, problems = _open(browser, url, "overview_before_click")
+    try:
+        # The category chart is the first Plotly chart; its third bar is "High".
+        bar = page.locator(".js-plotly-plot").first.locator("g.point path").nth(2)
+        box = bar.bounding_box()
+        # Plotly's drag layer covers the bars, so click where the bar is, as a user does.
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('h1')].some(h => h.innerText === 'Contracts')""",
+            timeout=60_000,
+        )
+        _wait_until_done(page)
+        assert "risk=High" in page.url
+        assert "inherent risk shown" in page.locator('[data-testid="stMain"]').inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "contracts_after_click.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()

@@ -328,6 +328,32 @@ def test_data_page_lists_batches_and_undoes_after_confirmation(tmp_path, monkeyp
     assert "The store is empty" in at.info[0].value
 
 
+@pytest.mark.parametrize("path", MINE)
+def test_an_emptied_store_says_so_and_stays_empty(tmp_path, monkeypatch, path):
+    s = fixture_store(tmp_path / "store")
+    s.undo(s.batches()[0].batch_id)
+    at = app(s, monkeypatch)
+    at.run()
+    at.switch_page(path).run()
+    no_errors(at)
+    assert s.batches() == []  # no demo data comes back after an undo
+    if path != "pages/data.py":
+        assert "holds no contract lines yet" in at.info[0].value
+        assert len(at.get("plotly_chart")) == 0
+
+
+def test_first_start_on_a_new_store_generates_labelled_demo_data(tmp_path, monkeypatch):
+    # A small demo instead of the default 200,000 lines, to keep the test fast.
+    monkeypatch.setattr(demo, "ensure_demo", lambda s: bool(demo.add_to_store(s, rows=1_000)))
+    s = Store(tmp_path / "new-store")
+    at = app(s, monkeypatch)
+    at.run()
+    no_errors(at)
+    assert len(s.batches()) == 1 and s.is_demo()
+    assert any("Demo data" in w.value for w in at.sidebar.warning)
+    assert metrics(at)["Total spend (USD)"] == fmt.usd_compact(expected(s)["total"])
+
+
 def test_data_page_shows_a_rejection_report(tmp_path, monkeypatch):
     from dashboard_fixtures import fixture_lines
 

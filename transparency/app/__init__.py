@@ -66,6 +66,15 @@ class Page:
         params = {**self.params, **extra}
         return cached_query(str(self.store.root), self.version, name, freeze(params))
 
+    def require_lines(self) -> None:
+        """Stop the page with a pointer to the Data page when the store holds no lines."""
+        if not self.store.batches():
+            st.info(
+                "The store holds no contract lines yet. Import a purchasing export on the "
+                "Data page to see figures here."
+            )
+            st.stop()
+
     def query_unfiltered(self, name: str, **params: object) -> pl.DataFrame:
         """Run a query with only the given values (no sidebar filters; cached)."""
         return cached_query(str(self.store.root), self.version, name, freeze(params))
