@@ -17,6 +17,7 @@ def test_bench_risk_reports_both_timings(tmp_path):
         "plain_ms",
         "scored_ms",
         "overhead_pct",
+        "plain_two_ms",
         "by_category_ms",
         "by_category_pct",
     }
