@@ -13,10 +13,8 @@ and dates stay numbers and dates. XLSX output moves to a new sheet before a shee
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import BinaryIO
 
 import duckdb
@@ -154,6 +152,27 @@ def write_csv(batches: Iterator[pa.RecordBatch], out: BinaryIO) -> int:
     return rows
 
 
+def _xlsx_frame(batch: pa.RecordBatch) -> pl.DataFrame:
+    """Return the batch ready for cell writing: text neutralised, money as float, dates as
+    datetimes (one vectorised pass instead of a type check per cell)."""
+    frame = _neutralised_frame(batch)
+    return frame.with_columns(
+        [pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+        + [pl.col(c).cast(pl.Datetime("us")) for c, t in frame.schema.items() if t == pl.Date]
+    )
+
+
+def _cell_writer(dtype: pl.DataType):
+    """Return the xlsxwriter call for one column's type (numbers stay numbers)."""
+    if dtype == pl.Boolean:
+        return lambda ws, r, c, v, _f: ws.write_boolean(r, c, v)
+    if dtype.is_numeric():
+        return lambda ws, r, c, v, _f: ws.write_number(r, c, v)
+    if isinstance(dtype, pl.Datetime):
+        return lambda ws, r, c, v, f: ws.write_datetime(r, c, v, f)
+    return lambda ws, r, c, v, _f: ws.write_string(r, c, neutralise(str(v)))
+
+
 def write_xlsx(
     batches: Iterator[pa.RecordBatch],
     out: BinaryIO,
@@ -184,31 +203,23 @@ def write_xlsx(
         sheet_rows = 0
         return ws
 
+    writers: list = []
     for batch in batches:
         if not columns:
             columns = batch.schema.names
         if sheet is None:
             sheet = new_sheet()
-        for record in batch.to_pylist():
+        frame = _xlsx_frame(batch)
+        if not writers:
+            writers = [_cell_writer(frame.schema[c]) for c in frame.columns]
+        values = [frame.get_column(c).to_list() for c in frame.columns]
+        for row in zip(*values, strict=True):
             if sheet_rows >= max_rows_per_sheet:
                 sheet = new_sheet()
             r = sheet_rows + 1
-            for j, column in enumerate(columns):
-                value = record[column]
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(r, j, neutralise(value))
-                elif isinstance(value, bool):
-                    sheet.write_boolean(r, j, value)
-                elif isinstance(value, (int, float, Decimal)):
-                    sheet.write_number(r, j, float(value))
-                elif isinstance(value, dt.datetime):
-                    sheet.write_datetime(r, j, value, date_fmt)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(r, j, dt.datetime.combine(value, dt.time()), date_fmt)
-                else:
-                    sheet.write_string(r, j, neutralise(str(value)))
+            for j, value in enumerate(row):
+                if value is not None:
+                    writers[j](sheet, r, j, value, date_fmt)
             sheet_rows += 1
             rows += 1
     if sheet is None:
