@@ -380,3 +380,15 @@ def test_empty_store_has_the_contract_columns(tmp_path):
     types = dict(con.sql("select column_name, column_type from (describe scored_lines)").fetchall())
     assert types["inherent_category"] == "VARCHAR" and types["total_score"] == "INTEGER"
     assert types["is_listed_pair"] == "BOOLEAN" and types["award_quarter"] == "VARCHAR"
+
+
+def test_every_line_scored_once_and_spend_reconciles(env):
+    _, ref, store = env
+    con = connect(store, reference_dir=ref)
+    plain = con.sql("select count(*), sum(amount_usd) from contract_lines").fetchall()
+    risky = con.sql("select count(*), sum(amount_usd) from scored_lines").fetchall()
+    by_cat = con.sql(
+        "select sum(n), sum(usd) from (select inherent_category, count(*) n, sum(amount_usd) usd "
+        "from scored_lines group by 1)"
+    ).fetchall()
+    assert plain == risky == by_cat

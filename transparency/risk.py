@@ -609,7 +609,9 @@ def country_year_frame(model: RiskModel, ref: reference.Reference) -> pl.DataFra
         .otherwise(pl.lit(""))
         + pl.lit(")")
     )
-    ilab_part = pl.when(pl.col("ilab_level").is_not_null()).then(
+    # "No Assessment" says nothing about the country, so the drivers leave it out.
+    assessed = pl.col("ilab_level").is_not_null() & (pl.col("ilab_level") != "No Assessment")
+    ilab_part = pl.when(assessed).then(
         pl.lit("ILAB ")
         + pl.col("findings_year").cast(pl.String)
         + pl.lit(": ")
