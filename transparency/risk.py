@@ -43,11 +43,16 @@ from transparency.risk_model import CATEGORIES, NOT_ASSESSABLE, RiskModel, RiskM
 from transparency.store import Store
 
 __all__ = [
+    "REASONS",
     "RISK_COLUMNS",
     "RiskModelError",
+    "categories",
     "editions",
     "install",
+    "load",
+    "method_tables",
     "model_fingerprint",
+    "refresh_diligence",
 ]
 
 # Columns `scored_lines` adds to `contract_lines` (the contract with the other rooms).
@@ -896,9 +901,18 @@ def install(
     return fingerprint
 
 
-def refresh_diligence(con: duckdb.DuckDBPyConnection, store: Store | Path, **paths) -> None:
-    """Reload the due-diligence table after a record was added (the view picks it up)."""
-    model = risk_model.load(paths.get("model_path"))
+def refresh_diligence(
+    con: duckdb.DuckDBPyConnection,
+    store: Store | Path,
+    *,
+    model_path: str | Path | None = None,
+) -> None:
+    """Recompute residual categories after a due-diligence record was added.
+
+    Only the supplier steps and the per-line table are rebuilt (about a second at 10M
+    lines); the model's step rules are read again from `model_path` (or the default).
+    """
+    model = risk_model.load(model_path)
     _replace_table(con, "risk_diligence_steps", diligence_frame(model, store))
     _install_lines(con)
 
