@@ -137,7 +137,10 @@ GOOD_MAP: dict[str, list[tuple[str, str, str, str]]] = {
     "Gems": [("5412", "14", H, "gemstones")],
     "Glass": [("3017", "44", M, "glass for doors and windows"), ("5215", "39", L, "glassware")],
     "Glass Bangles": [("5410", "18", H, "jewellery")],
-    "Gloves": [("4618", "18", M, "protective gloves"), ("4214", "33", M, "examination gloves")],
+    "Gloves": [
+        ("4618", "18", M, "protective gloves"),
+        ("4213", "33", M, "medical gloves (UNSPSC 421322)"),
+    ],
     "Goats": [("1010", "03", H, "live animals"), ("5011", "15", M, "meat")],
     "Gold": [("1110", "14", H, "metals"), ("5410", "18", M, "gold jewellery")],
     "Granite": [("1111", "14", H, "earth and stone")],
@@ -196,7 +199,7 @@ GOOD_MAP: dict[str, list[tuple[str, str, str, str]]] = {
     "Rice": [("5022", "03", H, "cereal products")],
     "Rubber": [("1310", "19", H, "rubber and elastomers")],
     "Rubber Gloves": [
-        ("4214", "33", H, "examination gloves"),
+        ("4213", "33", H, "medical gloves (UNSPSC 421322)"),
         ("4618", "18", M, "protective gloves"),
     ],
     "Rubies": [("5412", "14", H, "gemstones")],
