@@ -8,6 +8,8 @@ Decimal('1234.5000')
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from transparency import schema
@@ -68,9 +70,16 @@ def parse_amount(expr: pl.Expr, decimal: str = ".", thousands: str | None = ",")
     more than 4 decimals round to 4.
     """
     text = _clean(expr)
+    grouped = pl.lit(True)
     if thousands:
+        # A thousands separator must group threes ("1.234.567,8"), else "1..2" would
+        # silently read as 12.
+        t, d = re.escape(thousands), re.escape(decimal)
+        grouped = ~text.str.contains(t) | text.str.contains(
+            rf"^[-+]?\d{{1,3}}({t}\d{{3}})+({d}\d*)?$"
+        )
         text = text.str.replace_all(thousands, "", literal=True)
     if decimal != ".":
         text = text.str.replace_all(decimal, ".", literal=True)
-    valid = text.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+    valid = grouped & text.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
     return pl.when(valid).then(text.cast(pl.Decimal(38, 10), strict=False).cast(schema.MONEY))
