@@ -169,3 +169,14 @@ def test_a_malformed_limit_is_a_clear_refusal(tmp_path, tmp_store, monkeypatch, 
     monkeypatch.setenv(variable, value)
     with pytest.raises(ImportRefused, match=rf"p.csv: not imported: {variable}="):
         import_file(_csv(tmp_path / "p.csv", 1), tmp_store)
+
+
+def test_the_import_command_reports_a_limit_in_words(tmp_path, monkeypatch, capsys) -> None:
+    from transparency.cli import main
+
+    monkeypatch.setenv("TRANSPARENCY_MAX_IMPORT_ROWS", "1")
+    path = _csv(tmp_path / "two.csv", 2)
+    assert main(["import", str(path), "--store", str(tmp_path / "store")]) == 2
+    err = capsys.readouterr().err
+    assert "two.csv: has 2 rows, more than the import limit of 1 rows" in err
+    assert "Traceback" not in err

@@ -12,9 +12,15 @@ from transparency.commands import add_store_argument, store_from
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",
-        help="import CSV, XLSX or Parquet exports",
+        help="import CSV, XLSX, Parquet or OCDS exports",
         description="Import purchasing exports. Each file becomes one batch; rejected rows "
         "are listed in a report beside it.",
+        epilog="Limits (environment variables): TRANSPARENCY_MAX_UPLOAD_MB (largest file, "
+        "default 200), TRANSPARENCY_MAX_IMPORT_ROWS (default 20,000,000), "
+        "TRANSPARENCY_MAX_XLSX_UNPACKED_MB (default 4000) and TRANSPARENCY_MAX_XLSX_RATIO "
+        "(default 200) against zip bombs, TRANSPARENCY_MAX_JSON_DEPTH (OCDS nesting, "
+        "default 64), TRANSPARENCY_MAX_LINE_USD (default 1e12), TRANSPARENCY_MIN_AWARD_DATE "
+        "(default 1990-01-01), TRANSPARENCY_MAX_DAYS_AHEAD (award dates, default 366).",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     add_store_argument(parser)

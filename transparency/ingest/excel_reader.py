@@ -86,6 +86,11 @@ def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFr
         frame = pl.read_excel(Path(path), engine="calamine", infer_schema_length=0, **kwargs)
     except fastexcel.FastExcelError as exc:
         raise ExcelRefused(f"{Path(path).name}: cannot read the workbook: {exc}") from exc
+    except pl.exceptions.NoDataError as exc:
+        where = f"sheet {sheet!r}" if sheet else "the first sheet"
+        raise ExcelRefused(
+            f"{Path(path).name}: the file is empty ({where} has no heading line, no rows)."
+        ) from exc
     frame = frame.with_columns(pl.all().cast(pl.String))
     info = {"format": "xlsx", "sheet": sheet or 1}
     present = set(frame.columns)

@@ -10,10 +10,13 @@ zip members with a fixed timestamp). Run from anywhere:
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import random
 import struct
 import zipfile
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -306,15 +309,18 @@ def _lie_about_sizes(path: Path, part: str, size: int) -> None:
 def excel_files() -> None:
     import xlsxwriter
 
-    def workbook(name: str, rows: list[list]) -> None:
+    def workbook(name: str, rows: list[list], date_format: bool = False) -> None:
         wb = xlsxwriter.Workbook(str(HERE / name))
-        wb.set_properties({"created": __import__("datetime").datetime(2024, 1, 1)})
+        wb.set_properties({"created": datetime(2024, 1, 1)})
         ws = wb.add_worksheet("PO lines")
+        as_date = wb.add_format({"num_format": "yyyy-mm-dd"}) if date_format else None
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 # write_string: a text cell that merely looks like a formula.
                 if isinstance(value, str):
                     ws.write_string(r, c, value)
+                elif isinstance(value, datetime):
+                    ws.write_datetime(r, c, value, as_date)
                 else:
                     ws.write(r, c, value)
         wb.close()
@@ -328,12 +334,45 @@ def excel_files() -> None:
         ],
     )
     workbook(
+        "workbook_typed_cells.xlsx",
+        [
+            ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency"],
+            ["P1", "Acme", datetime(2024, 3, 15), 1234.56, "USD"],
+            ["P2", "Beta", datetime(2024, 3, 16, 14, 30), 0.1, "USD"],
+            [1003, "Gamma", "not a date", -5, "USD"],
+        ],
+        date_format=True,
+    )
+    workbook("workbook_empty_sheet.xlsx", [])
+    workbook(
         "workbook_duplicate_headers.xlsx",
         [
             ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency", "Amount"],
             ["P1", "A", "2024-03-15", 1, "USD", 2],
         ],
     )
+
+
+def parquet_files() -> None:
+    import polars as pl
+
+    good = pl.DataFrame(
+        {
+            "PO Number": ["P1", "P2"],
+            "Vendor Name": ["Acme", "Beta"],
+            "PO Date": [date(2024, 3, 15), date(2024, 3, 16)],
+            "Amount": [Decimal("10.25"), Decimal("-0.25")],
+            "Currency": ["USD", "USD"],
+        }
+    )
+    buf = io.BytesIO()
+    good.write_parquet(buf, statistics=False)
+    write("typed.parquet", buf.getvalue())
+    write("truncated.parquet", buf.getvalue()[: len(buf.getvalue()) // 2])
+    nested = good.with_columns(pl.struct("PO Number", "Amount").alias("Amount"))
+    buf = io.BytesIO()
+    nested.write_parquet(buf, statistics=False)
+    write("nested_column.parquet", buf.getvalue())
 
 
 def ocds_files() -> None:
@@ -380,6 +419,7 @@ def main() -> None:
     zip_files()
     bzip2_bomb()
     excel_files()
+    parquet_files()
     ocds_files()
 
 
