@@ -221,8 +221,9 @@ def test_contract_detail_and_supplier_profile_render(server, browser):
         assert f"Contract {first['contract_id']}, line" in " ".join(
             page.locator("h2").all_inner_texts()
         )
-        body = page.locator('[data-testid="stMain"]').inner_text()
-        assert "Amount and currency" in body and "Inherent risk" in body
+        # Wait for the content itself: the status widget can vanish between two reruns.
+        page.get_by_text("Amount and currency").wait_for(timeout=30_000)
+        page.get_by_text("Inherent risk", exact=True).first.wait_for(timeout=30_000)
         assert problems == []
     finally:
         context.close()
@@ -231,7 +232,7 @@ def test_contract_detail_and_supplier_profile_render(server, browser):
     )
     try:
         assert first["supplier_name"] in page.locator("h2").all_inner_texts()
-        assert "Record a due-diligence step" in page.locator('[data-testid="stMain"]').inner_text()
+        page.get_by_text("Record a due-diligence step").wait_for(timeout=30_000)
         assert problems == []
     finally:
         context.close()
