@@ -1,7 +1,8 @@
-"""Property: for any generated CSV export (random valid and invalid rows, awkward text,
-quoting, delimiters, line ends, decimal styles, date forms and encodings), the import
-reads every row, accepts exactly the valid ones with exactly the generated values, and
-rejects exactly the invalid ones with the expected column and reason."""
+"""Property: for any generated CSV export (random valid and invalid rows, rows with too
+many or too few fields, awkward text, quoting, delimiters, line ends, decimal styles,
+date forms and encodings), the import reads every row, accepts exactly the valid ones
+with exactly the generated values, and rejects exactly the invalid ones with the
+expected column and reason."""
 
 from __future__ import annotations
 
@@ -33,7 +34,18 @@ TEXT_UTF = st.text(
 # ever also valid UTF-8 (which would make the file's encoding undecidable).
 TEXT_CP1252 = st.text(alphabet=st.sampled_from(TRICKY + " abcXYZ019éüßÀÖøñç"), max_size=12)
 
-KINDS = ["valid", "valid", "valid", "no_supplier", "bad_amount", "no_amount", "bad_date", "bad_ccy"]
+KINDS = [
+    "valid",
+    "valid",
+    "valid",
+    "no_supplier",
+    "bad_amount",
+    "no_amount",
+    "bad_date",
+    "bad_ccy",
+    "too_many_fields",
+    "too_few_fields",
+]
 DATE_FORMS = {"iso": "%Y-%m-%d", "name": "%d %b %Y", "compact": "%Y%m%d"}
 
 
@@ -83,6 +95,8 @@ def exports(draw):
             "no_amount": ("Amount", "missing amount"),
             "bad_date": ("PO Date", "not a date"),
             "bad_ccy": ("Currency", "not an ISO 4217 currency code"),
+            "too_many_fields": ("(whole row)", "the row has 7 field(s) but the heading line has 6"),
+            "too_few_fields": ("(whole row)", "the row has 4 field(s) but the heading line has 6"),
         }.get(kind)
         if kind == "bad_amount":
             row["Amount"] = draw(st.sampled_from(["abc", "12x", "=1+1", "--5", "1..2"]))
@@ -92,7 +106,12 @@ def exports(draw):
             row["PO Date"] = draw(st.sampled_from(["not a date", "2024-13-45", "32 Foo 2020"]))
         elif kind == "bad_ccy":
             row["Currency"] = draw(st.sampled_from(["ZZZ", "Dollars", "U"]))
-        rows.append(row)
+        fields = [row[h] for h in HEADINGS]
+        if kind == "too_many_fields":
+            fields.append(draw(text.filter(lambda t: t.strip())))
+        elif kind == "too_few_fields":
+            fields = fields[:4]
+        rows.append(fields)
         expected.append(
             {
                 "row": i,
@@ -111,10 +130,8 @@ def exports(draw):
 
 def _write(path, rows, encoding, delimiter, newline, quoting) -> None:
     buf = io.StringIO()
-    writer = csv.DictWriter(
-        buf, HEADINGS, delimiter=delimiter, lineterminator=newline, quoting=quoting
-    )
-    writer.writeheader()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer.writerow(HEADINGS)
     writer.writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
 
