@@ -117,9 +117,11 @@ def _wait_until_done(page) -> None:
     page.wait_for_selector("h1", timeout=60_000)
     # The status widget shows "Running…" while the script runs; wait until it is gone twice
     # in a row (a rerun can start right after the first run).
+    # Elements left over from a previous run are marked data-stale until replaced.
     for _ in range(2):
         page.wait_for_function(
-            """() => !document.querySelector('[data-testid="stStatusWidget"]')""",
+            """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                     && !document.querySelector('[data-stale="true"]')""",
             timeout=60_000,
         )
         page.wait_for_timeout(700)
