@@ -180,3 +180,16 @@ def test_the_import_command_reports_a_limit_in_words(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert "two.csv: has 2 rows, more than the import limit of 1 rows" in err
     assert "Traceback" not in err
+
+
+def test_the_generator_reproduces_the_committed_corpus(tmp_path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path, slow=False)  # the bzip2 bomb takes a minute to write
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [name for name in FILES if name != "zip_bomb_total.xlsx"]
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (CORPUS / name).read_bytes(), name

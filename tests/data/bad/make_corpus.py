@@ -20,12 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+OUT = HERE  # where files are written; the reproducibility test points it elsewhere
 HEAD = "PO Number,Line No,Vendor Name,Vendor Country,PO Date,Amount,Currency,Description\n"
 STAMP = (2024, 1, 1, 0, 0, 0)
 
 
 def write(name: str, data: str | bytes, encoding: str = "utf-8") -> None:
-    (HERE / name).write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    (OUT / name).write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
 
 
 def text_files() -> None:
@@ -242,7 +243,7 @@ def binary_files() -> None:
 
 
 def _zip(name: str, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
-    path = HERE / name
+    path = OUT / name
     with zipfile.ZipFile(path, "w", compression=method, compresslevel=9) as zf:
         for part, data in parts.items():
             info = zipfile.ZipInfo(part, date_time=STAMP)
@@ -276,7 +277,7 @@ def zip_files() -> None:
 def bzip2_bomb() -> None:
     """bzip2 packs 4.5 GB of zeros into about 4 KB: caught by the stated total (default
     limit 4,000 MB) before anything is unpacked. Takes about a minute to write."""
-    path = HERE / "zip_bomb_total.xlsx"
+    path = OUT / "zip_bomb_total.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_BZIP2) as zf:
         zf.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=STAMP), _CONTENT_TYPES)
         info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=STAMP)
@@ -310,7 +311,7 @@ def excel_files() -> None:
     import xlsxwriter
 
     def workbook(name: str, rows: list[list], date_format: bool = False) -> None:
-        wb = xlsxwriter.Workbook(str(HERE / name))
+        wb = xlsxwriter.Workbook(str(OUT / name))
         wb.set_properties({"created": datetime(2024, 1, 1)})
         ws = wb.add_worksheet("PO lines")
         as_date = wb.add_format({"num_format": "yyyy-mm-dd"}) if date_format else None
@@ -413,11 +414,15 @@ def ocds_files() -> None:
     write("ocds_truncated.json", '{"releases": [' + good + ", " + later[: len(later) // 2])
 
 
-def main() -> None:
+def main(out: Path = HERE, *, slow: bool = True) -> None:
+    """Write every corpus file into `out`; `slow=False` skips the one-minute bzip2 bomb."""
+    global OUT
+    OUT = Path(out)
     text_files()
     binary_files()
     zip_files()
-    bzip2_bomb()
+    if slow:
+        bzip2_bomb()
     excel_files()
     parquet_files()
     ocds_files()
