@@ -112,19 +112,22 @@ def browser():
 
 
 def _wait_until_done(page) -> None:
-    """Wait until Streamlit has rendered the page and stopped running."""
+    """Wait until Streamlit has rendered the page and stayed idle for two seconds."""
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=60_000)
     page.wait_for_selector("h1", timeout=60_000)
-    # The status widget shows "Running…" while the script runs; wait until it is gone twice
-    # in a row (a rerun can start right after the first run).
-    # Elements left over from a previous run are marked data-stale until replaced.
-    for _ in range(2):
-        page.wait_for_function(
-            """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                     && !document.querySelector('[data-stale="true"]')""",
-            timeout=60_000,
-        )
-        page.wait_for_timeout(700)
+    # Idle means: no "Running…" status widget, no element left stale from a previous run,
+    # no widget still showing its loading skeleton. The status widget appears a moment
+    # after a run starts, so one idle glance is not enough: require eight in a row.
+    busy = """() => !!(document.querySelector('[data-testid="stStatusWidget"]')
+                     || document.querySelector('[data-stale="true"]')
+                     || document.querySelector('[data-testid="stSkeletonElement"]'))"""
+    deadline = time.monotonic() + 90
+    idle = 0
+    while idle < 8:
+        if time.monotonic() > deadline:
+            raise AssertionError("the page did not finish running within 90 seconds")
+        idle = 0 if page.evaluate(busy) else idle + 1
+        page.wait_for_timeout(250)
 
 
 def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
