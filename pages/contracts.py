@@ -148,7 +148,7 @@ def close_detail() -> None:
 
 
 st.divider()
-st.header(f"Contract {line['contract_id']}, line {line['line_id'] or '–'}")
+st.header(f"Contract {fmt.md(line['contract_id'])}, line {fmt.md(line['line_id'] or '–')}")
 st.button("Close this line", key="ct_close", on_click=close_detail)
 
 
@@ -167,9 +167,9 @@ with d1:
     r1, r2 = st.columns(2)
     r1.metric("Inherent risk", fmt.value(line["inherent_category"]), border=True)
     r2.metric("Residual risk", fmt.value(line["residual_category"]), border=True)
-    st.write("**Why:**", fmt.value(line["risk_drivers"]))
+    st.write("**Why:**", fmt.md(fmt.value(line["risk_drivers"])))
     if line.get("not_assessable_reason"):
-        st.write("**Not assessable because:**", line["not_assessable_reason"])
+        st.write("**Not assessable because:**", fmt.md(line["not_assessable_reason"]))
     st.dataframe(
         fields(
             [
@@ -239,7 +239,7 @@ with d2:
     st.dataframe(fields(["batch_id", "source_row"]), hide_index=True, key="ct_source_fields")
 
 supplier_key = line["supplier_id"] or line["supplier_name"]
-st.subheader(f"Other contracts of {line['supplier_name']}")
+st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")
 others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
 others = others.filter(pl.col("contract_id") != line["contract_id"])
 if others.height:

@@ -59,10 +59,10 @@ if upload is not None and st.button("Import this file", type="primary", key="dt_
 
 last = st.session_state.get("dt_last")
 if last and "error" in last:
-    st.error(last["error"])
+    st.error(fmt.md(last["error"]))
 elif last:
     st.success(
-        f"{last['file']}: {fmt.count(last['rows_read'])} rows read, "
+        f"{fmt.md(last['file'])}: {fmt.count(last['rows_read'])} rows read, "
         f"{fmt.count(last['rows_accepted'])} accepted, "
         f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
     )
@@ -103,7 +103,7 @@ batch = store.batch(chosen)
 
 st.subheader("Rejection report")
 if batch.rows_rejected == 0:
-    st.write(f"No rows of {batch.source_file} were rejected.")
+    st.write(f"No rows of {fmt.md(batch.source_file)} were rejected.")
 else:
     try:
         report = store.rejections(chosen)
@@ -113,7 +113,7 @@ else:
         st.warning("The rejection report of this batch cannot be read.")
     else:
         st.write(
-            f"{fmt.plural(batch.rows_rejected, 'row')} of {batch.source_file} rejected "
+            f"{fmt.plural(batch.rows_rejected, 'row')} of {fmt.md(batch.source_file)} rejected "
             f"({fmt.plural(report.height, 'reason')}). The first 500 are shown; the download "
             "holds all of them."
         )
@@ -142,15 +142,18 @@ else:
 
 st.subheader("Undo an import")
 st.write(
-    f"Undoing removes batch {chosen} ({fmt.count(batch.rows_accepted)} lines from "
-    f"{batch.source_file}) from every page and figure. The file can be imported again later."
+    f"Undoing removes batch {fmt.md(chosen)} ({fmt.count(batch.rows_accepted)} lines from "
+    f"{fmt.md(batch.source_file)}) from every page and figure. The file can be imported "
+    "again later."
 )
 if st.session_state.get("dt_confirm") != chosen:
     if st.button("Undo this import…", key="dt_undo"):
         st.session_state["dt_confirm"] = chosen
         st.rerun()
 else:
-    st.warning(f"Remove batch {chosen} ({batch.source_file})? This cannot be reversed.")
+    st.warning(
+        f"Remove batch {fmt.md(chosen)} ({fmt.md(batch.source_file)})? This cannot be reversed."
+    )
     y, n = st.columns(2)
     if y.button("Yes, remove it", type="primary", key="dt_undo_yes"):
         try:

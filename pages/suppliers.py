@@ -86,9 +86,9 @@ if profile.height == 0:
 p = profile.row(0, named=True)
 
 st.divider()
-st.header(p["supplier_name"])
+st.header(fmt.md(p["supplier_name"]))
 st.caption(
-    f"Supplier ID {p['supplier_id'] or 'not given'} · {p['countries']} · "
+    f"Supplier ID {fmt.md(p['supplier_id'] or 'not given')} · {fmt.md(p['countries'])} · "
     f"awards from {p['first_award_date']} to {p['last_award_date']} · all periods, "
     "sidebar filters not applied."
 )
@@ -98,8 +98,8 @@ m2.metric("Contracts", fmt.count(p["count_contracts"]), border=True)
 m3.metric("Inherent risk (highest)", p["inherent_category"] or "–", border=True)
 m4.metric("Residual risk (highest)", p["residual_category"] or "–", border=True)
 if p["main_drivers"]:
-    st.write("**Why:**", p["main_drivers"])
-st.write("**Sectors:**", p["sectors"])
+    st.write("**Why:**", fmt.md(p["main_drivers"]))
+st.write("**Sectors:**", fmt.md(p["sectors"]))
 
 st.subheader(f"Spend over time by {basis} risk category")
 over_time = page.query_unfiltered(
@@ -187,7 +187,8 @@ if submitted:
         )
     except diligence.DiligenceError as exc:
         field_name, _, message = str(exc).partition(":")
-        st.error(f"Not saved. {field_name.replace('_', ' ').capitalize()}: {message.strip()}")
+        label = field_name.replace("_", " ").capitalize()
+        st.error(f"Not saved. {fmt.md(label)}: {fmt.md(message.strip())}")
     else:
         st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
         st.rerun()

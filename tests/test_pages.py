@@ -13,7 +13,7 @@ import pytest
 from dashboard_fixtures import fixture_store
 from streamlit.testing.v1 import AppTest
 
-from transparency import database, demo, diligence
+from transparency import database, demo, diligence, schema
 from transparency.app import fmt
 from transparency.store import Store
 
@@ -160,8 +160,35 @@ def test_invalid_url_params_give_a_notice_not_a_traceback(store, monkeypatch):
     at.run()
     no_errors(at)
     notices = " ".join(w.value for w in at.sidebar.warning)
-    assert "Narnia" in notices and "Extreme" in notices and "'-1'" in notices
+    assert "Narnia" in notices and "Extreme" in notices and "minimum amount" in notices
     assert metrics(at)["Contracts"] == "7"  # nothing was filtered
+
+
+def test_values_from_links_and_data_cannot_inject_markdown(tmp_path, monkeypatch):
+    from dashboard_fixtures import fixture_lines
+
+    s = Store(tmp_path / "store")
+    lines = fixture_lines().with_columns(
+        pl.lit("![logo](http://tracker.example/x.png) **Acme** $x$").alias("supplier_name")
+    )
+    s.add_batch(
+        lines,
+        pl.DataFrame(schema=schema.REJECTION),
+        source_file="[click](http://e).csv",
+        content_hash="md1",
+        rows_read=lines.height,
+    )
+    at = app(s, monkeypatch, str(REPO / "pages/suppliers.py"), supplier="S1")
+    at.query_params["country"] = "![x](http://e/y.png)"
+    at.run()
+    no_errors(at)
+    assert at.header[0].value == (
+        "\\!\\[logo\\]\\(http\\://tracker\\.example/x\\.png\\) \\*\\*Acme\\*\\* \\$x\\$"
+    )
+    assert "\\!\\[x\\]" in at.sidebar.warning[-1].value
+    data = app(s, monkeypatch, str(REPO / "pages/data.py"))
+    data.run()
+    assert all("[click](" not in m.value for m in data.markdown)
 
 
 def test_sidebar_change_is_mirrored_in_the_url(store, monkeypatch):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import polars as pl
@@ -72,6 +73,19 @@ def floats(frame: pl.DataFrame) -> pl.DataFrame:
         [pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
         + [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date]
     )
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def md(text: object) -> str:
+    """Return data text escaped for Streamlit markdown: shown as typed, never as links,
+    images, formatting, LaTeX or emoji codes.
+
+    >>> print(md("![x](http://e) **A** $1"))
+    \\!\\[x\\]\\(http\\://e\\) \\*\\*A\\*\\* \\$1
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def value(v: object) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
+from transparency.app.fmt import md
 from transparency.filters import PARAM_KEYS, RISK_CATEGORIES, Filters, parse
 from transparency.schema import PROCUREMENT_METHODS
 
@@ -210,7 +211,8 @@ def render(option_frame: pl.DataFrame) -> Filters:
     filters = current()
     _mirror(filters)
     for notice in st.session_state.pop(NOTICES, []):
-        st.sidebar.warning(notice)
+        # Notices quote values from the URL: escaped, so a link cannot inject markdown.
+        st.sidebar.warning(md(notice))
     return filters
 
 
