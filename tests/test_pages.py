@@ -108,6 +108,15 @@ def test_dashboard_declares_the_six_pages():
         assert (REPO / path).exists(), f"{path} is missing"
 
 
+def test_map_shapes_are_served_for_the_dashboard_and_for_pages_run_alone():
+    # Streamlit serves static/ beside the main script: dashboard.py, or pages/x.py alone.
+    for folder in (REPO / "static", REPO / "pages" / "static"):
+        shapes = folder / "topojson" / "world_110m.json"
+        assert shapes.is_file() and shapes.stat().st_size > 100_000
+    config = (REPO / ".streamlit" / "config.toml").read_text()
+    assert "enableStaticServing = true" in config
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_runs_in_the_navigation(store, monkeypatch, path):
     at = app(store, monkeypatch)
