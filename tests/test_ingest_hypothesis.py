@@ -10,12 +10,13 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency.ingest import import_file
+from transparency.ingest import ImportRefused, import_file
 from transparency.store import Store
 
 HEADINGS = ["PO Number", "Line No", "Vendor Name", "PO Date", "Amount", "Currency"]
@@ -180,3 +181,51 @@ def test_generated_exports_import_exactly(tmp_path_factory, export) -> None:
         for e in valid
     ]
     assert Decimal(result.batch.total_usd) == sum((e["amount_usd"] for e in valid), Decimal(0))
+
+
+# --- damaged files: any mutation of a corpus file is imported or refused, never a crash --
+
+CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+SEEDS = sorted(
+    p.name
+    for p in CORPUS.iterdir()
+    if p.suffix in (".csv", ".xlsx", ".parquet", ".json", ".jsonl") and p.stat().st_size < 20_000
+)
+_mutation = st.tuples(
+    st.sampled_from(["replace", "delete", "insert", "truncate"]),
+    st.floats(min_value=0, max_value=1, exclude_max=True),
+    st.sampled_from(
+        [b",", b";", b'"', b"\n", b"\r", b"\x00", b"\xff", b"{", b"[", b"1e999", b"\t"]
+    ),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SEEDS), st.lists(_mutation, min_size=1, max_size=6))
+def test_damaged_files_are_imported_or_refused(tmp_path_factory, seed, mutations) -> None:
+    data = bytearray((CORPUS / seed).read_bytes())
+    for op, where, chunk in mutations:
+        if not data:
+            break
+        i = int(where * len(data))
+        if op == "replace":
+            data[i] = chunk[0]
+        elif op == "delete":
+            del data[i : i + 8]
+        elif op == "insert":
+            data[i:i] = chunk
+        else:
+            del data[i:]
+    folder = tmp_path_factory.mktemp("d")
+    path = folder / seed
+    path.write_bytes(bytes(data))
+    store = Store(folder / "store")
+    try:
+        result = import_file(path, store)
+    except ImportRefused as exc:
+        assert seed in str(exc)
+        assert store.batches() == []
+        return
+    assert result.rows_read == result.rows_accepted + result.rows_rejected
+    lines = pl.read_parquet(store.batch_path(result.batch.batch_id))
+    assert lines.height == result.batch.lines

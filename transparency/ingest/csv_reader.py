@@ -316,7 +316,10 @@ def _fast_ragged(
     ragged = []
     for i in np.flatnonzero(fields != width):
         text = body[start[i] : end[i]].decode("utf-8").rstrip("\r")
-        row = next(csv.reader([text], delimiter=delimiter), [])
+        try:
+            row = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:  # a stray CR inside the record
+            row = text.split(delimiter)
         n = len(row)
         if n > width and not any(f.strip() for f in row[width:]):
             continue  # only empty fields beyond the headings: a trailing delimiter

@@ -38,7 +38,7 @@ def check_archive(path: str | Path) -> int:
     most, ratio = limits.max_xlsx_unpacked_bytes(), limits.max_xlsx_ratio()
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
         raise ExcelRefused(f"{path.name}: not a readable .xlsx (zip) file: {exc}") from exc
     with archive:
         parts = archive.infolist()

@@ -613,6 +613,15 @@ def read_file(
         raise ImportRefused(str(exc)) from exc
     except (OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
         raise ImportRefused(f"{name}: cannot read the file as {kind}: {exc}") from exc
+    except BaseException as exc:
+        # A Rust reader that panics on a damaged file raises pyo3's PanicException, which
+        # is not an Exception; it means this file, not the program, is broken.
+        if type(exc).__name__ != "PanicException":
+            raise
+        first = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise ImportRefused(
+            f"{name}: cannot read the file as {kind}; it is damaged ({first})."
+        ) from None
     headings = info.pop("headings", None) or list(raw.columns)
     ragged = info.pop("ragged", [])
     # Numbered before blank rows are dropped, so source_row matches the file's data rows.
