@@ -3,6 +3,22 @@
 Every input row ends up either in the batch or in the rejection report (file, source
 row, column, raw value, reason); `rows_read == rows_accepted + rows_rejected`.
 
+Policies (limits and their variables: `transparency.limits`):
+
+- Refused whole, with a message naming file, column and what was found: empty files,
+  a heading line with no rows, files above the size or row limit, non-text content,
+  an .xlsx name on something else, workbooks that would unpack beyond the limits
+  (zip bombs), missing or doubly matched columns, a heading the import reads that
+  appears twice, dates or amounts whose format is ambiguous, a file already imported.
+- Rejected by row, the rest kept: a row with too many or too few fields, an exact
+  duplicate of an earlier row ("duplicate of row N": imported once, never counted
+  twice), a missing or unreadable contract id, supplier, date or amount, an amount
+  above the plausible line value (absolute USD), an award date before the earliest or
+  too far after the import, a currency that is not ISO 4217 or has no rate.
+- Kept as they are: negative amounts (credit notes, de-obligations net the totals) and
+  zero amounts (no-cost lines still name a supplier); formula-like text (`=HYPERLINK(...)`)
+  and markup (`<script>`) as plain text, neutralised only where exported or shown.
+
 >>> result = import_file("po_2025q4.csv", Store("data/store"))   # doctest: +SKIP
 >>> result.rows_read, result.rows_accepted, result.rows_rejected    # doctest: +SKIP
 (1200, 1196, 4)
