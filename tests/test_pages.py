@@ -449,3 +449,24 @@ def test_no_raw_column_names_in_tables(store, monkeypatch):
         at.switch_page(path).run()
         for frame in at.dataframe:
             assert not raw & set(frame.value.columns), (path, list(frame.value.columns))
+
+
+def test_a_broken_risk_model_is_reported_in_words(store, monkeypatch, tmp_path):
+    model = tmp_path / "model.toml"
+    model.write_text("this is = not [valid toml", encoding="utf-8")
+    monkeypatch.setenv("TRANSPARENCY_RISK_MODEL", str(model))
+    for path in MINE:
+        at = app(store, monkeypatch, str(REPO / path))
+        at.run()
+        no_errors(at)
+        assert "The data cannot be opened" in at.error[0].value
+        assert "not valid TOML" in at.error[0].value
+
+
+def test_a_click_on_a_page_run_alone_says_where_to_go(store, monkeypatch):
+    at = app(store, monkeypatch, str(REPO / "pages/overview.py"))
+    at.run()
+    at.button(key="ov_high_button").click().run()
+    no_errors(at)
+    assert "Open the Contracts page" in at.info[0].value
+    assert sorted(at.session_state["filters"].categories) == ["High", "Very high"]

@@ -12,7 +12,6 @@ so it runs inside `dashboard.py`'s navigation and on its own (`streamlit run pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -23,6 +22,7 @@ from transparency import settings
 from transparency.app import sidebar
 from transparency.app.charts import FALLBACK_COLOURS
 from transparency.app.connection import cached_query, connection, data_version, freeze
+from transparency.app.fmt import md
 from transparency.filters import Filters
 from transparency.store import Store
 
@@ -135,12 +135,17 @@ def setup(title: str, *, filters: bool = True) -> Page:
     if page.is_demo:
         st.sidebar.warning(DEMO_NOTICE)
     try:
-        colours = page.query_unfiltered("colour_by_risk_category")
-        page.colours = dict(
-            zip(colours["risk_category"].to_list(), colours["colour"].to_list(), strict=True)
-        ) or dict(FALLBACK_COLOURS)
-    except Exception:  # noqa: BLE001 - risk tables missing: fall back to the house colours
-        page.colours = dict(FALLBACK_COLOURS)
+        page.con  # noqa: B018 - opens (or reuses) the connection; a broken model fails here
+    except Exception as exc:  # noqa: BLE001 - shown in words, never as a traceback
+        st.title(title)
+        st.error(
+            f"The data cannot be opened, so no figures are shown until this is fixed: {md(exc)}"
+        )
+        st.stop()
+    colours = page.query_unfiltered("colour_by_risk_category")
+    page.colours = dict(FALLBACK_COLOURS) | dict(
+        zip(colours["risk_category"].to_list(), colours["colour"].to_list(), strict=True)
+    )
     if filters:
         options = page.query_unfiltered("filter_options_by_kind")
         page.filters = sidebar.render(options)
@@ -171,8 +176,3 @@ def supplier_records(s: Store, supplier_id: str | None, supplier_name: str) -> p
     return frame.filter(
         pl.col("supplier_id").is_null() & (pl.col("supplier_name") == supplier_name)
     )
-
-
-def page_path(page_key: str) -> Path:
-    """Return the file of a page, relative to the repository root."""
-    return settings.ROOT / PAGES[page_key]
