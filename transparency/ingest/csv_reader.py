@@ -315,7 +315,7 @@ def _fast_ragged(
     start = np.concatenate(([0], end[:-1] + 1))
     ragged = []
     for i in np.flatnonzero(fields != width):
-        text = body[start[i] : end[i]].decode("utf-8").rstrip("\r")
+        text = body[start[i] : end[i]].decode("utf-8", errors="replace").rstrip("\r")
         try:
             row = next(csv.reader([text], delimiter=delimiter), [])
         except csv.Error:  # a stray CR inside the record
