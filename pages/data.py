@@ -15,7 +15,8 @@ from transparency.store import StoreError
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
 
 # The sidebar filters do not apply to imports and batches, so this page leaves them out.
-page = setup("Data", filters=False)
+# It works on the store's files only, so it stays usable when the risk model is broken.
+page = setup("Data", filters=False, connect=False)
 store = page.store
 
 st.write(

@@ -455,12 +455,17 @@ def test_a_broken_risk_model_is_reported_in_words(store, monkeypatch, tmp_path):
     model = tmp_path / "model.toml"
     model.write_text("this is = not [valid toml", encoding="utf-8")
     monkeypatch.setenv("TRANSPARENCY_RISK_MODEL", str(model))
-    for path in MINE:
+    for path in ("pages/overview.py", "pages/contracts.py", "pages/suppliers.py"):
         at = app(store, monkeypatch, str(REPO / path))
         at.run()
         no_errors(at)
         assert "The data cannot be opened" in at.error[0].value
         assert "not valid TOML" in at.error[0].value
+    # The Data page reads only the store's files: batches can still be seen and undone.
+    data = app(store, monkeypatch, str(REPO / "pages/data.py"))
+    data.run()
+    no_errors(data)
+    assert table(data, "Source file")["Source file"].tolist() == ["fixture.csv"]
 
 
 def test_a_click_on_a_page_run_alone_says_where_to_go(store, monkeypatch):

@@ -121,8 +121,12 @@ def _leave_pages_folder_mode() -> None:
         st.rerun()
 
 
-def setup(title: str, *, filters: bool = True) -> Page:
-    """Prepare a page: config, demo data on first start, connection, sidebar filters, banner."""
+def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
+    """Prepare a page: config, demo data on first start, connection, sidebar filters, banner.
+
+    `connect=False` is for pages that work on the store's files only (the Data page), so
+    they stay usable when the risk model cannot be read.
+    """
     _leave_pages_folder_mode()
     configure(title)
     # A click on another page asked to come here (set in a callback, acted on now).
@@ -134,6 +138,12 @@ def setup(title: str, *, filters: bool = True) -> Page:
     page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo())
     if page.is_demo:
         st.sidebar.warning(DEMO_NOTICE)
+    if not connect:
+        page.filters = sidebar.current()
+        st.title(title)
+        if page.is_demo:
+            st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+        return page
     try:
         page.con  # noqa: B018 - opens (or reuses) the connection; a broken model fails here
     except Exception as exc:  # noqa: BLE001 - shown in words, never as a traceback
