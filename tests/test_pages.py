@@ -6,6 +6,7 @@ Shown figures are compared with an independent DuckDB computation over `scored_l
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -475,3 +476,24 @@ def test_a_click_on_a_page_run_alone_says_where_to_go(store, monkeypatch):
     no_errors(at)
     assert "Open the Contracts page" in at.info[0].value
     assert sorted(at.session_state["filters"].categories) == ["High", "Very high"]
+
+
+def test_data_version_follows_batches_diligence_and_model(tmp_path, monkeypatch):
+    from transparency.app.connection import data_version
+
+    s = fixture_store(tmp_path / "store")
+    model = tmp_path / "model.toml"
+    model.write_text("# model", encoding="utf-8")
+    monkeypatch.setenv("TRANSPARENCY_RISK_MODEL", str(model))
+    first = data_version(s)
+    assert data_version(s) == first
+    diligence.add(
+        s, supplier_id="S1", step="audit", recorded_by="t", step_date="2025-01-01", evidence="x"
+    )
+    second = data_version(s)
+    assert second != first
+    os.utime(model, ns=(1, 1))
+    third = data_version(s)
+    assert third != second
+    s.undo(s.batches()[0].batch_id)
+    assert data_version(s) != third

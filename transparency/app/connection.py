@@ -20,12 +20,16 @@ from transparency.store import Store
 
 
 def data_version(store: Store) -> str:
-    """Return a key that changes when a batch lands or is undone, the risk model changes,
-    or a file directly in the store folder changes (e.g. the due-diligence record)."""
+    """Return a key that changes when a batch lands or is undone, the risk model or its
+    reference files change, or a file in the store folder changes (the due-diligence record)."""
     parts = [str(store.root.resolve()), store.version()]
     model = settings.risk_model_path()
     if model.exists():
         parts.append(f"model:{model.stat().st_mtime_ns}")
+    # The risk reference files (a newer TIP table dropped in) change the scores too.
+    if settings.REFERENCE_DIR.exists():
+        for path in sorted(settings.REFERENCE_DIR.glob("*.csv")):
+            parts.append(f"ref:{path.name}:{path.stat().st_mtime_ns}")
     if store.root.exists():
         for path in sorted(store.root.iterdir()):
             if path.is_file() and not path.name.startswith("."):
