@@ -317,3 +317,25 @@ def test_clicking_a_bar_leads_to_the_matching_contracts(server, browser):
         assert problems == []
     finally:
         context.close()
+
+
+def test_clicking_a_country_leads_to_its_contracts(server, browser):
+    url, _ = server
+    context, page, problems = _open(browser, url, "overview_before_country_click")
+    try:
+        chart = page.locator(".js-plotly-plot").nth(1)
+        chart.locator("path.choroplethlocation").first.wait_for(timeout=30_000)
+        # Plotly draws one path per location, in the trace's order: find China's.
+        index = chart.evaluate("el => el.data[0].locations.indexOf('CHN')")
+        assert index >= 0
+        box = chart.locator("path.choroplethlocation").nth(index).bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('h1')].some(h => h.innerText === 'Contracts')""",
+            timeout=60_000,
+        )
+        _wait_until_done(page)
+        assert "country=CHN" in page.url
+        assert problems == []
+    finally:
+        context.close()
