@@ -161,6 +161,11 @@ def fields(columns: list[str]) -> pl.DataFrame:
     )
 
 
+def show_fields(columns: list[str], key: str) -> None:
+    """Show field/value rows at full height (no inner scrolling)."""
+    st.dataframe(fields(columns), hide_index=True, key=key, height=35 * (len(columns) + 1) + 3)
+
+
 d1, d2 = st.columns(2)
 with d1:
     st.subheader("Risk")
@@ -170,73 +175,63 @@ with d1:
     st.write("**Why:**", fmt.md(fmt.value(line["risk_drivers"])))
     if line.get("not_assessable_reason"):
         st.write("**Not assessable because:**", fmt.md(line["not_assessable_reason"]))
-    st.dataframe(
-        fields(
-            [
-                "total_score",
-                "country_tier",
-                "tip_year",
-                "country_score",
-                "country_source",
-                "sector_score",
-                "sector_source",
-                "is_listed_pair",
-                "listed_goods",
-                "diligence_steps",
-            ]
-        ),
-        hide_index=True,
-        key="ct_risk_fields",
+    show_fields(
+        [
+            "total_score",
+            "country_tier",
+            "tip_year",
+            "country_score",
+            "country_source",
+            "sector_score",
+            "sector_source",
+            "is_listed_pair",
+            "listed_goods",
+            "diligence_steps",
+        ],
+        "ct_risk_fields",
     )
     st.subheader("Amount and currency")
-    st.dataframe(
-        fields(["amount", "currency", "amount_usd", "fx_rate", "fx_rate_date", "fx_source"]),
-        hide_index=True,
-        key="ct_money_fields",
+    show_fields(
+        ["amount", "currency", "amount_usd", "fx_rate", "fx_rate_date", "fx_source"],
+        "ct_money_fields",
     )
 with d2:
     st.subheader("Contract line")
-    st.dataframe(
-        fields(
-            [
-                "contract_id",
-                "line_id",
-                "award_date",
-                "award_quarter",
-                "buyer",
-                "description",
-                "procurement_method",
-                "procurement_method_raw",
-                "category_scheme",
-                "category_code",
-                "category_raw",
-                "segment_code",
-                "segment_title",
-                "family_code",
-                "family_title",
-            ]
-        ),
-        hide_index=True,
-        key="ct_line_fields",
+    show_fields(
+        [
+            "contract_id",
+            "line_id",
+            "award_date",
+            "award_quarter",
+            "buyer",
+            "description",
+            "procurement_method",
+            "procurement_method_raw",
+            "category_scheme",
+            "category_code",
+            "category_raw",
+            "segment_code",
+            "segment_title",
+            "family_code",
+            "family_title",
+        ],
+        "ct_line_fields",
     )
     st.subheader("Supplier")
-    st.dataframe(
-        fields(
-            [
-                "supplier_name",
-                "supplier_id",
-                "supplier_country_name",
-                "supplier_country",
-                "supplier_country_raw",
-                "supplier_region",
-                "supplier_subregion",
-            ]
-        ),
-        hide_index=True,
-        key="ct_supplier_fields",
+    show_fields(
+        [
+            "supplier_name",
+            "supplier_id",
+            "supplier_country_name",
+            "supplier_country",
+            "supplier_country_raw",
+            "supplier_region",
+            "supplier_subregion",
+        ],
+        "ct_supplier_fields",
     )
     st.subheader("Where it came from")
-    st.dataframe(fields(["batch_id", "source_row"]), hide_index=True, key="ct_source_fields")
+    show_fields(["batch_id", "source_row"], "ct_source_fields")
 
 supplier_key = line["supplier_id"] or line["supplier_name"]
 st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")

@@ -339,3 +339,22 @@ def test_clicking_a_country_leads_to_its_contracts(server, browser):
         assert problems == []
     finally:
         context.close()
+
+
+def test_selecting_a_contract_row_opens_its_detail(server, browser):
+    url, _ = server
+    context, page, problems = _open(browser, f"{url}/contracts", "contracts_before_select")
+    try:
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        box = grid.bounding_box()
+        # The grid is a canvas: click the first row's selection cell (left column, below
+        # the 35-pixel header), as a user does.
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)
+        page.get_by_text("Amount and currency").wait_for(timeout=60_000)
+        _wait_until_done(page)
+        assert "line=" in page.url
+        assert any(h.startswith("Contract ") for h in page.locator("h2").all_inner_texts())
+        page.screenshot(path=str(SCREENSHOTS / "contracts_row_selected.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
