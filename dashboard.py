@@ -11,11 +11,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from transparency.app import APP_TITLE, configure
+from transparency import access
+from transparency.app import APP_TITLE, auth, configure
 
 HERE = Path(__file__).resolve().parent
 
 configure(APP_TITLE)
+
+
+def sign_in() -> None:
+    """Draw the sign-in button or the no-access message, then stop."""
+    auth.gate(APP_TITLE)
+
+
+identity = auth.admitted()
+if identity is None:
+    # Signed out or without a role: a navigation of one hidden page, so Streamlit never
+    # falls back to listing the files in pages/.
+    st.navigation([st.Page(sign_in, title="Sign in", url_path="sign-in")], position="hidden").run()
+    st.stop()
 
 pages = [st.Page("pages/overview.py", title="Overview", default=True)]
 # No page icons: Streamlit turns a page's icon into the browser tab icon by fetching it from
@@ -27,6 +41,10 @@ for path, title in (
     ("pages/data.py", "Data"),
     ("pages/methodology.py", "Methodology"),
 ):
+    # A page the role may not open is left out of the menu; its URL then leads to the
+    # default page, and the page itself refuses too when run another way (auth.require_page).
+    if not access.can_see(identity.role, access.PAGE_TITLES[title]):
+        continue
     # A page file missing from a partial checkout leaves its entry out instead of
     # breaking every page; tests/test_pages.py requires all six files.
     if (HERE / path).exists():

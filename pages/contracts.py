@@ -86,44 +86,55 @@ st.caption(
     "Select a row to see the line in full."
 )
 
-with st.expander("Export all matching lines"):
-    st.write(
-        f"The export holds all {fmt.count(n_lines)} matching lines (not only this page) with "
-        "every field, currency provenance and risk scoring. Text that a spreadsheet would "
-        "read as a formula is prefixed with an apostrophe."
-    )
-    params = dict(page.params)
-    con = page.con
-    stamp = date.today().isoformat()
-    e1, e2 = st.columns(2)
-    e1.download_button(
-        "Download CSV",
-        data=lambda: export.csv_bytes(con, params),
-        file_name=f"contract-lines-{stamp}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="ct_csv",
-    )
-    e2.download_button(
-        "Download XLSX",
-        data=lambda: export.xlsx_bytes(con, params),
-        file_name=f"contract-lines-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="ct_xlsx",
-    )
-    if n_lines > 20_000:
-        # Measured: xlsxwriter writes about 3,000 lines (35 columns) a second here.
-        st.caption(
-            f"Preparing the XLSX file for {fmt.count(n_lines)} lines takes about "
-            f"{max(1, round(n_lines / 3_000 / 60))} minute(s) after the click; the CSV file "
-            "is ready in seconds."
+
+def _export(kind: str) -> bytes:
+    # Built only when asked for; the role was checked on the server when the page ran
+    # (a role without exports gets neither the buttons nor this function's output).
+    if not can_export:
+        return b""
+    return export.csv_bytes(con, params) if kind == "csv" else export.xlsx_bytes(con, params)
+
+
+can_export = page.can("export")
+if can_export:
+    with st.expander("Export all matching lines"):
+        st.write(
+            f"The export holds all {fmt.count(n_lines)} matching lines (not only this page) with "
+            "every field, currency provenance and risk scoring. Text that a spreadsheet would "
+            "read as a formula is prefixed with an apostrophe."
         )
-    if n_lines > export.XLSX_MAX_DATA_ROWS:
-        st.caption(
-            f"More lines than one worksheet holds: the XLSX file splits them across "
-            f"{math.ceil(n_lines / export.XLSX_MAX_DATA_ROWS)} sheets."
+        params = dict(page.params)
+        con = page.con
+        stamp = date.today().isoformat()
+        e1, e2 = st.columns(2)
+        e1.download_button(
+            "Download CSV",
+            data=lambda: _export("csv"),
+            file_name=f"contract-lines-{stamp}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="ct_csv",
         )
+        e2.download_button(
+            "Download XLSX",
+            data=lambda: _export("xlsx"),
+            file_name=f"contract-lines-{stamp}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            key="ct_xlsx",
+        )
+        if n_lines > 20_000:
+            # Measured: xlsxwriter writes about 3,000 lines (35 columns) a second here.
+            st.caption(
+                f"Preparing the XLSX file for {fmt.count(n_lines)} lines takes about "
+                f"{max(1, round(n_lines / 3_000 / 60))} minute(s) after the click; the CSV file "
+                "is ready in seconds."
+            )
+        if n_lines > export.XLSX_MAX_DATA_ROWS:
+            st.caption(
+                f"More lines than one worksheet holds: the XLSX file splits them across "
+                f"{math.ceil(n_lines / export.XLSX_MAX_DATA_ROWS)} sheets."
+            )
 
 # A selected row opens its detail; so does a link with ?line=<batch>:<source row>.
 selected = event.selection.rows if event else []

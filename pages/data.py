@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from transparency.app import fmt, setup
+from transparency import limits
+from transparency.app import auth, fmt, setup
 from transparency.store import StoreError
 
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
@@ -26,8 +28,19 @@ st.write(
 )
 
 st.subheader("Import an export")
-upload = st.file_uploader("Export file", type=ACCEPTED, key="dt_upload")
-if upload is not None and st.button("Import this file", type="primary", key="dt_import"):
+# The browser refuses a larger file before sending it; the import checks the size again.
+upload = st.file_uploader(
+    "Export file",
+    type=ACCEPTED,
+    key="dt_upload",
+    max_upload_size=max(1, math.ceil(limits.max_upload_mb())),
+    help=f"Files up to {limits.max_upload_mb():g} MB (TRANSPARENCY_MAX_UPLOAD_MB).",
+)
+if (
+    upload is not None
+    and st.button("Import this file", type="primary", key="dt_import")
+    and auth.permit("import")
+):
     with st.status(f"Importing {upload.name}…", expanded=True) as status:
         st.write("Saving the upload…")
         folder = Path(tempfile.mkdtemp(prefix="transparency-upload-"))
@@ -156,7 +169,7 @@ else:
         f"Remove batch {fmt.md(chosen)} ({fmt.md(batch.source_file)})? This cannot be reversed."
     )
     y, n = st.columns(2)
-    if y.button("Yes, remove it", type="primary", key="dt_undo_yes"):
+    if y.button("Yes, remove it", type="primary", key="dt_undo_yes") and auth.permit("undo"):
         try:
             store.undo(chosen)
         except StoreError as exc:

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from transparency import diligence
-from transparency.app import charts, fmt, setup, supplier_records
+from transparency.app import auth, charts, fmt, setup, supplier_records
 from transparency.risk_model import STEPS
 
 PAGE_SIZE = 50
@@ -153,44 +153,50 @@ st.caption(
     "new one. Residual risk counts the steps still valid."
 )
 
-with st.form("sp_add_step", clear_on_submit=True):
-    st.markdown("**Record a due-diligence step**")
-    a1, a2 = st.columns(2)
-    step = a1.selectbox(
-        "Step", list(STEPS), format_func=lambda s: STEP_LABELS.get(s, s), key="sp_step"
-    )
-    recorded_by = a2.text_input(
-        "Recorded by", max_chars=200, placeholder="Your name or ID", key="sp_recorded_by"
-    )
-    b1, b2 = st.columns(2)
-    today = datetime.now(UTC).date()
-    step_date = b1.date_input("Date of the step", value=today, max_value=today, key="sp_step_date")
-    valid_until = b2.date_input("Valid until (optional)", value=None, key="sp_valid_until")
-    evidence = st.text_area(
-        "Evidence",
-        max_chars=2000,
-        placeholder="Report number, document reference or link",
-        key="sp_evidence",
-    )
-    submitted = st.form_submit_button("Add step", key="sp_submit")
-if submitted:
-    try:
-        diligence.add(
-            page.store,
-            supplier_id=p["supplier_id"],
-            supplier_name=p["supplier_name"],
-            step=step,
-            recorded_by=recorded_by,
-            step_date=step_date,
-            evidence=evidence,
-            valid_until=valid_until,
+# Only a steward records steps; the form is not drawn for other roles and the save
+# checks the role again on the server.
+if page.can("diligence"):
+    with st.form("sp_add_step", clear_on_submit=True):
+        st.markdown("**Record a due-diligence step**")
+        a1, a2 = st.columns(2)
+        step = a1.selectbox(
+            "Step", list(STEPS), format_func=lambda s: STEP_LABELS.get(s, s), key="sp_step"
         )
-    except diligence.DiligenceError as exc:
-        field_name, _, message = str(exc).partition(":")
-        label = field_name.replace("_", " ").capitalize()
-        st.error(f"Not saved. {fmt.md(label)}: {fmt.md(message.strip())}")
-    else:
-        st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
-        st.rerun()
+        recorded_by = a2.text_input(
+            "Recorded by", max_chars=200, placeholder="Your name or ID", key="sp_recorded_by"
+        )
+        b1, b2 = st.columns(2)
+        today = datetime.now(UTC).date()
+        step_date = b1.date_input(
+            "Date of the step", value=today, max_value=today, key="sp_step_date"
+        )
+        valid_until = b2.date_input("Valid until (optional)", value=None, key="sp_valid_until")
+        evidence = st.text_area(
+            "Evidence",
+            max_chars=2000,
+            placeholder="Report number, document reference or link",
+            key="sp_evidence",
+        )
+        submitted = st.form_submit_button("Add step", key="sp_submit")
+    if submitted and auth.permit("diligence"):
+        try:
+            diligence.add(
+                page.store,
+                supplier_id=p["supplier_id"],
+                supplier_name=p["supplier_name"],
+                step=step,
+                recorded_by=recorded_by,
+                step_date=step_date,
+                evidence=evidence,
+                valid_until=valid_until,
+            )
+        except diligence.DiligenceError as exc:
+            field_name, _, message = str(exc).partition(":")
+            label = field_name.replace("_", " ").capitalize()
+            st.error(f"Not saved. {fmt.md(label)}: {fmt.md(message.strip())}")
+        else:
+            st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
+            st.rerun()
+
 if saved := st.session_state.pop("sp_saved", None):
     st.success(f"Saved: {saved}. It counts towards residual risk from now on.")

@@ -18,8 +18,8 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from transparency import settings
-from transparency.app import sidebar
+from transparency import access, settings
+from transparency.app import auth, sidebar
 from transparency.app.charts import FALLBACK_COLOURS
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
@@ -50,6 +50,14 @@ class Page:
     filters: Filters
     is_demo: bool
     colours: dict[str, str] = field(default_factory=dict)
+    identity: auth.Identity = field(default_factory=lambda: auth.Identity("local"))
+
+    def can(self, action: str) -> bool:
+        """Return True when the user's role allows `action` (to decide what to draw).
+
+        Drawing is not enough: the code that acts checks again with `auth.permit`.
+        """
+        return access.can(self.identity.role, action)
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -129,13 +137,17 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     """
     _leave_pages_folder_mode()
     configure(title)
+    # Who is asking comes first: nothing of the store is read for a refused user.
+    ident = auth.gate(title)
+    auth.require_page(title, ident)
+    auth.show_user(ident)
     # A click on another page asked to come here (set in a callback, acted on now).
     if target := st.session_state.pop("goto", None):
-        go_to(target)
+        go_to(target, ident)
     s = store()
     _ensure_demo(s)
     version = data_version(s)
-    page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo())
+    page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo(), identity=ident)
     if page.is_demo:
         st.sidebar.warning(DEMO_NOTICE)
     if not connect:
@@ -167,12 +179,15 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     return page
 
 
-def go_to(page_key: str) -> None:
+def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
     """Switch to another page of the dashboard; on a page run on its own, say where to go."""
+    name = page_key.replace("_", " ").capitalize()
+    if ident is not None and not access.can_see(ident.role, page_key):
+        st.info(f"The {name} page is not part of your role ({ident.role}).")
+        return
     try:
         st.switch_page(PAGES[page_key])
     except StreamlitAPIException:
-        name = page_key.replace("_", " ").capitalize()
         st.info(f"The filters are set. Open the {name} page to see the matching rows.")
 
 
