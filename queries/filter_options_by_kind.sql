@@ -1,12 +1,13 @@
 -- returns: the values a sidebar filter offers (quarters, organisational units, countries, regions, sectors, methods) with a readable label
 -- grain: one row per filter kind and value
 -- params: none
--- The risk view is read once (materialised); each kind is then a cheap pass over its columns.
+-- Reads the pre-aggregated cells (transparency/rollup.py, every value that has a line),
+-- not the lines: each kind is then a cheap pass over its columns.
 with lines as materialized (
     select
         award_quarter, buyer, supplier_country, supplier_country_name, supplier_region,
         segment_code, segment_title, procurement_method
-    from scored_lines
+    from lines_rollup
 ),
 
 quarters as (

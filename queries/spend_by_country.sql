@@ -1,8 +1,9 @@
 -- returns: spend in USD per supplier country with its name, region, TIP tier, share in High and Very high and the category holding most spend
 -- grain: one row per supplier country (unknown country as one row with a null code)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- Reads the pre-aggregated cells (transparency/rollup.py) unless a line-level filter is set.
 with lines as (
-    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
 by_country_category as (
@@ -12,8 +13,8 @@ by_country_category as (
         any_value(supplier_country_name) as country_name,
         any_value(supplier_region) as region,
         any_value(country_tier) as country_tier,
-        sum(amount_usd) as spend_usd,
-        count(*) as count_lines
+        sum(spend_usd) as spend_usd,
+        sum(count_lines) as count_lines
     from lines
     group by supplier_country, risk_category
 ),
@@ -25,7 +26,7 @@ final as (
         coalesce(any_value(region), 'Unknown') as region,
         any_value(country_tier) as country_tier,
         sum(spend_usd)::decimal(38, 2) as spend_usd,
-        sum(count_lines) as count_lines,
+        sum(count_lines)::bigint as count_lines,
         coalesce(
             sum(spend_usd) filter (where risk_category in ('High', 'Very high'))
             / nullif(sum(spend_usd), 0),

@@ -1,12 +1,13 @@
 -- returns: spend in USD, line count and share of spend per risk category (inherent or residual, as chosen), all five categories even when empty
 -- grain: one row per risk category
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- Reads the pre-aggregated cells (transparency/rollup.py) unless a line-level filter is set.
 with lines as (
-    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
 by_category as (
-    select risk_category, sum(amount_usd) as spend_usd, count(*) as count_lines
+    select risk_category, sum(spend_usd) as spend_usd, sum(count_lines)::bigint as count_lines
     from lines
     group by risk_category
 ),

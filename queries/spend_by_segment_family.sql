@@ -1,8 +1,9 @@
 -- returns: spend in USD per UNSPSC segment and family, with the share in High and Very high (unclassified lines as their own segment)
 -- grain: one row per segment and family
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- Reads the pre-aggregated cells (transparency/rollup.py) unless a line-level filter is set.
 with lines as (
-    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
 final as (
@@ -11,11 +12,11 @@ final as (
         coalesce(segment_code || ' ' || segment_title, segment_code, 'Unclassified') as segment_label,
         coalesce(family_code, 'unknown') as family_code,
         coalesce(family_code || ' ' || family_title, family_code, 'No family given') as family_label,
-        sum(amount_usd)::decimal(38, 2) as spend_usd,
-        count(*) as count_lines,
+        sum(spend_usd)::decimal(38, 2) as spend_usd,
+        sum(count_lines)::bigint as count_lines,
         coalesce(
-            sum(amount_usd) filter (where risk_category in ('High', 'Very high'))
-            / nullif(sum(amount_usd), 0),
+            sum(spend_usd) filter (where risk_category in ('High', 'Very high'))
+            / nullif(sum(spend_usd), 0),
             0
         )::double as high_share
     from lines

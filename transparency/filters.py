@@ -30,21 +30,13 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 _SEGMENT = re.compile(r"^\d{2}$")
 
 # The filter predicate, written once. Lists are cast so an empty Python list binds cleanly;
-# `risk_category` is the inherent or residual category, as the user chose.
-MACRO_SQL = """
-create or replace macro filtered_lines(
-    quarter_from, quarter_to, buyers, risk_basis, categories, countries, regions,
-    segments, methods, min_usd, search
-) as table
-with lines as (
-    select
-        *,
-        case when risk_basis = 'residual' then residual_category
-             else inherent_category end as risk_category
-    from scored_lines
-)
-select * from lines
-where (quarter_from is null or award_quarter >= quarter_from)
+# `risk_category` is the inherent or residual category, as the user chose. The first part
+# holds for the pre-aggregated `lines_rollup` too; the line-level part needs each line.
+_MACRO_ARGS = """quarter_from, quarter_to, buyers, risk_basis, categories, countries, regions,
+    segments, methods, min_usd, search"""
+_RISK_CATEGORY = """case when risk_basis = 'residual' then residual_category
+             else inherent_category end as risk_category"""
+_GROUP_PREDICATE = """(quarter_from is null or award_quarter >= quarter_from)
   and (quarter_to is null or award_quarter <= quarter_to)
   and (len(buyers::varchar[]) = 0 or list_contains(buyers::varchar[], buyer))
   and (len(categories::varchar[]) = 0 or list_contains(categories::varchar[], risk_category))
@@ -55,18 +47,66 @@ where (quarter_from is null or award_quarter >= quarter_from)
   and (len(segments::varchar[]) = 0
        or list_contains(segments::varchar[], coalesce(segment_code, 'unknown')))
   and (len(methods::varchar[]) = 0
-       or list_contains(methods::varchar[], coalesce(procurement_method, 'unknown')))
-  and (min_usd is null or amount_usd >= min_usd::decimal(38, 2))
+       or list_contains(methods::varchar[], coalesce(procurement_method, 'unknown')))"""
+_LINE_PREDICATE = """(min_usd is null or amount_usd >= min_usd::decimal(38, 2))
   and (search is null or search = ''
        or strpos(lower(concat_ws(' ', contract_id, line_id, supplier_id, supplier_name,
-                                 description, buyer)), lower(search)) > 0)
-"""
+                                 description, buyer)), lower(search)) > 0)"""
+_NO_LINE_FILTER = "min_usd is null and (search is null or search = '')"
+
+MACRO_SQL = f"""
+create or replace macro filtered_lines(
+    {_MACRO_ARGS}
+) as table
+with lines as (
+    select
+        *,
+        {_RISK_CATEGORY}
+    from scored_lines
+)
+select * from lines
+where {_GROUP_PREDICATE}
+  and {_LINE_PREDICATE}
+"""  # noqa: S608 - code constants only
+
+# The same selection as groups: rows of `lines_rollup` (columns `rollup.KEYS`, `spend_usd`,
+# `count_lines`, `risk_category`) when no line-level filter is set, else one row per
+# filtered line in the same columns. Bound values decide the branch when the query is
+# planned, so the branch not taken reads nothing.
+ROLLUP_MACRO_SQL = f"""
+create or replace macro filtered_rollup(
+    {_MACRO_ARGS}
+) as table
+with cells as (
+    select
+        *,
+        {_RISK_CATEGORY}
+    from lines_rollup
+    where {_NO_LINE_FILTER}
+),
+
+lines as (
+    select
+        {{keys}},
+        risk_category,
+        amount_usd as spend_usd,
+        1::bigint as count_lines
+    from filtered_lines({_MACRO_ARGS})
+    where not ({_NO_LINE_FILTER})
+)
+
+select * from cells
+where {_GROUP_PREDICATE}
+union all by name
+select * from lines
+"""  # noqa: S608 - code constants only
 
 # The `$parameters` a query passes to the macro, in its order (for query headers).
 MACRO_CALL = (
     "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
     "$countries, $regions, $segments, $methods, $min_usd, $search)"
 )
+ROLLUP_CALL = MACRO_CALL.replace("filtered_lines", "filtered_rollup")
 
 
 # Relations the macro may read: the risk view itself, or a table materialised from it.
@@ -74,13 +114,20 @@ SOURCES = ("scored_lines", "scored_lines_cached")
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
-    """Create the `filtered_lines` table macro on `con`, reading `source` (see `SOURCES`).
+    """Create the `filtered_lines` and `filtered_rollup` table macros on `con`, reading
+    `source` (see `SOURCES`), and build `lines_rollup` from it (`transparency.rollup`).
+
+    Call it again after the lines or their scores change: the rollup is a table.
 
     >>> install(con, "scored_lines")          # doctest: +SKIP
     """
+    from transparency import rollup
+
     if source not in SOURCES:
         raise ValueError(f"filtered_lines cannot read {source!r}; allowed: {SOURCES}")
     con.execute(MACRO_SQL.replace("from scored_lines", f"from {source}"))
+    rollup.install(con, source)
+    con.execute(ROLLUP_MACRO_SQL.replace("{keys}", ",\n        ".join(rollup.KEYS)))
 
 
 @dataclass(frozen=True)
