@@ -8,14 +8,13 @@ are cached with `st.cache_data`, keyed by the data version, the query name and i
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import streamlit as st
 
-from transparency import database, filters, settings, sql
+from transparency import database, settings, sql
 from transparency.store import Store
 
 
@@ -45,26 +44,12 @@ def data_version(store: Store) -> str:
 def connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
     """Return a connection with the risk views and the `filtered_lines` macro for this version."""
     del version  # part of the cache key only
-    con = database.connect(Store(Path(store_root)))
-    # Scoring joins run once here instead of in every query: below the limit the scored
-    # lines are materialised (about 1 KB of memory per line), ten to twenty times faster
-    # per query. Above it the pages read the view directly.
-    lines = con.sql("select count(*) from contract_lines").fetchall()[0][0]
-    if lines <= cache_limit():
-        con.execute("create or replace table scored_lines_cached as select * from scored_lines")
-        filters.install(con, "scored_lines_cached")
-    else:
-        filters.install(con, "scored_lines")
-    return con
+    return database.connect_for_pages(Store(Path(store_root)))
 
 
 def cache_limit() -> int:
     """Return the most lines materialised in memory (`TRANSPARENCY_CACHE_LINES`, 1,000,000)."""
-    raw = os.environ.get("TRANSPARENCY_CACHE_LINES", "1000000")
-    try:
-        return int(raw)
-    except ValueError:
-        return 1_000_000
+    return database.cache_limit()
 
 
 def _thaw(frozen: tuple) -> dict:
