@@ -11,7 +11,9 @@ or value is ever pasted into SQL text.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import duckdb
@@ -49,32 +51,34 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
     return con
 
 
-def cache_limit() -> int:
-    """Return the most lines materialised in memory (`TRANSPARENCY_CACHE_LINES`, 1,000,000)."""
-    raw = os.environ.get("TRANSPARENCY_CACHE_LINES", "1000000")
-    try:
-        return int(raw)
-    except ValueError:
-        return 1_000_000
-
-
 def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     """Return a connection ready for the page queries: risk views, the `filtered_lines` and
     `filtered_rollup` macros and the pre-aggregated `lines_rollup` (see `transparency.rollup`).
 
-    Scoring joins run once here instead of in every query: up to `cache_limit()` lines the
-    scored lines are materialised (about 1 KB of memory per line), ten to twenty times
-    faster per line-level query. Above it the line-level queries read the view.
+    Scoring joins run once here instead of in every query: the scored lines are written to
+    table `scored_lines_cached` in a scratch database file in the spill folder, and
+    `scored_lines` then reads that table. DuckDB's file storage compresses them (about
+    60 bytes a line against 1 KB in memory) and its buffer manager keeps only what fits
+    under the memory limit, so 10M lines need no more memory than 1M. The file is removed
+    when the connection is garbage-collected or the process ends.
     """
     from transparency import filters
 
-    con = connect(store)
-    lines = con.sql("select count(*) from contract_lines").fetchall()[0][0]
-    if lines <= cache_limit():
-        con.execute("create or replace table scored_lines_cached as select * from scored_lines")
+    folder = Path(_config()["temp_directory"])
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="lines-", dir=folder))
+    try:
+        con = connect(store)
+        con.execute("attach $path as line_cache", {"path": str(scratch / "lines.duckdb")})
+        con.execute("create table line_cache.scored_lines as select * from scored_lines")
+        con.execute("checkpoint line_cache")
+        con.execute("create or replace view scored_lines as select * from line_cache.scored_lines")
+        con.execute("create or replace view scored_lines_cached as select * from scored_lines")
         filters.install(con, "scored_lines_cached")
-    else:
-        filters.install(con, "scored_lines")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    weakref.finalize(con, shutil.rmtree, scratch, True)
     return con
 
 

@@ -47,11 +47,6 @@ def connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
     return database.connect_for_pages(Store(Path(store_root)))
 
 
-def cache_limit() -> int:
-    """Return the most lines materialised in memory (`TRANSPARENCY_CACHE_LINES`, 1,000,000)."""
-    return database.cache_limit()
-
-
 def _thaw(frozen: tuple) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
 
