@@ -7,6 +7,7 @@ ones the scoring joins use, so the page cannot drift from the figures.
 from __future__ import annotations
 
 import polars as pl
+import polars.selectors as cs
 import streamlit as st
 
 from transparency import risk
@@ -88,13 +89,18 @@ with right:
     st.dataframe(tables["sectors"], hide_index=True, key="mt_sectors")
     st.dataframe(tables["pairs"], hide_index=True, key="mt_pairs")
 
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     st.subheader("Bands")
-    st.dataframe(tables["bands"], hide_index=True, key="mt_bands")
+    # Not assessable has no score range; a dash reads better than "None".
+    st.dataframe(
+        tables["bands"].with_columns(cs.numeric().cast(pl.String).fill_null("—")),
+        hide_index=True,
+        key="mt_bands",
+    )
 with right:
     st.subheader("Due-diligence steps")
-    st.dataframe(tables["steps"], hide_index=True, key="mt_steps")
+    st.dataframe(tables["steps"], hide_index=True, width="stretch", key="mt_steps")
 
 st.header("Sources and editions")
 st.dataframe(tables["sources"], hide_index=True, key="mt_sources")
