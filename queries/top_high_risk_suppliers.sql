@@ -1,23 +1,47 @@
 -- returns: the suppliers with most spend in High and Very high, with their total spend, contracts and country
 -- grain: one row per supplier (at most $limit rows)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $limit (integer)
-with lines as (
-    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+-- Two passes: the suppliers are chosen by a cheap sum per supplier, and only theirs get
+-- the costly aggregates (distinct countries and contracts).
+with lines as not materialized (
+    select *, coalesce(supplier_id, supplier_name) as supplier_key
+    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+),
+
+top as (
+    select
+        supplier_key,
+        any_value(supplier_name) as supplier_name,
+        (sum(amount_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
+        sum(amount_usd)::decimal(38, 2) as spend_usd
+    from lines
+    group by supplier_key
+    having count(*) filter (where risk_category in ('High', 'Very high')) > 0
+    order by high_usd desc, supplier_name
+    limit $limit
+),
+
+details as (
+    select
+        l.supplier_key,
+        coalesce(string_agg(distinct l.supplier_country_name, ', ' order by l.supplier_country_name), 'Unknown country') as countries,
+        count(distinct l.contract_id) as count_contracts
+    from lines as l
+    semi join top as t on t.supplier_key = l.supplier_key
+    group by l.supplier_key
 ),
 
 final as (
     select
-        coalesce(supplier_id, supplier_name) as supplier_key,
-        any_value(supplier_name) as supplier_name,
-        coalesce(string_agg(distinct supplier_country_name, ', '), 'Unknown country') as countries,
-        (sum(amount_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
-        sum(amount_usd)::decimal(38, 2) as spend_usd,
-        count(distinct contract_id) as count_contracts
-    from lines
-    group by coalesce(supplier_id, supplier_name)
-    having count(*) filter (where risk_category in ('High', 'Very high')) > 0
+        t.supplier_key,
+        t.supplier_name,
+        d.countries,
+        t.high_usd,
+        t.spend_usd,
+        d.count_contracts
+    from top as t
+    join details as d using (supplier_key)
 )
 
 select * from final
 order by high_usd desc, supplier_name
-limit $limit
