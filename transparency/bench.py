@@ -441,3 +441,55 @@ def render(results: dict) -> str:
             f"{a['speedup']:>6.1f}x  {a['equal']}"
         )
     return "\n".join(out)
+
+
+def markdown(results: dict) -> str:
+    """Return the results as Markdown tables (for the README "Scaling" section)."""
+    m = results["machine"]
+    out = [
+        f"### {results['rows']:,} lines ({m['cpus']} CPUs, DuckDB {m['duckdb']}, "
+        f"Polars {m['polars']})",
+        "",
+        "| phase | seconds | peak RSS (MiB) | figures |",
+        "|---|---:|---:|---|",
+    ]
+    for name, entry in results["phases"].items():
+        extra = ", ".join(
+            f"{k}={v}"
+            for k, v in entry.items()
+            if k not in ("seconds", "peak_rss_mib", "fingerprint")
+        )
+        out.append(f"| {name} | {entry['seconds']:.1f} | {entry['peak_rss_mib']:.0f} | {extra} |")
+    sets = sorted({q["params"] for q in results.get("queries", [])})
+    out += [
+        "",
+        "| query | " + " | ".join(f"p95 ms ({s})" for s in sets) + " | rows |",
+        "|---|" + "---:|" * (len(sets) + 1),
+    ]
+    by_query: dict[str, dict[str, dict]] = {}
+    for q in results.get("queries", []):
+        by_query.setdefault(q["query"], {})[q["params"]] = q
+    for name, per_set in by_query.items():
+        cells = [f"{per_set[s]['p95_ms']:.0f}" if s in per_set else "" for s in sets]
+        rows = max(q["rows"] for q in per_set.values())
+        label = f"{name} (streamed)" if name in STREAMED else name
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {rows:,} |")
+    out += [
+        "",
+        "| page | first run ms | rerun p50 ms | filter change ms |",
+        "|---|---:|---:|---|",
+    ]
+    for p in results.get("pages", []):
+        changes = ", ".join(f"{v:.0f}" for v in p.get("filter_change_ms", [])) or "-"
+        out.append(f"| {p['page']} | {p.get('first_ms', 0):.0f} | {p['p50_ms']:.0f} | {changes} |")
+    out += [
+        "",
+        "| aggregation | DuckDB ms | pandas ms | ratio | equal |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for a in results.get("pandas", []):
+        out.append(
+            f"| {a['aggregation']} | {a['duckdb_p50_ms']:.1f} | {a['pandas_p50_ms']:.1f} | "
+            f"{a['speedup']:.1f}x | {a['equal']} |"
+        )
+    return "\n".join(out) + "\n"

@@ -12,7 +12,12 @@ from transparency import bench
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("bench", help="measure speed and memory (figures, not pass/fail)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="demo lines (default 1M)")
-    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the results as JSON here (and Markdown tables beside it, .md)",
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: temp)")
     parser.set_defaults(func=run)
 
@@ -23,5 +28,7 @@ def run(args: argparse.Namespace) -> int:
     print(bench.render(results))
     if args.out:
         bench.write_json(results, args.out)
-        print(f"\nWrote {args.out}")
+        table = args.out.with_suffix(".md")
+        table.write_text(bench.markdown(results), encoding="utf-8")
+        print(f"\nWrote {args.out} and {table}")
     return 0
