@@ -44,13 +44,14 @@ else:
         "supplier_list", page_size=PAGE_SIZE, page_offset=(int(page_no) - 1) * PAGE_SIZE
     )
     table = fmt.floats(suppliers).select(
+        # Risk first, long sector lists last: what a compliance officer scans must fit.
         pl.col("supplier_name").alias("Supplier"),
         pl.col("countries").alias("Countries"),
-        pl.col("sectors").alias("Sectors"),
-        pl.col("spend_usd").alias("Spend (USD)"),
-        pl.col("count_contracts").alias("Contracts"),
         pl.col("highest_category").alias("Highest risk"),
         pl.col("high_share").alias("Share in High + Very high"),
+        pl.col("spend_usd").alias("Spend (USD)"),
+        pl.col("count_contracts").alias("Contracts"),
+        pl.col("sectors").alias("Sectors"),
     )
     event = st.dataframe(
         table,
