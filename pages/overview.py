@@ -110,16 +110,22 @@ c5.metric(
     help=delta_help,
     border=True,
 )
-c2.button(
-    "Show these contracts",
-    key="ov_high_button",
-    on_click=narrow_to_contracts,
-    kwargs={"categories": ["High", "Very high"]},
-)
+# Links to line detail only for roles that may see it (a viewer's click says so instead).
+if page.may_open("contracts"):
+    c2.button(
+        "Show these contracts",
+        key="ov_high_button",
+        on_click=narrow_to_contracts,
+        kwargs={"categories": ["High", "Very high"]},
+    )
 
 st.caption(
-    "A risk category is a signal for due diligence, not a finding against a supplier. "
-    "Click a bar or a country to see the contracts behind it."
+    "A risk category is a signal for due diligence, not a finding against a supplier."
+    + (
+        " Click a bar or a country to see the contracts behind it."
+        if page.may_open("contracts")
+        else ""
+    )
 )
 
 left, right = st.columns([2, 3])

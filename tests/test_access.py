@@ -3,8 +3,8 @@
 Roles are simulated in two ways (see `transparency/app/auth.py`):
 - the test hook `TRANSPARENCY_TEST_HOOKS=1` + `TRANSPARENCY_TEST_USER=<e-mail>`, honoured
   only when no `[auth]` section is configured, with the role read from a roles file;
-- with `[auth]` set in `AppTest.secrets`, `transparency.app.auth.oidc_user` (the one
-  function that reads `st.user`) is monkeypatched to a signed-out or signed-in user.
+- with `[auth]` set in `AppTest.secrets`, `AppTest.user` seeds `st.user` (signed out, or
+  signed in with an e-mail claim), so the real `st.user` path runs; nothing is patched.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dashboard_fixtures import fixture_store
 from streamlit.testing.v1 import AppTest
 
 from transparency import access, diligence
-from transparency.app import auth
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -192,6 +191,8 @@ def test_viewer_gets_no_line_export_and_clicks_do_not_open_detail(store, roles, 
     assert at.title[0].value == "Overview"
     assert any("not part of your role (viewer)" in i.value for i in at.info)
     assert not at.get("download_button")
+    assert "ov_high_button" not in [b.key for b in at.button]
+    assert "Click a bar" not in " ".join(c.value for c in at.caption)
 
 
 def test_steward_records_diligence_and_a_revoked_role_is_refused_on_submit(
@@ -268,9 +269,10 @@ def test_a_broken_roles_file_shows_a_reason_and_nothing_else(store, roles, monke
 
 
 def with_auth(monkeypatch, s: Store, user: tuple[bool, str | None], script: str = DASHBOARD):
-    monkeypatch.setattr(auth, "oidc_user", lambda: user)
     at = as_user(monkeypatch, s, None, script)
     at.secrets["auth"] = AUTH
+    signed_in, email = user
+    at.user = {"is_logged_in": True, "email": email} if signed_in else {}
     return at
 
 
@@ -306,3 +308,14 @@ def test_signed_in_user_not_in_the_file_gets_the_default_role_or_nothing(store, 
     at.run()
     no_errors(at)
     assert navigation(at) == SEES["viewer"]
+
+
+def test_an_expired_identity_token_asks_to_sign_in_again(store, roles, monkeypatch):
+    at = with_auth(monkeypatch, store, (True, EMAIL["steward"]))
+    at.user["exp"] = 1_000_000_000  # 2001
+    at.run()
+    no_errors(at)
+    assert [b.label for b in at.button] == ["Sign in"] and not at.metric
+    at.user["exp"] = 4_000_000_000  # 2096
+    at.run()
+    assert navigation(at) == set(PAGE_FILES)

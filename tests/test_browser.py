@@ -7,6 +7,7 @@ saves a full-page screenshot of every page under `tests/output/screenshots/`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -49,9 +50,17 @@ def server(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("browser") / "store"
     demo.add_to_store(Store(root), rows=20_000)
+    with _serve(root) as url:
+        yield url, Store(root)
+
+
+@contextlib.contextmanager
+def _serve(root: Path, **env: str):
+    """Run `streamlit run dashboard.py` on `root` (and extra variables) on a free port."""
     port = _free_port()
-    env = {**os.environ, "TRANSPARENCY_STORE": str(root)}
-    log = open(root.parent / "streamlit.log", "wb")  # noqa: SIM115 - closed below
+    env = {**os.environ, "TRANSPARENCY_STORE": str(root), **env}
+    log_path = root.parent / f"streamlit-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,10 +94,9 @@ def server(tmp_path_factory):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.flush()
-                text = (root.parent / "streamlit.log").read_text(errors="replace")
-                pytest.fail(f"streamlit did not start:\n{text}")
+                pytest.fail(f"streamlit did not start:\n{log_path.read_text(errors='replace')}")
             time.sleep(0.3)
-        yield url, Store(root)
+        yield url
     finally:
         proc.terminate()
         try:
@@ -139,6 +147,7 @@ def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
     problems: list[str] = []
     page.on("console", lambda msg: _console(msg, problems))
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("dialog", lambda dialog: _dialog(dialog, problems))
     page.goto(url, wait_until="domcontentloaded")
     _wait_until_done(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -153,39 +162,10 @@ def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
     return context, page, problems
 
 
-def _console(msg, problems: list[str]) -> None:
-    if msg.type != "error":
-        return
-    where = (msg.location or {}).get("url", "")
-    # Opened on a sub-path (/contracts), Streamlit's client first probes
-    # /contracts/_stcore/... to find its base URL and falls back to /_stcore/ on the 404:
-    # expected, not an app error.
-    if "/_stcore/" in where and "404" in msg.text:
-        return
-    problems.append(f"console {msg.type}: {msg.text} ({where})")
-
-
-def _open(browser, url: str, shot: str) -> tuple[object, object, list[str]]:
-    """Open `url`, wait for Streamlit, save a screenshot; return context, page, problems."""
-    # Tall viewport: Streamlit scrolls inside its own container, so a full-page shot of a
-    # normal window would stop at the fold.
-    context = browser.new_context(viewport={"width": 1440, "height": 2400})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: _console(msg, problems))
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.goto(url, wait_until="domcontentloaded")
-    _wait_until_done(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
-    exceptions = page.locator('[data-testid="stException"]')
-    if exceptions.count():
-        problems.append("exception shown: " + exceptions.first.inner_text()[:2000])
-    # dashboard.py's navigation, not Streamlit's file-name menu of the pages/ folder.
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-    if "Quarterly report" not in nav or "dashboard" in nav:
-        problems.append(f"navigation is not the dashboard's: {nav!r}")
-    return context, page, problems
+def _dialog(dialog, problems: list[str]) -> None:
+    # No page of the dashboard opens a dialog: one means a script ran that should not.
+    problems.append(f"dialog ({dialog.type}): {dialog.message}")
+    dialog.dismiss()
 
 
 def _console(msg, problems: list[str]) -> None:
@@ -358,3 +338,130 @@ def test_selecting_a_contract_row_opens_its_detail(server, browser):
         assert problems == []
     finally:
         context.close()
+
+
+# --- script injection and access control in a real browser ---------------------------
+
+XSS = {
+    "supplier": "<img src=x onerror=alert(1)>",
+    "supplier2": "<script>alert(2)</script>",
+    "buyer": "<svg onload=alert(3)>HQ",
+    "description": '<iframe src="javascript:alert(4)"></iframe>',
+    "file": "<img src=x onerror=alert(5)>.csv",
+}
+INJECTED = """() => document.querySelectorAll(
+    'img[src="x"], [onerror], [onload], svg[onload], iframe[src^="javascript"]').length
+    + [...document.scripts].filter(s => s.textContent.includes('alert(')).length"""
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Store:
+    """The fixture lines with supplier, buyer, description and file names that are HTML."""
+    import polars as pl
+    from dashboard_fixtures import fixture_lines
+
+    from transparency import schema
+
+    lines = fixture_lines().with_columns(
+        pl.when(pl.col("supplier_id") == "S1")
+        .then(pl.lit(XSS["supplier"]))
+        .when(pl.col("supplier_id") == "S2")
+        .then(pl.lit(XSS["supplier2"]))
+        .otherwise(pl.col("supplier_name"))
+        .alias("supplier_name"),
+        pl.when(pl.col("buyer") == "Headquarters")
+        .then(pl.lit(XSS["buyer"]))
+        .otherwise(pl.col("buyer"))
+        .alias("buyer"),
+        pl.when(pl.col("source_row") == 1)
+        .then(pl.lit(XSS["description"]))
+        .otherwise(pl.col("description"))
+        .alias("description"),
+    )
+    store = Store(tmp_path_factory.mktemp("hostile") / "store")
+    store.add_batch(
+        lines,
+        pl.DataFrame(schema=schema.REJECTION),
+        source_file=XSS["file"],
+        content_hash="xss00001",
+        rows_read=lines.height,
+    )
+    return store
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_store):
+    with _serve(hostile_store.root) as url:
+        yield url
+
+
+def test_html_in_names_is_shown_as_text_on_every_page(hostile_server, hostile_store, browser):
+    """Supplier, buyer, description and file names that are HTML never run, on any page."""
+    import polars as pl
+
+    batch = hostile_store.batches()[0].batch_id
+    first = pl.read_parquet(hostile_store.batch_files()[0]).filter(pl.col("source_row") == 1)
+    assert first["supplier_name"][0] == XSS["supplier"]
+    visits = {f"xss_{PAGES[p][0]}": f"{hostile_server}/{p}" for p in PAGES}
+    visits["xss_contract_detail"] = f"{hostile_server}/contracts?line={batch}:1"
+    visits["xss_supplier_profile"] = f"{hostile_server}/suppliers?supplier=S1"
+    visits["xss_supplier2_profile"] = f"{hostile_server}/suppliers?supplier=S2"
+    literal = {
+        # The description sits in a canvas-drawn table (not in the page text); the
+        # heading "Other contracts of <supplier>" is text.
+        "xss_contract_detail": [f"Other contracts of {XSS['supplier']}"],
+        "xss_supplier_profile": [XSS["supplier"]],
+        "xss_supplier2_profile": [XSS["supplier2"]],
+        "xss_data": [XSS["file"]],
+    }
+    failures = []
+    for shot, url in visits.items():
+        context, page, problems = _open(browser, url, shot)
+        try:
+            # Let a delayed handler (onerror after the image fails) fire if it would.
+            page.wait_for_timeout(500)
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            missing = [t for t in literal.get(shot, []) if t not in text]
+            injected = page.evaluate(INJECTED)
+            if problems or missing or injected:
+                failures.append((shot, problems, missing, injected))
+        finally:
+            context.close()
+    assert failures == []
+
+
+@pytest.fixture(scope="module")
+def viewer_server(hostile_store, tmp_path_factory):
+    roles = tmp_path_factory.mktemp("roles") / "roles.toml"
+    roles.write_text('[users]\n"vera@example.org" = "viewer"\n')
+    with _serve(
+        hostile_store.root,
+        TRANSPARENCY_ROLES=str(roles),
+        TRANSPARENCY_TEST_HOOKS="1",
+        TRANSPARENCY_TEST_USER="vera@example.org",
+    ) as url:
+        yield url
+
+
+def test_viewer_sees_only_aggregate_pages_and_direct_urls_refuse(viewer_server, browser):
+    context, page, problems = _open(browser, viewer_server, "viewer_overview")
+    try:
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text().split("\n")
+        assert [n.strip() for n in nav if n.strip()] == [
+            "Overview",
+            "Quarterly report",
+            "Methodology",
+        ]
+        assert "role: viewer" in page.locator('[data-testid="stSidebar"]').inner_text()
+        assert problems == []
+    finally:
+        context.close()
+    for path in ("contracts", "suppliers", "data"):
+        context, page, problems = _open(browser, f"{viewer_server}/{path}", f"viewer_{path}")
+        try:
+            # Streamlit opens the default page for a URL outside the navigation.
+            assert page.locator("h1").first.inner_text().strip() == "Overview"
+            assert page.locator('[data-testid="stFileUploader"]').count() == 0
+            assert "Download CSV" not in page.locator('[data-testid="stMain"]').inner_text()
+        finally:
+            context.close()

@@ -59,6 +59,10 @@ class Page:
         """
         return access.can(self.identity.role, action)
 
+    def may_open(self, page_key: str) -> bool:
+        """Return True when the user's role includes the page `page_key` (e.g. 'contracts')."""
+        return access.can_see(self.identity.role, page_key)
+
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         """Return the shared connection (use `query`, or a cursor per query)."""

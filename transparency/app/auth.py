@@ -8,12 +8,13 @@ rights and says so in the sidebar.
 Test hook: when `[auth]` is NOT configured and `TRANSPARENCY_TEST_HOOKS=1`, the variable
 `TRANSPARENCY_TEST_USER` (an e-mail address) simulates a signed-in user whose role comes
 from the roles file, as with real sign-in. The hook can only lower rights: without it the
-same app would run with full rights. Tests of the `[auth]` path itself replace `oidc_user`.
+same app would run with full rights. Tests of the `[auth]` path seed `AppTest.user`.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -51,8 +52,15 @@ def providers() -> list[str | None]:
 
 
 def oidc_user() -> tuple[bool, str | None]:
-    """Return (signed in?, e-mail) from `st.user` (tests replace this function)."""
+    """Return (signed in?, e-mail) from `st.user`.
+
+    Streamlit does not check the identity token's expiry (`exp`); an expired token counts
+    as signed out here, so the person signs in again.
+    """
     if not st.user.get("is_logged_in", False):
+        return False, None
+    expires = st.user.get("exp")
+    if isinstance(expires, (int, float)) and expires < time.time():
         return False, None
     email = st.user.get("email")
     return True, str(email) if email else None
