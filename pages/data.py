@@ -29,12 +29,21 @@ st.write(
 
 st.subheader("Import an export")
 # The browser refuses a larger file before sending it; the import checks the size again.
-upload = st.file_uploader(
-    "Export file",
-    type=ACCEPTED,
-    key="dt_upload",
-    max_upload_size=max(1, math.ceil(limits.max_upload_mb())),
-    help=f"Files up to {limits.max_upload_mb():g} MB (TRANSPARENCY_MAX_UPLOAD_MB).",
+try:
+    upload_mb = limits.max_upload_mb()
+except limits.LimitError as exc:
+    st.error(f"Imports are off until this setting is fixed: {fmt.md(exc)}")
+    upload_mb = None
+upload = (
+    st.file_uploader(
+        "Export file",
+        type=ACCEPTED,
+        key="dt_upload",
+        max_upload_size=max(1, math.ceil(upload_mb)),
+        help=f"Files up to {upload_mb:g} MB (TRANSPARENCY_MAX_UPLOAD_MB).",
+    )
+    if upload_mb
+    else None
 )
 if (
     upload is not None

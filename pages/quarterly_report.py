@@ -100,36 +100,40 @@ if previous.has_data:
 else:
     st.caption(f"{previous.quarter.label} has no data, so no change is shown.")
 
-st.subheader("Download the report")
-names = report.file_names(fig)
-down = st.columns(3)
-down[0].download_button(
-    "Workbook (XLSX)",
-    data=lambda: report.xlsx_bytes(fig),
-    file_name=names["xlsx"],
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    key="qr_xlsx",
-    icon=":material/table_view:",
-)
-down[1].download_button(
-    "Web page (HTML, works offline)",
-    data=lambda: report.html_report(fig).encode("utf-8"),
-    file_name=names["html"],
-    mime="text/html",
-    on_click="ignore",
-    key="qr_html",
-    icon=":material/public:",
-)
-down[2].download_button(
-    "Print version (PDF)",
-    data=lambda: report.pdf_report(fig),
-    file_name=names["pdf"],
-    mime="application/pdf",
-    on_click="ignore",
-    key="qr_pdf",
-    icon=":material/picture_as_pdf:",
-)
+# Every role may download the published figures (aggregates); the check keeps the rule
+# in one place (transparency.access).
+if page.can("report_download"):
+    st.subheader("Download the report")
+    names = report.file_names(fig)
+    down = st.columns(3)
+    down[0].download_button(
+        "Workbook (XLSX)",
+        data=lambda: report.xlsx_bytes(fig),
+        file_name=names["xlsx"],
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="qr_xlsx",
+        icon=":material/table_view:",
+    )
+    down[1].download_button(
+        "Web page (HTML, works offline)",
+        data=lambda: report.html_report(fig).encode("utf-8"),
+        file_name=names["html"],
+        mime="text/html",
+        on_click="ignore",
+        key="qr_html",
+        icon=":material/public:",
+    )
+    down[2].download_button(
+        "Print version (PDF)",
+        data=lambda: report.pdf_report(fig),
+        file_name=names["pdf"],
+        mime="application/pdf",
+        on_click="ignore",
+        key="qr_pdf",
+        icon=":material/picture_as_pdf:",
+    )
+
 
 st.subheader("Top-line figures")
 header = report.top_line_header(fig)

@@ -230,6 +230,11 @@ def test_steward_gets_the_data_page_with_the_upload_limit(store, roles, monkeypa
     uploader = at.file_uploader[0]
     assert uploader.proto.max_upload_size_mb == 3
     assert [b.key for b in at.button] == ["dt_undo"]
+    monkeypatch.setenv("TRANSPARENCY_MAX_UPLOAD_MB", "lots")
+    at.run()
+    no_errors(at)
+    assert "is not a number" in at.error[0].value and "lots" in at.error[0].value
+    assert not at.file_uploader and at.dataframe  # the batches are still listed
 
 
 def test_local_mode_has_full_rights_and_says_so(store, monkeypatch):
@@ -319,3 +324,14 @@ def test_an_expired_identity_token_asks_to_sign_in_again(store, roles, monkeypat
     at.user["exp"] = 4_000_000_000  # 2096
     at.run()
     assert navigation(at) == set(PAGE_FILES)
+
+
+def test_viewer_downloads_the_published_report(store, roles, monkeypatch):
+    at = as_user(monkeypatch, store, EMAIL["viewer"], str(REPO / "pages/quarterly_report.py"))
+    at.run()
+    no_errors(at)
+    assert [b.label for b in at.get("download_button")] == [
+        "Workbook (XLSX)",
+        "Web page (HTML, works offline)",
+        "Print version (PDF)",
+    ]
