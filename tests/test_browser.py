@@ -465,3 +465,65 @@ def test_viewer_sees_only_aggregate_pages_and_direct_urls_refuse(viewer_server, 
             assert "Download CSV" not in page.locator('[data-testid="stMain"]').inner_text()
         finally:
             context.close()
+
+
+# --- many real browser sessions while an import lands ---------------------------------
+
+IMPORTER = """
+import sys
+from pathlib import Path
+from transparency.ingest import import_file
+from transparency.store import Store
+print(import_file(Path(sys.argv[1]), Store(sys.argv[2])).rows_accepted, flush=True)
+"""
+
+
+def test_ten_browser_sessions_while_an_import_lands(browser, tmp_path):
+    """Ten Chromium sessions open the contracts page at once while another process
+    imports 2,000 lines; each shows the totals of the store before or after it."""
+    from dashboard_fixtures import fixture_store
+
+    from transparency.app import fmt
+
+    store = fixture_store(tmp_path / "store")
+    export = tmp_path / "po.csv"
+    rows = "".join(f"Q{i},Supplier {i % 50},2025-08-15,1.25,USD\n" for i in range(2000))
+    export.write_text("PO Number,Vendor Name,PO Date,Amount,Currency\n" + rows)
+    before = "8 contract lines in 7 contracts, $6,933.33 in total"
+    after = f"2,008 contract lines in 2,007 contracts, {fmt.usd(6933.33 + 2500)} in total"
+    with _serve(store.root) as url:
+        contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(10)]
+        try:
+            pages, problems = [], []
+            for context in contexts:
+                page = context.new_page()
+                page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+                page.on("dialog", lambda dialog: _dialog(dialog, problems))
+                page.goto(f"{url}/contracts", wait_until="commit")
+                pages.append(page)
+            importer = subprocess.Popen(
+                [sys.executable, "-c", IMPORTER, str(export), str(store.root)],
+                cwd=REPO,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+                stdout=subprocess.PIPE,
+            )
+            seen = []
+            for page in pages:
+                _wait_until_done(page)
+                seen.append(page.locator('[data-testid="stMain"]').inner_text())
+            out, _ = importer.communicate(timeout=120)
+            assert out.decode().strip() == "2000"
+            # After the import every session, on its next run, shows the new totals.
+            for page in pages:
+                page.reload(wait_until="commit")
+            for page in pages:
+                _wait_until_done(page)
+                seen.append(page.locator('[data-testid="stMain"]').inner_text())
+        finally:
+            for context in contexts:
+                context.close()
+    assert problems == []
+    assert all("Traceback" not in text for text in seen)
+    totals = [before if before in text else after if after in text else text for text in seen]
+    assert set(totals) <= {before, after}, totals
+    assert totals[10:] == [after] * 10
