@@ -212,6 +212,7 @@ with right:
                 ),
             },
         )
-        st.caption("Select a supplier to open its profile.")
+        if page.may_open("suppliers"):
+            st.caption("Select a supplier to open its profile.")
     else:
         st.info("No supplier has spend in High or Very high for these filters.")

@@ -192,7 +192,8 @@ def test_viewer_gets_no_line_export_and_clicks_do_not_open_detail(store, roles, 
     assert any("not part of your role (viewer)" in i.value for i in at.info)
     assert not at.get("download_button")
     assert "ov_high_button" not in [b.key for b in at.button]
-    assert "Click a bar" not in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Click a bar" not in captions and "open its profile" not in captions
 
 
 def test_steward_records_diligence_and_a_revoked_role_is_refused_on_submit(
