@@ -45,3 +45,21 @@ def test_query_past_memory_and_spill_caps_fails_clearly_and_the_connection_lives
         con.cursor().sql(HEAVY).fetchall()
     # The process and the connection survive: the next query works.
     assert con.cursor().sql("select 42").fetchall() == [(42,)]
+
+
+def test_scratch_left_by_a_killed_process_is_removed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from transparency.database import remove_stale_scratch
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"lines-{dead.pid}-abc123"
+    stale.mkdir()
+    (stale / "lines.duckdb").write_bytes(b"x")
+    alive = tmp_path / f"lines-{os.getpid()}-def456"
+    alive.mkdir()
+    assert remove_stale_scratch(tmp_path) == [stale]
+    assert not stale.exists() and alive.exists()

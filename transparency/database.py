@@ -66,7 +66,8 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
 
     folder = Path(_config()["temp_directory"])
     folder.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="lines-", dir=folder))
+    remove_stale_scratch(folder)
+    scratch = Path(tempfile.mkdtemp(prefix=f"lines-{os.getpid()}-", dir=folder))
     try:
         con = connect(store)
         con.execute("attach $path as line_cache", {"path": str(scratch / "lines.duckdb")})
@@ -80,6 +81,22 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
         raise
     weakref.finalize(con, shutil.rmtree, scratch, True)
     return con
+
+
+def remove_stale_scratch(folder: Path) -> list[Path]:
+    """Remove scratch folders left by processes that no longer run (killed, not closed).
+
+    Folders are named `lines-<pid>-<random>`; one whose process is gone is removed.
+    Returns the folders removed.
+    """
+    removed = []
+    for path in Path(folder).glob("lines-*-*"):
+        pid = path.name.split("-")[1]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
