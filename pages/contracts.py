@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from transparency import export
-from transparency.app import fmt, setup, supplier_records
+from transparency.app import fmt, setup, supplier_records, tables
 
 PAGE_SIZE = 50
 SORTS = {
@@ -249,39 +249,14 @@ st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")
 others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
 others = others.filter(pl.col("contract_id") != line["contract_id"])
 if others.height:
-    st.dataframe(
-        fmt.floats(others).select(
-            pl.col("contract_id").alias("Contract"),
-            pl.col("first_award_date").alias("First award"),
-            pl.col("buyer").alias("Organisational unit"),
-            pl.col("count_lines").alias("Lines"),
-            pl.col("spend_usd").alias("Spend (USD)"),
-            pl.col("inherent_category").alias("Inherent risk"),
-            pl.col("residual_category").alias("Residual risk"),
-        ),
-        hide_index=True,
-        key="ct_others",
-        column_config={"Spend (USD)": st.column_config.NumberColumn(format="dollar")},
-    )
+    tables.contracts_table(others, "ct_others")
 else:
     st.write("This supplier has no other contracts in the store.")
 
 st.subheader("Due-diligence history")
-records = supplier_records(page.store, line["supplier_id"], line["supplier_name"])
-if records.height:
-    st.dataframe(
-        records.select(
-            pl.col("step_date").alias("Date"),
-            pl.col("step").str.replace_all("_", " ").str.to_titlecase().alias("Step"),
-            pl.col("evidence").alias("Evidence"),
-            pl.col("valid_until").alias("Valid until"),
-            pl.col("recorded_by").alias("Recorded by"),
-        ),
-        hide_index=True,
-        key="ct_diligence",
-    )
-else:
-    st.write("No due-diligence steps are recorded for this supplier yet.")
+tables.diligence_table(
+    supplier_records(page.store, line["supplier_id"], line["supplier_name"]), "ct_diligence"
+)
 
 
 def open_supplier() -> None:

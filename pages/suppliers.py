@@ -8,21 +8,15 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
-from transparency import diligence
-from transparency.app import auth, charts, fmt, setup, supplier_records
+from transparency import diligence, risk_model
+from transparency.app import auth, charts, fmt, setup, supplier_records, tables
 from transparency.risk_model import STEPS
 
 PAGE_SIZE = 50
-STEP_LABELS = {
-    "contract_clause": "Forced-labour clause in the contract",
-    "questionnaire": "Supplier questionnaire",
-    "audit": "Social audit",
-    "certification": "Certification",
-    "remediation_plan": "Remediation plan",
-}
 
 page = setup("Suppliers")
 page.require_lines()
+STEP_LABELS = risk_model.step_labels()  # after setup, which reports a broken model in words
 f = page.filters
 basis = "residual" if f.risk_basis == "residual" else "inherent"
 
@@ -117,38 +111,12 @@ else:
 
 st.subheader("Contracts")
 contracts = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
-st.dataframe(
-    fmt.floats(contracts).select(
-        pl.col("contract_id").alias("Contract"),
-        pl.col("first_award_date").alias("First award"),
-        pl.col("buyer").alias("Organisational unit"),
-        pl.col("count_lines").alias("Lines"),
-        pl.col("spend_usd").alias("Spend (USD)"),
-        pl.col("inherent_category").alias("Inherent risk"),
-        pl.col("residual_category").alias("Residual risk"),
-    ),
-    hide_index=True,
-    key="sp_contracts",
-    column_config={"Spend (USD)": st.column_config.NumberColumn(format="dollar")},
-)
+tables.contracts_table(contracts, "sp_contracts")
 
 st.subheader("Due-diligence record")
-records = supplier_records(page.store, p["supplier_id"], p["supplier_name"])
-if records.height:
-    st.dataframe(
-        records.select(
-            pl.col("step_date").alias("Date"),
-            pl.col("step").replace(STEP_LABELS).alias("Step"),
-            pl.col("evidence").alias("Evidence"),
-            pl.col("valid_until").alias("Valid until"),
-            pl.col("recorded_by").alias("Recorded by"),
-            pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias("Recorded at"),
-        ),
-        hide_index=True,
-        key="sp_diligence",
-    )
-else:
-    st.write("No due-diligence steps are recorded for this supplier yet.")
+tables.diligence_table(
+    supplier_records(page.store, p["supplier_id"], p["supplier_name"]), "sp_diligence"
+)
 st.caption(
     "The record is append-only: a step cannot be changed or removed, only followed by a "
     "new one. Residual risk counts the steps still valid."

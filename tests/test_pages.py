@@ -321,7 +321,7 @@ def test_supplier_profile_and_diligence_form(tmp_path, monkeypatch):
     at.text_area(key="sp_evidence").input("SMETA report 2025-114")
     at.button(key="sp_submit").click().run()
     no_errors(at)
-    assert "Saved: Social audit" in at.success[0].value
+    assert "Saved: Third-party social audit" in at.success[0].value
     record = table(at, "Evidence")
     assert record["Evidence"].tolist() == ["SMETA report 2025-114"]
     # Residual risk shown at once equals a fresh computation that sees the new step.
@@ -341,7 +341,7 @@ def test_supplier_profile_and_diligence_form(tmp_path, monkeypatch):
     again.session_state["supplier_key"] = "S1"
     again.run()
     record = table(again, "Evidence")
-    assert record["Step"].tolist() == ["Social audit"]
+    assert record["Step"].tolist() == ["Third-party social audit"]
     assert record["Recorded by"].tolist() == ["a.tester"]
 
 

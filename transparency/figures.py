@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,7 +29,7 @@ import duckdb
 import polars as pl
 
 from transparency import quarters as quarters_mod
-from transparency import sql
+from transparency import risk_model, sql
 from transparency.quarters import Quarter
 from transparency.settings import QUERIES_DIR, risk_model_path
 from transparency.store import Store
@@ -41,14 +40,6 @@ CENT = Decimal("0.01")
 SHARE = Decimal("0.0001")
 HIGH_RISK = ("High", "Very high")
 CATEGORIES = ("Low", "Medium", "High", "Very high", "Not assessable")
-
-DILIGENCE_STEPS: dict[str, str] = {
-    "contract_clause": "Contract clause",
-    "questionnaire": "Self-assessment questionnaire",
-    "audit": "Third-party audit",
-    "certification": "Certification",
-    "remediation_plan": "Remediation plan",
-}
 
 METHOD_LABELS: dict[str | None, str] = {
     "open": "Open",
@@ -644,16 +635,8 @@ def _breakdowns(
 
 
 def _step_labels() -> dict[str, str]:
-    """Return step key -> label from the risk model's [diligence.steps], else the built-in ones."""
-    try:
-        with open(risk_model_path(), "rb") as fh:
-            steps = tomllib.load(fh).get("diligence", {}).get("steps", {})
-        labels = {
-            str(k): str(v.get("label") or DILIGENCE_STEPS.get(k, k)) for k, v in steps.items()
-        }
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
-        labels = {}
-    return labels or dict(DILIGENCE_STEPS)
+    """Return step key -> label from the risk model (the same labels every page shows)."""
+    return risk_model.step_labels(risk_model_path())
 
 
 def reconcile(top: dict[str, Any], tables: dict[str, pl.DataFrame]) -> list[Check]:

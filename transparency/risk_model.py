@@ -170,6 +170,15 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
+def step_labels(path: str | Path | None = None) -> dict[str, str]:
+    """Return due-diligence step key -> label, in the model's order.
+
+    >>> step_labels()["audit"]
+    'Third-party social audit'
+    """
+    return {key: step.label for key, step in load(path).steps.items()}
+
+
 def read_bytes(path: str | Path | None = None) -> tuple[Path, bytes]:
     """Return the model path (argument, $TRANSPARENCY_RISK_MODEL or default) and its bytes."""
     model_path = Path(path) if path is not None else settings.risk_model_path()
