@@ -325,6 +325,24 @@ def _column_label(table_key: str, column: str) -> str:
     return "High-risk spend (USD)" if column == "high_risk_usd" else column
 
 
+def reconciliation_table(fig: Figures) -> tuple[list[str], list[list[str]], list[str]]:
+    """Return the reconciliation checks as (header, text rows, column kinds) for HTML and PDF."""
+    header = ["Table", "Column", "Sum (USD)", "Total (USD)", "Lines", "Total lines", "Match"]
+    rows = [
+        [
+            SHEETS[c.table],
+            _column_label(c.table, c.column),
+            format_money(c.actual_usd),
+            format_money(c.expected_usd),
+            f"{c.actual_lines:,}",
+            f"{c.expected_lines:,}",
+            "yes" if c.ok else "NO",
+        ]
+        for c in fig.checks
+    ]
+    return header, rows, ["text", "text", "n", "n", "n", "n", "text"]
+
+
 def methodology_rows(fig: Figures) -> list[tuple[str, str]]:
     """Return the methodology as (heading, text) pairs: the method, then each table."""
     rows = [(head, body) for head, body in METHODOLOGY]
@@ -486,24 +504,7 @@ def html_report(fig: Figures) -> str:
         parts.append(f"<h2>{esc(table.title)}</h2><p>{esc(table.description)}</p>")
         parts.append(_html_table(header_t, rows, kinds))
     parts.append("<h2>Reconciliation</h2>")
-    parts.append(
-        _html_table(
-            ["Table", "Column", "Sum (USD)", "Total (USD)", "Lines", "Total lines", "Match"],
-            [
-                [
-                    SHEETS[c.table],
-                    _column_label(c.table, c.column),
-                    format_money(c.actual_usd),
-                    format_money(c.expected_usd),
-                    f"{c.actual_lines:,}",
-                    f"{c.expected_lines:,}",
-                    "yes" if c.ok else "NO",
-                ]
-                for c in fig.checks
-            ],
-            ["text", "text", "n", "n", "n", "n", "text"],
-        )
-    )
+    parts.append(_html_table(*reconciliation_table(fig)))
     parts.append("<h2>Methodology</h2><dl>")
     for head, body in methodology_rows(fig):
         parts.append(f"<dt><strong>{esc(head)}</strong></dt><dd>{esc(body)}</dd>")
@@ -727,22 +728,7 @@ def pdf_report(fig: Figures) -> bytes:
         grid(header_t, rows, kinds)
 
     heading("Reconciliation")
-    grid(
-        ["Table", "Column", "Sum (USD)", "Total (USD)", "Lines", "Total lines", "Match"],
-        [
-            [
-                SHEETS[c.table],
-                _column_label(c.table, c.column),
-                format_money(c.actual_usd),
-                format_money(c.expected_usd),
-                f"{c.actual_lines:,}",
-                f"{c.expected_lines:,}",
-                "yes" if c.ok else "NO",
-            ]
-            for c in fig.checks
-        ],
-        ["text", "text", "n", "n", "n", "n", "text"],
-    )
+    grid(*reconciliation_table(fig))
     heading("Methodology")
     for head, body in methodology_rows(fig):
         pdf.set_font(family, "B", 8.5)
