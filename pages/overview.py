@@ -172,7 +172,9 @@ if trend.height:
 else:
     st.info("No quarters to show for these filters.")
 
-left, right = st.columns([5, 6])
+# Full width, one under the other: at half width the treemap's labels and the table's
+# amounts were cut.
+left, right = st.container(), st.container()
 with left:
     st.subheader("Spend by sector (UNSPSC segment, then family)")
     sectors = page.query("spend_by_segment_family")

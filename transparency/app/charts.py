@@ -123,7 +123,13 @@ def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
         *segments["high_share"].to_list(),
         *df["high_share"].to_list(),
     ]
-    scale = [colours.get("Low", "#0072B2"), "#F7F7F7", colours.get("Very high", "#D55E00")]
+    # Sequential, not diverging: 0% is "none of it high-risk", not a category of its own, so it
+    # must not wear the Low colour.
+    scale = [
+        [0.0, "#F7F7F7"],
+        [0.5, colours.get("High", "#E69F00")],
+        [1.0, colours.get("Very high", "#D55E00")],
+    ]
     fig = go.Figure(
         go.Treemap(
             ids=ids,
