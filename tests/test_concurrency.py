@@ -13,6 +13,9 @@ with DuckDB over the store's Parquet files.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -96,7 +99,9 @@ def session(shown: list[dict], errors: list[str], ready: threading.Barrier, done
             visit(at, shown, errors)
         visit(at, shown, errors)
     except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-        errors.append(f"{type(exc).__name__}: {exc}")
+        import traceback
+
+        errors.append(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}")
         ready.abort()
 
 
@@ -115,6 +120,22 @@ def visit(at: AppTest, shown: list[dict], errors: list[str]) -> None:
 
 
 def test_sessions_read_every_page_while_an_import_lands(tmp_path, monkeypatch):
+    if os.environ.get("TRANSPARENCY_CONCURRENCY_INNER") != "1":
+        # Run in a fresh interpreter: AppTest runs of earlier tests in this process leave
+        # Streamlit's runtime and cache singletons behind, which the shared mock runtime
+        # below must not meet. The test body is the same; only the process is new.
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider"]
+            + [__file__],
+            cwd=REPO,
+            env={**os.environ, "TRANSPARENCY_CONCURRENCY_INNER": "1"},
+            capture_output=True,
+            text=True,
+            timeout=1500,
+        )
+        assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+        assert "1 passed" in proc.stdout
+        return
     s = fixture_store(tmp_path / "store")
     monkeypatch.setenv("TRANSPARENCY_STORE", str(s.root))
     shared_runtime(monkeypatch)
@@ -131,7 +152,10 @@ def test_sessions_read_every_page_while_an_import_lands(tmp_path, monkeypatch):
     ]
     for t in threads:
         t.start()
-    ready.wait()
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        raise AssertionError(f"a session failed before the import: {errors}") from None
     seen_before = len(shown)
     result = ingest.import_file(export, s)
     done.set()
