@@ -239,24 +239,12 @@ from (
 )
 """
 
-# Per-key columns of `scored_lines`, in the contract's order (categories come per line).
-_KEY_COLUMNS = (
-    "country_tier",
-    "tip_year",
-    "country_score",
-    "country_source",
-    "sector_score",
-    "sector_source",
-    "is_listed_pair",
-    "listed_goods",
-    "total_score",
-)
-_KEY_COLUMNS_2 = (
-    "risk_drivers",
-    "supplier_region",
-    "supplier_subregion",
-    "supplier_country_name",
-)
+# Per-key columns of `scored_lines`: the runs of RISK_COLUMNS that are the same for every
+# line of one scoring key (the categories, reason and diligence steps come per line).
+_KEY_COLUMNS = RISK_COLUMNS[: RISK_COLUMNS.index("total_score") + 1]
+_KEY_COLUMNS_2 = RISK_COLUMNS[
+    RISK_COLUMNS.index("risk_drivers") : RISK_COLUMNS.index("supplier_country_name") + 1
+]
 _AWARD_QUARTER = (
     "cast(year(l.award_date) as varchar) || 'Q' || cast(quarter(l.award_date) as varchar)"
 )
