@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import polars as pl
@@ -246,8 +247,9 @@ def test_fiscal_year_starting_in_october(store):
     assert fiscal.comparisons[0].quarter.label == "2025Q4"
 
 
-def test_demo_data_reconciles_in_every_quarter(tmp_path):
-    store = Store(tmp_path / "demo")
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("figures") / "demo")
     lines = demo.generate(rows=20_000, seed=1, end_quarter="2026Q3")
     store.add_batch(
         lines,
@@ -257,6 +259,11 @@ def test_demo_data_reconciles_in_every_quarter(tmp_path):
         rows_read=lines.height,
         is_demo=True,
     )
+    return store
+
+
+def test_demo_data_reconciles_in_every_quarter(demo_store):
+    store = demo_store
     con = database.connect(store)
     found = figures.available_quarters(con)
     assert found[-1].label == "2026Q3"
@@ -268,6 +275,25 @@ def test_demo_data_reconciles_in_every_quarter(tmp_path):
         grand += fig.total_usd
     total = con.sql("select sum(amount_usd) from contract_lines").fetchall()[0][0]
     assert grand == total
+
+
+def test_figures_scoring_only_their_quarters_equal_those_over_the_whole_store(demo_store):
+    # Without a connection, figures() scores only the quarter and its two comparison
+    # quarters; the figures must be the very ones of a connection that scored every line.
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    whole = figures.figures(demo_store, "2025Q2", con=database.connect(demo_store), now=now)
+    own = figures.figures(demo_store, "2025Q2", now=now)
+    assert own.to_json() == whole.to_json()
+    con = database.connect(demo_store, with_risk=False)
+    figures.score_periods(con, demo_store, quarters.parse("2025Q2"))
+    scored = con.sql("select count(*) from scored_lines").fetchall()[0][0]
+    periods = [whole.top["lines"]] + [c.values["lines"] for c in whole.comparisons]
+    assert scored == sum(periods) < 20_000
+    assert con.sql("select distinct award_quarter from scored_lines order by 1").fetchall() == [
+        ("2024Q2",),
+        ("2025Q1",),
+        ("2025Q2",),
+    ]
 
 
 def figures_rejections():
