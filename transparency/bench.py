@@ -279,71 +279,12 @@ def bench_pages(store_root: str, repeat: int = 3) -> list[dict[str, Any]]:
 def pandas_comparison(con, store) -> list[dict[str, Any]]:
     """Compute the Overview's aggregations and quarterly figures with DuckDB and with pandas.
 
-    pandas gets the scored lines already in memory (its read is not timed, which favours
-    it); DuckDB runs the very query files the pages use. Each group's USD sum must agree
-    (to 1e-9 relative: pandas sums floats, DuckDB exact decimals).
+    See `transparency.bench_pandas` (pandas computes every table of the figures from the
+    scored lines in memory; the results must be equal).
     """
-    from transparency import sql
+    from transparency.bench_pandas import pandas_comparison as compare
 
-    params = query_param_sets(con)["all lines"]
-    latest = con.sql("select max(award_quarter) from scored_lines").fetchall()[0][0]
-    frame = con.sql(
-        "select inherent_category, coalesce(supplier_country, 'unknown') as supplier_country, "
-        "award_quarter, amount_usd::double as amount_usd from scored_lines"
-    ).df()
-
-    def query(name):
-        return lambda: sql.run(con, name, params)
-
-    def quarterly_figures():
-        from transparency import figures
-
-        fig = figures.figures(store, latest, con=con)
-        return fig.tables["by_risk_category"].select("category", "inherent_usd")
-
-    cases = [
-        (
-            "Overview: spend by risk category",
-            query("spend_by_risk_category"),
-            ["inherent_category"],
-            None,
-        ),
-        ("Overview: spend by country", query("spend_by_country"), ["supplier_country"], None),
-        (
-            "Overview: quarter x risk category",
-            query("spend_by_quarter_risk"),
-            ["award_quarter", "inherent_category"],
-            None,
-        ),
-        ("Quarterly figures (all tables)", quarterly_figures, ["inherent_category"], latest),
-    ]
-    results = []
-    for label, by_duckdb, keys, quarter in cases:
-
-        def by_pandas(keys=keys, quarter=quarter):
-            data = frame if quarter is None else frame[frame["award_quarter"] == quarter]
-            return data.groupby(keys, dropna=False)["amount_usd"].sum()
-
-        duck_times, duck = timed(by_duckdb, 3)
-        pandas_times, grouped = timed(by_pandas, 3)
-        money = next(c for c in duck.columns if c.endswith("_usd"))
-        expected = sorted(float(v) for v in grouped.to_numpy() if v)
-        got = sorted(float(v) for v in duck.get_column(money).to_list() if v)
-        equal = len(expected) == len(got) and all(
-            abs(a - b) <= 1e-9 * max(abs(a), 1.0) for a, b in zip(expected, got, strict=True)
-        )
-        results.append(
-            {
-                "aggregation": label,
-                "duckdb_p50_ms": percentiles(duck_times)["p50_ms"],
-                "pandas_p50_ms": percentiles(pandas_times)["p50_ms"],
-                "speedup": round(
-                    statistics.median(pandas_times) / max(statistics.median(duck_times), 1e-6), 1
-                ),
-                "equal": equal,
-            }
-        )
-    return results
+    return compare(con, store)
 
 
 def run(rows: int, workdir: Path, seed: int = 2388, end_quarter: str = "2026Q3") -> dict:
