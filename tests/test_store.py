@@ -140,3 +140,49 @@ def test_rows_not_adding_up_leave_no_file_behind(tmp_path):
         )
     assert list(store.batches_dir.iterdir()) == []
     assert store.batches() == []
+
+
+def test_rejections_and_rows_read_may_come_after_the_chunks(tmp_path):
+    store = Store(tmp_path)
+    seen: list[int] = []
+
+    def chunks():
+        for k in range(3):
+            seen.append(k)
+            yield lines_frame(["2.50"] * 2, first_row=1 + 2 * k)
+
+    def rejections():
+        assert seen == [0, 1, 2]  # called only once every chunk is written
+        return rejections_frame([7])
+
+    batch = store.add_batch(
+        chunks(), rejections, source_file="s.csv", content_hash="cb", rows_read=lambda: 7
+    )
+    assert (batch.rows_read, batch.lines, batch.rows_accepted, batch.rows_rejected) == (7, 6, 6, 1)
+    assert batch.total_usd == "15.00"
+    assert store.rejections(batch.batch_id).get_column("source_row").to_list() == [7]
+
+
+def test_a_failing_chunk_leaves_no_file_and_no_batch(tmp_path):
+    store = Store(tmp_path)
+
+    def chunks():
+        yield lines_frame(["1"], first_row=1)
+        raise ValueError("chunk 2 is unreadable")
+
+    with pytest.raises(ValueError, match="chunk 2"):
+        store.add_batch(
+            chunks(), rejections_frame([]), source_file="f", content_hash="y", rows_read=2
+        )
+    assert list(store.batches_dir.iterdir()) == []
+    assert store.batches() == []
+
+
+def test_an_empty_batch_is_a_readable_empty_file(tmp_path):
+    store = Store(tmp_path)
+    batch = store.add_batch(
+        [], rejections_frame([1]), source_file="f", content_hash="e", rows_read=1
+    )
+    frame = pl.read_parquet(store.batch_path(batch.batch_id))
+    assert frame.height == 0
+    assert frame.schema == schema.empty_lines().schema

@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,10 @@ _CONTROL = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])
 
 class CsvError(ValueError):
     """The file cannot be read as CSV; the message names the file and line."""
+
+
+class NotStreamable(Exception):
+    """The file cannot be read in chunks with the same result as whole (`read_csv` it)."""
 
 
 def _legacy(data: bytes) -> tuple[bytes, str]:
@@ -330,9 +335,13 @@ def _fast_ragged(
 
 
 def _read_body(
-    body: bytes, delimiter: str, width: int, name: str
+    body: bytes, delimiter: str, width: int, name: str, *, strict: bool = False
 ) -> tuple[pl.DataFrame, list[tuple[int, int, str]]]:
-    """Return the data rows as text columns c0..c{width-1} and the ragged rows."""
+    """Return the data rows as text columns c0..c{width-1} and the ragged rows.
+
+    `strict` (a piece of a file read in chunks) raises `NotStreamable` where the csv
+    module would have to read the records: its quoting may not split where a chunk did.
+    """
     if width == 0:
         return pl.DataFrame(), []
     try:
@@ -354,6 +363,8 @@ def _read_body(
     if not suspect:
         return frame.drop(f"c{width}"), []
     fast = None if frame is None else _fast_ragged(body, delimiter, width, frame.height)
+    if fast is None and strict:
+        raise NotStreamable(f"{name}: quoting the csv module must read")
     if fast is not None:
         ragged, count = fast, frame.height
     else:
@@ -378,3 +389,109 @@ def _read_body(
             pl.when(index.is_in(bad.implode())).then(None).otherwise(pl.all()).name.keep()
         )
     return frame, ragged
+
+
+def stream_csv(
+    path: str | Path,
+    *,
+    chunk_rows: int,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> tuple[dict, Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]]:
+    """Read a UTF-8 CSV file in pieces of about `chunk_rows` records, as `read_csv` would.
+
+    Returns (info, pieces): `info` as `read_csv`'s (with headings, without ragged), and
+    an iterator of (frame, ragged rows numbered within the piece, is the last piece).
+    Pieces end at a newline outside quotes, found with byte counts (C speed), so only
+    one piece of the file's bytes is in memory at a time. Raises `NotStreamable` (now
+    or from the iterator) for what only the whole-file reader handles: other encodings,
+    UTF-16, CR-only line endings, a heading line that is not UTF-8, irregular quoting;
+    the caller then reads the file with `read_csv`.
+
+    >>> info, pieces = stream_csv("export.csv", chunk_rows=500_000)   # doctest: +SKIP
+    >>> frame, ragged, last = next(pieces)                              # doctest: +SKIP
+    """
+    path = Path(path)
+    name = path.name
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise NotStreamable(f"{name}: encoding {encoding}")
+    with open(path, "rb") as fh:
+        head = fh.read(_HEADER_BYTES + 1)
+    bom = head.startswith(BOM)
+    skip = len(BOM) if bom else 0
+    if not bom:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:65536]:
+            raise NotStreamable(f"{name}: UTF-16 or binary")
+        _unwrap(head, name)  # refuses PDFs, images, archives and binary content by name
+    data = head[skip:]
+    if b"\n" not in data:
+        raise NotStreamable(f"{name}: no newline in the first MB")
+    endings = "crlf" if b"\r\n" in data[:65536] else "lf"
+    if delimiter is None:
+        delimiter = sniff_delimiter(data[:65536].decode("utf-8", errors="replace"))
+    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
+    if len(delimiter) != 1:
+        raise NotStreamable(f"{name}: delimiter {delimiter!r}")
+    try:
+        headings, header_len = _header(data, delimiter, name)
+    except UnicodeDecodeError as exc:
+        raise NotStreamable(f"{name}: heading not UTF-8") from exc
+    if not headings:
+        raise NotStreamable(f"{name}: no heading line")
+    # Bytes per piece from the lines of the first 64 KB: pieces of about chunk_rows rows.
+    sample = data[header_len : header_len + 65536]
+    per_line = len(sample) / max(sample.count(b"\n"), 1)
+    piece_bytes = max(int(chunk_rows * per_line), 1)
+    width = len(headings)
+    names = _names(headings)
+    info = {
+        "encoding": "utf-8",
+        "bom": bom,
+        "line_endings": endings,
+        "delimiter": delimiter,
+        "headings": headings,
+    }
+
+    def pieces() -> Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]:
+        with open(path, "rb") as fh:
+            fh.seek(skip + header_len)
+            buf, eof, first = b"", False, True
+            while True:
+                cut, pos = -1, piece_bytes - 1
+                scanned, quotes = 0, 0  # quotes in buf[:scanned]; a piece starts outside quotes
+                while True:
+                    end = buf.find(b"\n", pos)
+                    if end < 0:
+                        if eof:
+                            break
+                        more = fh.read(max(piece_bytes, 1 << 22))
+                        eof = not more
+                        buf += more
+                        continue
+                    quotes += buf.count(b'"', scanned, end)
+                    scanned = end
+                    if quotes % 2 == 0:
+                        cut = end + 1
+                        break
+                    pos = end + 1
+                if cut < 0:  # the rest of the file is the last piece
+                    piece, buf = buf, b""
+                else:
+                    piece, buf = buf[:cut], buf[cut:]
+                if not buf and not eof:
+                    more = fh.read(max(piece_bytes, 1 << 22))
+                    eof = not more
+                    buf = more
+                last = eof and not buf
+                if piece or first:
+                    try:
+                        frame, ragged = _read_body(piece, delimiter, width, name, strict=True)
+                    except UnicodeDecodeError as exc:
+                        raise NotStreamable(f"{name}: not UTF-8") from exc
+                    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+                    first = False
+                    yield frame, ragged, last
+                if last:
+                    return
+
+    return info, pieces()

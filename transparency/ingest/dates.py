@@ -60,20 +60,24 @@ def _by_order(text: pl.Expr, order: str) -> pl.Expr:
     )
 
 
-def detect_order(values: pl.Series) -> str | None:
-    """Return 'dmy' or 'mdy' for the numeric dates in `values`, or None if it has none.
+def order_evidence(values: pl.Series) -> pl.DataFrame:
+    """Return the distinct numeric dates of `values` read both ways: columns v, dmy, mdy.
 
-    Raises `AmbiguousDates` when both orders fit every value (all days 12 or less and at
-    least one value reads differently each way), or when the column mixes both orders.
+    The evidence of chunks of one column combines by concatenation, so a file read in
+    chunks is decided as if read whole (`order_from`).
     """
     frame = pl.DataFrame({"v": values.cast(pl.String).drop_nulls().unique()}).select(
         _prepare(pl.col("v")).alias("v")
     )
-    parsed = frame.select(
+    return frame.select(
         pl.col("v"),
         _by_order(pl.col("v"), "dmy").alias("dmy"),
         _by_order(pl.col("v"), "mdy").alias("mdy"),
     ).filter(pl.col("dmy").is_not_null() | pl.col("mdy").is_not_null())
+
+
+def order_from(parsed: pl.DataFrame) -> str | None:
+    """Return 'dmy', 'mdy' or None for `order_evidence`; raise as `detect_order` does."""
     if parsed.height == 0:
         return None
     only_dmy = parsed.filter(pl.col("mdy").is_null())
@@ -94,6 +98,28 @@ def detect_order(values: pl.Series) -> str | None:
             f"{differ.item(0, 'v')!r}); no day is above 12"
         )
     return "dmy"  # every value reads the same both ways (day == month)
+
+
+def settled(parsed: pl.DataFrame) -> bool:
+    """Return True when more values cannot change `order_from(parsed)` except to refuse.
+
+    Only a column whose every numeric date reads either way may still be settled by a
+    later value (a day above 12); then the whole column must be seen first.
+    """
+    try:
+        order_from(parsed)
+    except AmbiguousDates:
+        return parsed.filter(pl.col("dmy").is_null() | pl.col("mdy").is_null()).height > 0
+    return True
+
+
+def detect_order(values: pl.Series) -> str | None:
+    """Return 'dmy' or 'mdy' for the numeric dates in `values`, or None if it has none.
+
+    Raises `AmbiguousDates` when both orders fit every value (all days 12 or less and at
+    least one value reads differently each way), or when the column mixes both orders.
+    """
+    return order_from(order_evidence(values))
 
 
 def parse_dates(expr: pl.Expr, *, order: str | None = None, fmt: str | None = None) -> pl.Expr:

@@ -42,25 +42,41 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return text.str.replace(r"^\((.*)\)$", "-$1")
 
 
+def style_evidence(values: pl.Series) -> tuple[str | None, str | None]:
+    """Return (a value only a decimal comma reads, one only a decimal point reads), or None.
+
+    The evidence of chunks of one column combines by keeping the first example of
+    each kind, so a file read in chunks is decided as if read whole (`style_from`).
+    """
+    text = values.drop_nulls()
+    if not text.str.contains(",", literal=True).any() and not text.str.contains(r"\.\d{3}\.").any():
+        return (None, None)  # no comma anywhere and no 1.234.567: nothing suggests a decimal comma
+    cleaned = pl.select(_clean(pl.lit(text.unique())).alias("v")).to_series()
+    comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
+    point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))
+    return (
+        cleaned.filter(comma).head(1).item() if comma.any() else None,
+        cleaned.filter(point).head(1).item() if point.any() else None,
+    )
+
+
+def style_from(evidence: tuple[str | None, str | None]) -> tuple[str, str]:
+    """Return (decimal, thousands) for `style_evidence`; raise `AmbiguousNumbers` on both kinds."""
+    comma, point = evidence
+    if comma is not None and point is not None:
+        raise AmbiguousNumbers(
+            f"some amounts use a decimal comma ({comma!r}) and others a decimal point ({point!r})"
+        )
+    return (",", ".") if comma is not None else (".", ",")
+
+
 def detect_style(values: pl.Series) -> tuple[str, str]:
     """Return (decimal separator, thousands separator) for a column of amounts as text.
 
     Raises `AmbiguousNumbers` when some values can only be decimal-comma and others only
     decimal-point. With no evidence either way the column is decimal-point.
     """
-    text = values.drop_nulls()
-    if not text.str.contains(",", literal=True).any() and not text.str.contains(r"\.\d{3}\.").any():
-        return (".", ",")  # no comma anywhere and no 1.234.567: nothing suggests a decimal comma
-    cleaned = pl.select(_clean(pl.lit(text.unique())).alias("v")).to_series()
-    comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
-    point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))
-    if comma.any() and point.any():
-        examples = (cleaned.filter(comma).head(1).item(), cleaned.filter(point).head(1).item())
-        raise AmbiguousNumbers(
-            f"some amounts use a decimal comma ({examples[0]!r}) and others a decimal "
-            f"point ({examples[1]!r})"
-        )
-    return (",", ".") if comma.any() else (".", ",")
+    return style_from(style_evidence(values))
 
 
 def parse_amount(expr: pl.Expr, decimal: str = ".", thousands: str | None = ",") -> pl.Expr:

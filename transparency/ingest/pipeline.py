@@ -28,15 +28,19 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from transparency import categories, countries, currency, limits, schema
 from transparency.ingest import dates, numbers, validate
-from transparency.ingest.csv_reader import CsvError, read_csv
+from transparency.ingest.csv_reader import CsvError, NotStreamable, read_csv, stream_csv
 from transparency.ingest.excel_reader import ExcelRefused, read_excel
 from transparency.ingest.mapping import Mapping, MappingError, resolve
 from transparency.ingest.ocds import ISO_4217
@@ -85,18 +89,19 @@ def _clean_text(expr: pl.Expr) -> pl.Expr:
 def _clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
     """Trim every text column and turn empty text into null, skipping columns that need neither.
 
-    The check (edge spaces or tabs, empty text) is far cheaper than rewriting a column.
+    The check (does trimming shorten any value, is any value empty) runs on all columns
+    at once and is far cheaper than rewriting them; the result is always that of
+    trimming every column, so it does not depend on which rows share a chunk.
     """
-    exprs = []
-    for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        col = frame.get_column(name)
-        needs = (col.str.len_bytes() == 0).any() or any(
-            (col.str.starts_with(ch) | col.str.ends_with(ch)).any() for ch in (" ", "\t", "\u00a0")
-        )
-        if needs:
-            exprs.append(_clean_text(pl.col(name)).alias(name))
+    names = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not names:
+        return frame
+    checks = []
+    for name in names:
+        trimmed = pl.col(name).str.strip_chars().str.len_bytes()
+        checks.append(((trimmed < pl.col(name).str.len_bytes()) | (trimmed == 0)).any())
+    needs = frame.lazy().select(checks).collect().row(0)
+    exprs = [_clean_text(pl.col(n)).alias(n) for n, need in zip(names, needs, strict=True) if need]
     return frame.with_columns(exprs) if exprs else frame
 
 
@@ -115,6 +120,25 @@ def _label(headings: dict[str, str], name: str) -> str:
     return headings.get(name, name)
 
 
+def _numbers_refused(
+    source_file: str, headings: dict[str, str], column: str, exc: Exception
+) -> ImportRefused:
+    return ImportRefused(
+        f"{source_file}: column {_label(headings, column)!r}: {exc}. State the "
+        'format in a mapping file: [csv] decimal = "," and thousands = "." (or '
+        'decimal = "." and thousands = ",").'
+    )
+
+
+def _dates_refused(source_file: str, headings: dict[str, str], exc: Exception) -> ImportRefused:
+    return ImportRefused(
+        f"{source_file}: date column {_label(headings, 'award_date')!r}: {exc}. "
+        "It is not guessed: state the order in a mapping file, [dates] order = "
+        '"dmy" (day first) or "mdy" (month first), or an exact format, e.g. '
+        '[dates.formats] "<heading>" = "%d/%m/%Y".'
+    )
+
+
 def finish_lines(
     raw: pl.DataFrame,
     rejections: pl.DataFrame,
@@ -128,6 +152,7 @@ def finish_lines(
     headings: dict[str, str] | None = None,
     method_overrides: dict[str, str] | None = None,
     partial_rows: bool = False,
+    detected: dict | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Normalise and validate canonical-named columns; return (accepted lines, rejections).
 
@@ -155,8 +180,13 @@ def finish_lines(
     in `rejections` are not accepted either, unless `partial_rows`: a reader whose source
     row yields several lines (OCDS: a release's awards) has left out the rejected parts
     itself, and the row's other lines stay.
+
+    `detected` carries decisions made for the whole file when it is read in chunks
+    ({"award_date": order, "amount": (decimal, thousands), "amount_usd": ...}); a
+    column named there is not detected again from this frame's values.
     """
     headings = headings or {}
+    detected = detected or {}
     rates = currency.rates() if rates is None else rates
     rejections = rejections if rejections.height else validate.empty_rejections()
     frame = raw
@@ -187,18 +217,15 @@ def finish_lines(
         dtype = frame.schema[column]
         if dtype == pl.String:
             text = pl.col(column)
-            try:
-                dec, thou = (
-                    (decimal, thousands)
-                    if decimal
-                    else numbers.detect_style(frame.get_column(column))
-                )
-            except numbers.AmbiguousNumbers as exc:
-                raise ImportRefused(
-                    f"{source_file}: column {_label(headings, column)!r}: {exc}. State the "
-                    'format in a mapping file: [csv] decimal = "," and thousands = "." (or '
-                    'decimal = "." and thousands = ",").'
-                ) from exc
+            if decimal:
+                dec, thou = decimal, thousands
+            elif column in detected:
+                dec, thou = detected[column]
+            else:
+                try:
+                    dec, thou = numbers.detect_style(frame.get_column(column))
+                except numbers.AmbiguousNumbers as exc:
+                    raise _numbers_refused(source_file, headings, column, exc) from exc
             frame = frame.with_columns(text.alias(f"_{column}_raw"))
             raw_values = frame.get_column(f"_{column}_raw")
             parsed = None
@@ -229,16 +256,13 @@ def finish_lines(
     if frame.schema["award_date"] == pl.String:
         text = pl.col("award_date")
         order = date_order
-        if not date_format and not order:
+        if not date_format and not order and "award_date" in detected:
+            order = detected["award_date"]
+        elif not date_format and not order:
             try:
                 order = dates.detect_order(frame.get_column("award_date"))
             except dates.AmbiguousDates as exc:
-                raise ImportRefused(
-                    f"{source_file}: date column {_label(headings, 'award_date')!r}: {exc}. "
-                    "It is not guessed: state the order in a mapping file, [dates] order = "
-                    '"dmy" (day first) or "mdy" (month first), or an exact format, e.g. '
-                    '[dates.formats] "<heading>" = "%d/%m/%Y".'
-                ) from exc
+                raise _dates_refused(source_file, headings, exc) from exc
         frame = frame.with_columns(text.alias("_award_date_raw"))
         frame = frame.with_columns(
             _on_uniques(
@@ -545,40 +569,127 @@ def _row_rejections(rows: list[tuple[int, str, str]], file: str) -> pl.DataFrame
     )
 
 
-def _duplicate_rows(raw: pl.DataFrame, file: str) -> pl.DataFrame:
-    """Return a rejection for each row that repeats an earlier row in every column.
+# A byte per slot of the hash's top bits (64 MB at most): a cheap "maybe seen before".
+_BITMAP_BITS = 26
+_BITMAP_SLOTS = 1 << _BITMAP_BITS
 
-    The first copy is imported; each later one is reported as a duplicate of it, so a
-    line exported twice is neither counted twice nor dropped silently.
+
+class _Duplicates:
+    """The within-file exact-duplicate check, chunk by chunk.
+
+    Every row's 64-bit hash (of all its cells) is kept for the whole file (sorted, with
+    the row of its first occurrence: 16 bytes a row). Within a chunk, rows whose hash
+    repeats are compared exactly, as before. A row whose hash an earlier chunk had is
+    taken as a duplicate of that row for now, and the pair is kept: `verify` compares
+    those rows for real at the end, so a hash collision is never taken for a duplicate.
     """
-    columns = [c for c in raw.columns if c != "source_row"]
-    if not columns or raw.height < 2:
-        return validate.empty_rejections()
-    # A cheap screen first: equal rows have equal hashes; only rows whose hash repeats
-    # are compared exactly (a hash collision is then not taken for a duplicate).
-    row_hash = pl.col(columns[0]).hash(0)
-    for seed, column in enumerate(columns[1:], start=1):
-        row_hash = row_hash.xor(pl.col(column).hash(seed))
-    candidates = raw.filter(row_hash.is_duplicated())
-    if candidates.height == 0:
-        return validate.empty_rejections()
-    first = pl.col("source_row").min().over(columns)
-    dups = candidates.with_columns(first.alias("_first")).filter(
-        pl.col("source_row") != pl.col("_first")
-    )
-    return dups.select(
-        pl.lit(file, dtype=pl.String).alias("file"),
-        pl.col("source_row"),
-        pl.lit(WHOLE_ROW, dtype=pl.String).alias("column"),
-        pl.concat_str([pl.col(c).fill_null("") for c in columns[:6]], separator=" | ").alias(
-            "value"
-        ),
-        pl.format(
-            "duplicate of row {}: every column the same; the first copy is imported, this "
-            "one is not counted again",
-            pl.col("_first"),
-        ).alias("reason"),
-    )
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.hashes = np.zeros(0, dtype=np.uint64)
+        self.firsts = np.zeros(0, dtype=np.int64)
+        self.pairs: list[pl.DataFrame] = []
+        self.bitmap: np.ndarray | None = None
+
+    def check(self, raw: pl.DataFrame) -> pl.DataFrame:
+        """Return a rejection for each row of `raw` that repeats an earlier row in every column.
+
+        The first copy is imported; each later one is reported as a duplicate of it, so a
+        line exported twice is neither counted twice nor dropped silently.
+        """
+        columns = [c for c in raw.columns if c != "source_row"]
+        if not columns or raw.height == 0:
+            return validate.empty_rejections()
+        row_hash = pl.col(columns[0]).hash(0)
+        for seed, column in enumerate(columns[1:], start=1):
+            row_hash = row_hash.xor(pl.col(column).hash(seed))
+        frame = raw.with_columns(row_hash.alias("_hash"))
+        hashes = frame.get_column("_hash").to_numpy()
+        rows = frame.get_column("source_row").to_numpy()
+        earlier = np.zeros(len(hashes), dtype=bool)
+        first = np.zeros(len(hashes), dtype=np.int64)
+        if self.bitmap is None:
+            self.bitmap = np.zeros(_BITMAP_SLOTS, dtype=bool)  # calloc: pages cost when touched
+        slots = (hashes >> np.uint64(64 - _BITMAP_BITS)).astype(np.int64)
+        if self.hashes.size:
+            # Binary search only the rows whose slot an earlier row set (a few percent of
+            # the rows of a file without duplicates): a lookup per row is the slow part.
+            maybe = np.flatnonzero(self.bitmap[slots])
+            if maybe.size:
+                wanted = hashes[maybe]
+                at = np.minimum(np.searchsorted(self.hashes, wanted), self.hashes.size - 1)
+                hit = self.hashes[at] == wanted
+                earlier[maybe[hit]] = True
+                first[maybe[hit]] = self.firsts[at[hit]]
+        found = []
+        if earlier.any():
+            matched = frame.filter(pl.Series(earlier)).with_columns(
+                pl.Series("_first", first[earlier])
+            )
+            self.pairs.append(matched.select("source_row", "_first"))
+            found.append(matched)
+        rest = frame.filter(pl.Series(~earlier)) if earlier.any() else frame
+        # A cheap screen first: equal rows have equal hashes; only rows whose hash repeats
+        # are compared exactly (a hash collision is then not taken for a duplicate).
+        candidates = rest.filter(pl.col("_hash").is_duplicated())
+        if candidates.height:
+            at_first = pl.col("source_row").min().over(columns)
+            found.append(
+                candidates.with_columns(at_first.alias("_first")).filter(
+                    pl.col("source_row") != pl.col("_first")
+                )
+            )
+        # Remember this chunk's new hashes with the row of their first occurrence.
+        new = ~earlier
+        if new.any():
+            self.bitmap[slots[new]] = True
+            fresh = (
+                pl.DataFrame({"h": hashes[new], "r": rows[new]})
+                .group_by("h")
+                .agg(pl.col("r").min())
+                .sort("h")
+            )
+            uniq = fresh.get_column("h").to_numpy()
+            at = np.searchsorted(self.hashes, uniq)
+            self.hashes = np.insert(self.hashes, at, uniq)
+            self.firsts = np.insert(self.firsts, at, fresh.get_column("r").to_numpy())
+        if not found:
+            return validate.empty_rejections()
+        dups = pl.concat(found, how="vertical_relaxed").sort("source_row")
+        return dups.select(
+            pl.lit(self.file, dtype=pl.String).alias("file"),
+            pl.col("source_row"),
+            pl.lit(WHOLE_ROW, dtype=pl.String).alias("column"),
+            pl.concat_str([pl.col(c).fill_null("") for c in columns[:6]], separator=" | ").alias(
+                "value"
+            ),
+            pl.format(
+                "duplicate of row {}: every column the same; the first copy is imported, this "
+                "one is not counted again",
+                pl.col("_first"),
+            ).alias("reason"),
+        )
+
+    def verify(self, chunks: Iterator[pl.DataFrame]) -> bool:
+        """Return True when every duplicate found across chunks equals its first copy.
+
+        `chunks` reads the file again (numbered, blank and ragged rows left out); only
+        the rows of the pairs are kept, then compared cell by cell.
+        """
+        if not self.pairs:
+            return True
+        pairs = pl.concat(self.pairs)
+        wanted = pl.concat([pairs.get_column("source_row"), pairs.get_column("_first")]).unique()
+        kept = [c.filter(pl.col("source_row").is_in(wanted.implode())) for c in chunks]
+        rows = pl.concat(kept, how="vertical_relaxed")
+        columns = [c for c in rows.columns if c != "source_row"]
+        both = pairs.join(rows, on="source_row").join(
+            rows, left_on="_first", right_on="source_row", suffix="__first"
+        )
+        if both.height != pairs.height:
+            return False
+        same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}__first")) for c in columns])
+        return bool(both.select(same.all()).item())
 
 
 def _check_duplicate_headings(headings: list[str], used: dict[str, list[str]], name: str) -> None:
@@ -598,24 +709,63 @@ def _check_duplicate_headings(headings: list[str], used: dict[str, list[str]], n
                 )
 
 
-def read_file(
-    path: Path, mapping: Mapping | None
-) -> tuple[pl.DataFrame, pl.DataFrame, int, dict, dict[str, str]]:
-    """Read any supported file into canonical-named columns.
+def _check_rows(rows_read: int, name: str) -> None:
+    most = limits.max_import_rows()
+    if rows_read > most:
+        raise ImportRefused(
+            f"{name}: has {rows_read:,} rows, more than the import limit of {most:,} rows "
+            "(TRANSPARENCY_MAX_IMPORT_ROWS). Split the export, or raise the limit."
+        )
 
-    Returns (frame, rejections so far, rows_read, reader info, heading labels).
+
+DEFAULT_CHUNK_ROWS = 500_000
+
+
+def chunk_rows_setting() -> int:
+    """Return the rows per chunk of a streamed import (`TRANSPARENCY_IMPORT_CHUNK_ROWS`).
+
+    Default 500,000 (about 0.5 GB of working memory per chunk in flight); 0 reads every
+    file whole, as before streaming.
     """
+    text = os.environ.get("TRANSPARENCY_IMPORT_CHUNK_ROWS", "").strip().replace("_", "")
+    try:
+        rows = int(text) if text else DEFAULT_CHUNK_ROWS
+    except ValueError as exc:
+        raise ImportRefused(
+            f"TRANSPARENCY_IMPORT_CHUNK_ROWS must be a whole number of rows, not {text!r}."
+        ) from exc
+    return max(rows, 0)
+
+
+class _Restart(Exception):
+    """A chunked read cannot give the whole-file result as it went: start again.
+
+    `whole`: read the file whole (the reader needs it, or a hash collision was found);
+    `prescan`: decide dates and numbers from a first pass over the whole file.
+    """
+
+    def __init__(self, *, whole: bool = False, prescan: bool = False) -> None:
+        super().__init__("restart")
+        self.whole = whole
+        self.prescan = prescan
+
+
+Pieces = Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]
+
+
+@dataclass
+class _Source:
+    """A file opened for reading: what was detected, and a way to read its pieces."""
+
+    kind: str
+    info: dict
+    headings: list[str] | None
+    pieces: Callable[[], Pieces]
+    chunked: bool
+
+
+def _read_whole(path: Path, mapping: Mapping, kind: str) -> _Source:
     name = path.name
-    ocds = _ocds_module()
-    if ocds is not None and ocds.looks_like_ocds(path):
-        try:
-            frame, rejections, rows_read = ocds.read_ocds(path)
-        except ocds.NotOcds as exc:
-            raise ImportRefused(str(exc)) from exc
-        _check_rows(rows_read, name)
-        return frame, rejections, rows_read, {"format": "ocds"}, {}
-    mapping = mapping or Mapping()
-    kind = _detect_format(path)
     try:
         if kind == "parquet":
             raw, info = read_parquet(path)
@@ -640,58 +790,312 @@ def read_file(
         ) from None
     headings = info.pop("headings", None) or list(raw.columns)
     ragged = info.pop("ragged", [])
-    # Numbered before blank rows are dropped, so source_row matches the file's data rows.
-    raw = raw.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"))
-    found = [
-        _row_rejections(
-            [
-                (
-                    row,
-                    text,
-                    f"the row has {fields} field(s) but the heading line has {len(headings)} "
-                    f"(delimiter {info.get('delimiter', ',')!r}): a delimiter inside an "
-                    "unquoted value, or a missing field; the row is not read",
+    return _Source(kind, info, headings, lambda: iter([(raw, ragged, True)]), False)
+
+
+def _parquet_pieces(path: Path, chunk_rows: int) -> Pieces:
+    """Read whole row groups, about `chunk_rows` rows at a time, as text (see read_parquet)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    spans, start, size = [], 0, 0
+    for rows in sizes:
+        if size and size + rows > chunk_rows:
+            spans.append((start, size))
+            start, size = start + size, 0
+        size += rows
+    spans.append((start, size))
+    for i, (offset, length) in enumerate(spans):
+        frame = pl.scan_parquet(path).slice(offset, length).collect()
+        yield frame.with_columns(pl.all().cast(pl.String)), [], i == len(spans) - 1
+
+
+def _open(path: Path, mapping: Mapping, chunk_rows: int) -> _Source:
+    """Open a CSV or Parquet file for a chunked read where it can be, else read it whole."""
+    kind = _detect_format(path)
+    if chunk_rows and kind == "csv":
+        options = {
+            "delimiter": mapping.csv.get("delimiter"),
+            "encoding": mapping.csv.get("encoding"),
+            "chunk_rows": chunk_rows,
+        }
+        try:
+            info, _ = stream_csv(path, **options)
+        except (NotStreamable, CsvError):
+            pass  # the whole-file reader decodes it, or names what is wrong
+        else:
+            headings = info.pop("headings")
+            return _Source(kind, info, headings, lambda: stream_csv(path, **options)[1], True)
+    if chunk_rows and kind == "parquet":
+        try:
+            _parquet_pieces(path, chunk_rows)  # a generator: nothing is read yet
+            import pyarrow.parquet as pq
+
+            pq.ParquetFile(path).metadata  # noqa: B018 - fails here on a damaged footer
+        except Exception:  # noqa: BLE001 - the whole-file reader names the damage
+            pass
+        else:
+            return _Source(
+                kind, {"format": "parquet"}, None, lambda: _parquet_pieces(path, chunk_rows), True
+            )
+    return _read_whole(path, mapping, kind)
+
+
+class _Stream:
+    """One import's pass over a file: chunk by chunk, canonical lines out, rejections kept.
+
+    For each chunk: rows numbered in the file, ragged and blank rows out, exact
+    duplicates (across chunks too), the mapping, then `finish_lines`. Decisions the
+    whole file must share (date order, decimal style) are made from the evidence of
+    every chunk so far; if a later chunk would change one, or leaves a date column
+    ambiguous that more rows may settle, `_Restart` asks for a first pass over the whole
+    file. Rejections are small and kept; lines go to the store as they are made.
+    """
+
+    def __init__(
+        self,
+        source: _Source,
+        name: str,
+        mapping: Mapping,
+        rates: pl.DataFrame,
+        detected: dict | None = None,
+    ) -> None:
+        self.source = source
+        self.name = name
+        self.mapping = mapping
+        self.rates = rates
+        self.forced = detected
+        self.rows_read = 0
+        self.found: list[pl.DataFrame] = []
+        self.duplicates = _Duplicates(name)
+        self.resolved: Mapping | None = None
+        self.labels: dict[str, str] = {}
+        self.headings: list[str] = source.headings or []
+        self.evidence: dict = {}
+        self.used: dict | None = None
+
+    def _numbered(self, pieces: Pieces) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, bool]]:
+        """Yield (rows, ragged-row rejections, ragged count, last) with file row numbers."""
+        offset = 0
+        delimiter = self.source.info.get("delimiter", ",")
+        for raw, ragged, last in pieces:
+            if not self.headings:
+                self.headings = list(raw.columns)
+            n = raw.height
+            # Numbered before blank rows are dropped, so source_row matches the file's data rows.
+            raw = raw.with_columns(
+                pl.int_range(offset + 1, offset + n + 1, dtype=pl.Int64).alias("source_row")
+            )
+            found = _row_rejections(
+                [
+                    (
+                        offset + row,
+                        text,
+                        f"the row has {fields} field(s) but the heading line has "
+                        f"{len(self.headings)} (delimiter {delimiter!r}): a delimiter inside "
+                        "an unquoted value, or a missing field; the row is not read",
+                    )
+                    for row, fields, text in ragged
+                ],
+                self.name,
+            )
+            if ragged:
+                bad = pl.Series([offset + r[0] for r in ragged], dtype=pl.Int64).implode()
+                raw = raw.filter(~pl.col("source_row").is_in(bad))
+            offset += n
+            yield _drop_blank_rows(raw), found, len(ragged), last
+
+    def _reading(self) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, bool]]:
+        """`_numbered` over the source; a chunked reader's failure means: read it whole."""
+        pieces = self._numbered(self.source.pieces())
+        while True:
+            try:
+                item = next(pieces)
+            except StopIteration:
+                return
+            except BaseException as exc:
+                if not self.source.chunked or isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                raise _Restart(whole=True) from exc
+            yield item
+
+    def _count_rest(self, rest: Iterator) -> None:
+        """Count the rows left (reading only) and refuse a file over the row limit."""
+        for raw, _found, n_ragged, _last in rest:
+            self.rows_read += raw.height + n_ragged
+        _check_rows(self.rows_read, self.name)
+
+    def _start(self, raw: pl.DataFrame, last: bool) -> None:
+        """First chunk: the checks on the whole file's shape, and the column mapping."""
+        if last:
+            _check_rows(self.rows_read, self.name)
+        elif self.rows_read == 0:
+            raise _Restart(whole=True)  # a first piece of blank lines: rare, read it whole
+        columns = [c for c in raw.columns if c != "source_row"]
+        if not columns:
+            raise ImportRefused(f"{self.name}: the file is empty (no heading line, no rows).")
+        if self.rows_read == 0:
+            raise ImportRefused(
+                f"{self.name}: the file has a heading line but no data rows; there is nothing "
+                "to import."
+            )
+        try:
+            resolved = resolve(columns, self.mapping, file=self.name)
+        except MappingError as exc:
+            raise ImportRefused(str(exc)) from exc
+        _check_duplicate_headings(self.headings, resolved.columns, self.name)
+        self.resolved = resolved
+
+    @property
+    def info(self) -> dict:
+        info = dict(self.source.info)
+        if self.resolved is not None:
+            info.update(mapping=self.resolved.source, columns=self.resolved.columns)
+        return info
+
+    def _options(self) -> dict:
+        mapping = self.resolved or self.mapping
+        heads = mapping.columns.get("award_date", [])
+        return {
+            "date_order": mapping.date_order,
+            "date_format": mapping.date_formats.get(heads[0]) if len(heads) == 1 else None,
+            "decimal": mapping.csv.get("decimal"),
+            "thousands": mapping.csv.get("thousands"),
+            "method_overrides": mapping.values.get("procurement_method"),
+        }
+
+    def _decide(self, frame: pl.DataFrame, last: bool, options: dict) -> dict:
+        """Return the whole-file decisions for this chunk (see the class doc)."""
+        if self.forced is not None:
+            return self.forced
+        if not self.source.chunked:
+            return {}  # one frame: finish_lines detects from it, as it always has
+        detected: dict = {}
+        labels = self.labels
+        schema_ = frame.schema
+        if not options["date_format"] and not options["date_order"]:
+            if schema_.get("award_date") == pl.String:
+                values = frame.select(_clean_text(pl.col("award_date"))).to_series()
+                seen = self.evidence.get("award_date")
+                found = dates.order_evidence(values)
+                merged = found if seen is None else pl.concat([seen, found])
+                self.evidence["award_date"] = merged
+                try:
+                    detected["award_date"] = dates.order_from(merged)
+                except dates.AmbiguousDates as exc:
+                    if last or dates.settled(merged):
+                        raise _dates_refused(self.name, labels, exc) from exc
+                    raise _Restart(prescan=True) from exc
+        if not options["decimal"]:
+            for column in ("amount", "amount_usd"):
+                if schema_.get(column) != pl.String:
+                    continue
+                values = frame.select(_clean_text(pl.col(column))).to_series()
+                comma, point = numbers.style_evidence(values)
+                seen_comma, seen_point = self.evidence.get(column, (None, None))
+                merged = (
+                    seen_comma if seen_comma is not None else comma,
+                    seen_point if seen_point is not None else point,
                 )
-                for row, fields, text in ragged
-            ],
-            name,
-        )
-    ]
-    if ragged:
-        bad = pl.Series([r[0] for r in ragged], dtype=pl.Int64).implode()
-        raw = raw.filter(~pl.col("source_row").is_in(bad))
-    raw = _drop_blank_rows(raw)
-    rows_read = raw.height + len(ragged)
-    _check_rows(rows_read, name)
-    columns = [c for c in raw.columns if c != "source_row"]
-    if not columns:
-        raise ImportRefused(f"{name}: the file is empty (no heading line, no rows).")
-    if rows_read == 0:
-        raise ImportRefused(
-            f"{name}: the file has a heading line but no data rows; there is nothing to import."
-        )
+                self.evidence[column] = merged
+                try:
+                    detected[column] = numbers.style_from(merged)
+                except numbers.AmbiguousNumbers as exc:
+                    raise _numbers_refused(self.name, labels, column, exc) from exc
+        if self.used is None:
+            self.used = detected
+        elif detected != self.used:
+            raise _Restart(prescan=True)  # an earlier chunk was read another way
+        return detected
+
+    def _mapped(self, raw: pl.DataFrame, found: pl.DataFrame, dedupe: bool):
+        parts = [found]
+        if dedupe:
+            duplicates = self.duplicates.check(raw)
+            if duplicates.height:
+                parts.append(duplicates)
+                keep = ~pl.col("source_row").is_in(duplicates.get_column("source_row").implode())
+                raw = raw.filter(keep)
+        frame, rejections, self.labels = _apply_mapping(raw, self.resolved, self.name)
+        parts.append(rejections)
+        return frame, pl.concat(parts)
+
+    def lines(self) -> Iterator[pl.DataFrame]:
+        """Yield the canonical lines chunk by chunk (rejections gather in `found`)."""
+        reading = self._reading()
+        for raw, found, n_ragged, last in reading:
+            self.rows_read += raw.height + n_ragged
+            try:
+                if self.resolved is None:
+                    self._start(raw, last)
+                elif self.rows_read > limits.max_import_rows():
+                    self._count_rest(reading)
+                frame, rejections = self._mapped(raw, found, dedupe=True)
+                options = self._options()
+                detected = self._decide(frame, last, options)
+                lines, rejections = finish_lines(
+                    frame,
+                    rejections,
+                    source_file=self.name,
+                    rates=self.rates,
+                    headings=self.labels,
+                    detected=detected,
+                    **options,
+                )
+            except ImportRefused:
+                if not last:
+                    self._count_rest(reading)  # a file over the row limit is refused for that
+                raise
+            self.found.append(rejections)
+            yield lines
+
+    def rejections(self) -> pl.DataFrame:
+        """Return the rejection report, once every chunk has been read.
+
+        Chunks come in file order and each one's report is sorted by row, so the whole
+        report is too. Duplicates found across chunks are compared for real first.
+        """
+        if self.source.chunked and self.duplicates.pairs:
+            rows = (raw for raw, _found, _n, _last in self._reading())
+            if not self.duplicates.verify(rows):
+                raise _Restart(whole=True)  # a hash collision: the whole-file check is exact
+        if not self.found:
+            return validate.empty_rejections()
+        return pl.concat(self.found, how="vertical_relaxed")
+
+    def prescan(self) -> dict:
+        """Read the whole file's date and amount columns once; return the decisions."""
+        reading = self._reading()
+        for raw, found, n_ragged, last in reading:
+            self.rows_read += raw.height + n_ragged
+            try:
+                if self.resolved is None:
+                    self._start(raw, last)
+                elif self.rows_read > limits.max_import_rows():
+                    self._count_rest(reading)
+                frame, _ = self._mapped(raw, found, dedupe=False)
+                options = self._options()
+                self.used = None  # evidence only: the decision is taken at the end
+                self._decide(frame, last, options)
+            except ImportRefused:
+                if not last:
+                    self._count_rest(reading)
+                raise
+        return self.used or {}
+
+
+def _ocds_lines(path: Path, name: str, rates: pl.DataFrame):
+    ocds = _ocds_module()
     try:
-        resolved = resolve(columns, mapping, file=name)
-    except MappingError as exc:
+        frame, rejections, rows_read = ocds.read_ocds(path)
+    except ocds.NotOcds as exc:
         raise ImportRefused(str(exc)) from exc
-    _check_duplicate_headings(headings, resolved.columns, name)
-    duplicates = _duplicate_rows(raw, name)
-    if duplicates.height:
-        found.append(duplicates)
-        raw = raw.filter(~pl.col("source_row").is_in(duplicates.get_column("source_row").implode()))
-    frame, rejections, labels = _apply_mapping(raw, resolved, name)
-    found.append(rejections)
-    info = {**info, "mapping": resolved.source, "columns": resolved.columns}
-    return frame, pl.concat(found), rows_read, info, labels
-
-
-def _check_rows(rows_read: int, name: str) -> None:
-    most = limits.max_import_rows()
-    if rows_read > most:
-        raise ImportRefused(
-            f"{name}: has {rows_read:,} rows, more than the import limit of {most:,} rows "
-            "(TRANSPARENCY_MAX_IMPORT_ROWS). Split the export, or raise the limit."
-        )
+    _check_rows(rows_read, name)
+    lines, rejections = finish_lines(
+        frame, rejections, source_file=name, rates=rates, partial_rows=True
+    )
+    return [lines], lambda: rejections, rows_read, {"format": "ocds", "columns": {}}
 
 
 def import_file(
@@ -700,11 +1104,15 @@ def import_file(
     *,
     mapping: Mapping | str | Path | None = None,
     source_name: str | None = None,
+    chunk_rows: int | None = None,
 ) -> ImportResult:
     """Import one export file (CSV, XLSX, Parquet, or OCDS when that reader is present).
 
-    Raises `ImportRefused` for whole-file problems: unreadable file, missing or ambiguous
-    columns, ambiguous dates or numbers, and a file already imported.
+    CSV and Parquet files are read, checked and written `chunk_rows` rows at a time
+    (default `chunk_rows_setting()`; 0 reads the file whole), with the same lines and
+    rejection report as a whole-file read. Raises `ImportRefused` for whole-file
+    problems: unreadable file, missing or ambiguous columns, ambiguous dates or numbers,
+    and a file already imported.
     """
     path = Path(path)
     name = source_name or path.name
@@ -726,6 +1134,8 @@ def import_file(
             mapping = Mapping.load(mapping)
         except MappingError as exc:
             raise ImportRefused(str(exc)) from exc
+    mapping = mapping or Mapping()
+    chunk_rows = chunk_rows_setting() if chunk_rows is None else chunk_rows
     content_hash = file_hash(path)
     for existing in store.batches():
         if existing.content_hash == content_hash:
@@ -738,31 +1148,47 @@ def import_file(
         rates = currency.rates(store.root)
     except ValueError as exc:  # the user's own rates file is malformed
         raise ImportRefused(str(exc)) from exc
-    frame, rejections, rows_read, info, labels = read_file(path, mapping)
-    opts = mapping.csv if isinstance(mapping, Mapping) else {}
-    formats = mapping.date_formats if isinstance(mapping, Mapping) else {}
-    date_heads = info.get("columns", {}).get("award_date", []) if isinstance(info, dict) else []
-    single_format = formats.get(date_heads[0]) if len(date_heads) == 1 else None
-    lines, rejections = finish_lines(
-        frame,
-        rejections,
-        source_file=name,
-        rates=rates,
-        date_order=mapping.date_order if isinstance(mapping, Mapping) else None,
-        date_format=single_format,
-        decimal=opts.get("decimal"),
-        thousands=opts.get("thousands"),
-        headings=labels,
-        method_overrides=(
-            mapping.values.get("procurement_method") if isinstance(mapping, Mapping) else None
-        ),
-        partial_rows=info.get("format") == "ocds",
-    )
+    detected = None
+    for _attempt in range(3):
+        try:
+            return _import(path, name, store, mapping, rates, content_hash, chunk_rows, detected)
+        except _Restart as restart:
+            if restart.whole:
+                chunk_rows = 0
+            elif restart.prescan:
+                try:
+                    source = _open(path, mapping, chunk_rows)
+                    detected = _Stream(source, name, mapping, rates).prescan()
+                except _Restart:
+                    chunk_rows = 0
+    return _import(path, name, store, mapping, rates, content_hash, 0, None)
+
+
+def _import(
+    path: Path,
+    name: str,
+    store: Store,
+    mapping: Mapping,
+    rates: pl.DataFrame,
+    content_hash: str,
+    chunk_rows: int,
+    detected: dict | None,
+) -> ImportResult:
+    ocds = _ocds_module()
+    if ocds is not None and ocds.looks_like_ocds(path):
+        chunks, rejections, rows_read, info = _ocds_lines(path, name, rates)
+    else:
+        stream = _Stream(_open(path, mapping, chunk_rows), name, mapping, rates, detected)
+        lines = stream.lines()
+        first = next(lines)  # the file's shape and mapping are checked before the store is
+        chunks = itertools.chain([first], lines)
+        rejections, info = stream.rejections, stream.info
+        rows_read = lambda: stream.rows_read  # noqa: E731 - known once every chunk is read
     extra = {k: v for k, v in info.items() if k != "columns"}
     extra["columns"] = {k: list(v) for k, v in info.get("columns", {}).items()}
     try:
         batch = store.add_batch(
-            lines,
+            chunks,
             rejections,
             source_file=name,
             content_hash=content_hash,
@@ -775,7 +1201,7 @@ def import_file(
         raise ImportRefused(f"{name}: {exc}") from exc
     return ImportResult(
         batch=batch,
-        rows_read=rows_read,
+        rows_read=batch.rows_read,
         rows_accepted=batch.rows_accepted,
         rows_rejected=batch.rows_rejected,
         rejections_path=store.rejections_path(batch.batch_id),
