@@ -1,16 +1,18 @@
 -- returns: contract lines and spend (USD) that are assessable, and those Not assessable by reason, with their shares of all lines and spend
 -- grain: one row per assessment state ('Assessable' or a not-assessable reason)
 -- params: none
+-- Reads the pre-aggregated country cells (transparency/rollup.py): the reason is one of their keys.
 with lines as (
     select
         coalesce(not_assessable_reason, 'Assessable') as reason,
         not_assessable_reason is null as is_assessable,
-        amount_usd
-    from scored_lines
+        spend_usd,
+        count_lines
+    from lines_rollup_country
 ),
 
 totals as (
-    select count(*) as count_all, sum(amount_usd) as spend_all_usd
+    select sum(count_lines)::bigint as count_all, sum(spend_usd) as spend_all_usd
     from lines
 ),
 
@@ -18,8 +20,8 @@ by_reason as (
     select
         reason,
         is_assessable,
-        count(*) as count_lines,
-        coalesce(sum(amount_usd), 0) as spend_usd
+        sum(count_lines)::bigint as count_lines,
+        coalesce(sum(spend_usd), 0) as spend_usd
     from lines
     group by reason, is_assessable
 ),

@@ -7,8 +7,9 @@ with lines as (
         amount_usd,
         case when $risk_basis = 'residual' then residual_category
              else inherent_category end as risk_category
-    from scored_lines
-    where coalesce(supplier_id, supplier_name) = $supplier_key
+    from page_lines
+    -- The supplier's whole-number key (transparency/rollup.py): an integer compare per line.
+    where supplier_ix = (select supplier_ix from page_supplier_keys where supplier_key = $supplier_key)
 ),
 
 final as (

@@ -5,18 +5,23 @@
 -- suppliers' lines get the costly aggregates (distinct lists and counts): at 10M lines
 -- that is a few dozen suppliers instead of all of them.
 with lines as not materialized (
-    select *, coalesce(supplier_id, supplier_name) as supplier_key
+    select *
     from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
+-- The sum per supplier: from the per-supplier cells, or the lines grouped by the supplier's
+-- whole-number key (transparency/rollup.py), not by text.
+sums as (
+    select supplier_ix, sum(spend_usd)::decimal(38, 2) as spend_usd
+    from filtered_supplier_sums($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    group by supplier_ix
+),
+
 page as (
-    select
-        supplier_key,
-        any_value(supplier_name) as supplier_name,
-        sum(amount_usd)::decimal(38, 2) as spend_usd
-    from lines
-    group by supplier_key
-    order by spend_usd desc, supplier_name, supplier_key
+    select k.supplier_key, s.supplier_ix, k.supplier_name, s.spend_usd
+    from sums as s
+    left join page_supplier_keys as k using (supplier_ix)
+    order by s.spend_usd desc, k.supplier_name, k.supplier_key
     limit $page_size
     offset $page_offset
 ),
@@ -27,13 +32,13 @@ page_lines as (
         l.*,
         case when l.risk_category = 'Not assessable' then 0 else rc.sort_order end as risk_order
     from lines as l
-    semi join page as p on p.supplier_key = l.supplier_key
+    semi join page as p on p.supplier_ix = l.supplier_ix
     left join risk_categories as rc on rc.category = l.risk_category
 ),
 
 details as (
     select
-        supplier_key,
+        supplier_ix,
         coalesce(string_agg(distinct supplier_country_name, ', ' order by supplier_country_name), 'Unknown country') as countries,
         coalesce(string_agg(distinct segment_title, ', ' order by segment_title), 'Unclassified') as sectors,
         count(distinct contract_id) as count_contracts,
@@ -44,7 +49,7 @@ details as (
             0
         )::double as high_share
     from page_lines
-    group by supplier_key
+    group by supplier_ix
 ),
 
 final as (
@@ -58,7 +63,7 @@ final as (
         d.highest_category,
         d.high_share
     from page as p
-    join details as d using (supplier_key)
+    join details as d using (supplier_ix)
 )
 
 select * from final

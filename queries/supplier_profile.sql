@@ -9,10 +9,11 @@ with lines as (
             as inherent_order,
         case when l.residual_category = 'Not assessable' then 0 else rr.sort_order end
             as residual_order
-    from scored_lines as l
+    from page_lines as l
     left join risk_categories as ri on ri.category = l.inherent_category
     left join risk_categories as rr on rr.category = l.residual_category
-    where coalesce(l.supplier_id, l.supplier_name) = $supplier_key
+    -- The supplier's whole-number key (transparency/rollup.py): an integer compare per line.
+    where l.supplier_ix = (select supplier_ix from page_supplier_keys where supplier_key = $supplier_key)
 ),
 
 final as (

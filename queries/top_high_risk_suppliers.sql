@@ -4,31 +4,38 @@
 -- Two passes: the suppliers are chosen by a cheap sum per supplier, and only theirs get
 -- the costly aggregates (distinct countries and contracts).
 with lines as not materialized (
-    select *, coalesce(supplier_id, supplier_name) as supplier_key
+    select *
     from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
-top as (
+-- The sums per supplier: from the per-supplier cells, or the lines grouped by the
+-- supplier's whole-number key (transparency/rollup.py), not by text.
+sums as (
     select
-        supplier_key,
-        any_value(supplier_name) as supplier_name,
-        (sum(amount_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
-        sum(amount_usd)::decimal(38, 2) as spend_usd
-    from lines
-    group by supplier_key
-    having count(*) filter (where risk_category in ('High', 'Very high')) > 0
-    order by high_usd desc, supplier_name
+        supplier_ix,
+        (sum(spend_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
+        sum(spend_usd)::decimal(38, 2) as spend_usd
+    from filtered_supplier_sums($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    group by supplier_ix
+    having sum(count_lines) filter (where risk_category in ('High', 'Very high')) > 0
+),
+
+top as (
+    select k.supplier_key, k.supplier_name, s.*
+    from sums as s
+    left join page_supplier_keys as k using (supplier_ix)
+    order by s.high_usd desc, k.supplier_name
     limit $limit
 ),
 
 details as (
     select
-        l.supplier_key,
+        l.supplier_ix,
         coalesce(string_agg(distinct l.supplier_country_name, ', ' order by l.supplier_country_name), 'Unknown country') as countries,
         count(distinct l.contract_id) as count_contracts
     from lines as l
-    semi join top as t on t.supplier_key = l.supplier_key
-    group by l.supplier_key
+    semi join top as t on t.supplier_ix = l.supplier_ix
+    group by l.supplier_ix
 ),
 
 final as (
@@ -40,7 +47,7 @@ final as (
         t.spend_usd,
         d.count_contracts
     from top as t
-    join details as d using (supplier_key)
+    join details as d using (supplier_ix)
 )
 
 select * from final

@@ -4,19 +4,18 @@ On the eight-line dashboard fixture (hand-assigned risk, `dashboard_fixtures`):
 `lines_rollup` reconciles to the lines to the cent; `filtered_rollup` selects exactly the
 same money and lines as `filtered_lines` for every kind of filter, reading the rollup
 when no line-level filter is set and the lines when one is; the page connection's
-scratch file holds the same scored lines and goes away with the connection.
+cache file is tested in `test_database_cache.py`.
 """
 
 from __future__ import annotations
 
-import gc
 from decimal import Decimal
 
 import pytest
 from dashboard_fixtures import fixture_store, stub_connection
 
-from transparency import database, rollup
-from transparency.filters import MACRO_CALL, ROLLUP_CALL, Filters
+from transparency import rollup
+from transparency.filters import COUNTRY_CALL, MACRO_CALL, ROLLUP_CALL, SUPPLIER_CALL, Filters
 
 D = Decimal
 
@@ -34,6 +33,18 @@ def con(store):
 def _totals(con, call: str, f: Filters) -> tuple:
     """Spend and line count per (quarter, risk category) through `call`, sorted."""
     money = "amount_usd" if call == MACRO_CALL else "spend_usd"
+    if call == SUPPLIER_CALL:  # no quarter column: per supplier key instead
+        query = (
+            "select supplier_ix, risk_category, sum(spend_usd), sum(count_lines)::bigint "  # noqa: S608
+            f"from {call} group by all order by all"
+        )
+        return tuple(con.sql(query, params=f.sql_params()).fetchall())
+    if call == "lines by supplier":
+        query = (
+            "select supplier_ix, risk_category, sum(amount_usd), count(*) "  # noqa: S608
+            f"from {MACRO_CALL} group by all order by all"
+        )
+        return tuple(con.sql(query, params=f.sql_params()).fetchall())
     lines = "count(*)" if call == MACRO_CALL else "sum(count_lines)"
     query = (
         f"select award_quarter, risk_category, sum({money}), {lines}::bigint "  # noqa: S608
@@ -77,26 +88,26 @@ def test_rollup_groups_hold_their_lines(con):
     assert mismatches == 0
 
 
-@pytest.mark.parametrize(
-    "f",
-    [
-        Filters(),
-        Filters(risk_basis="residual"),
-        Filters(quarter_from="2025Q2", quarter_to="2025Q3"),
-        Filters(categories=("High", "Very high")),
-        Filters(categories=("Medium",), risk_basis="residual"),
-        Filters(countries=("unknown",)),
-        Filters(countries=("KEN", "FRA")),
-        Filters(regions=("Europe",)),
-        Filters(segments=("53",)),
-        Filters(methods=("open",)),
-        Filters(buyers=("HQ",)),
-        # line-level filters: the macro reads the lines
-        Filters(min_usd=D("1000.00")),
-        Filters(search="ALPHA"),
-        Filters(search="c2", countries=("KEN",)),
-    ],
-)
+FILTERS = [
+    Filters(),
+    Filters(risk_basis="residual"),
+    Filters(quarter_from="2025Q2", quarter_to="2025Q3"),
+    Filters(categories=("High", "Very high")),
+    Filters(categories=("Medium",), risk_basis="residual"),
+    Filters(countries=("unknown",)),
+    Filters(countries=("KEN", "FRA")),
+    Filters(regions=("Europe",)),
+    Filters(segments=("53",)),
+    Filters(methods=("open",)),
+    Filters(buyers=("HQ",)),
+    # line-level filters: the macro reads the lines
+    Filters(min_usd=D("1000.00")),
+    Filters(search="ALPHA"),
+    Filters(search="c2", countries=("KEN",)),
+]
+
+
+@pytest.mark.parametrize("f", FILTERS)
 def test_rollup_selects_what_the_lines_select(con, f):
     assert _totals(con, ROLLUP_CALL, f) == _totals(con, MACRO_CALL, f)
 
@@ -118,17 +129,29 @@ def test_rollup_refuses_an_unknown_source(con):
         rollup.install(con, "contract_lines; drop table x")
 
 
-def test_page_connection_reads_a_scratch_copy_removed_with_it(store, tmp_path, monkeypatch):
-    spill = tmp_path / "spill"
-    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(spill))
-    con = database.connect_for_pages(store)
-    scratch = list(spill.glob("lines-*/lines.duckdb"))
-    assert len(scratch) == 1
-    plain = database.connect(store)
-    columns = ", ".join(plain.sql("select * from scored_lines").columns)
-    query = f"select {columns} from scored_lines order by batch_id, source_row"  # noqa: S608
-    assert con.sql(query).fetchall() == plain.sql(query).fetchall()
-    assert con.sql("select sum(count_lines) from lines_rollup").fetchall() == [(8,)]
-    del con
-    gc.collect()
-    assert not scratch[0].parent.exists()
+@pytest.mark.parametrize("f", FILTERS)
+def test_country_cells_select_what_the_lines_select(con, f):
+    assert _totals(con, COUNTRY_CALL, f) == _totals(con, MACRO_CALL, f)
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_supplier_cells_select_what_the_lines_select(con, f):
+    assert _totals(con, SUPPLIER_CALL, f) == _totals(con, "lines by supplier", f)
+
+
+def test_small_cells_are_read_when_no_unit_sector_or_method_is_set(con):
+    # Without those filters, each row of the country macro is a cell of the small rollup.
+    rows = con.sql(f"select count(*) from {COUNTRY_CALL}", params=Filters().sql_params())  # noqa: S608
+    small = con.sql("select count(*) from lines_rollup_country").fetchall()[0][0]
+    assert rows.fetchall()[0][0] == small
+    # Fixture: one cell per line but C1's two lines (same quarter, country, categories).
+    assert small == 7
+
+
+def test_supplier_cells_are_hand_computed(con):
+    # S1: 1,000.00 + 500.00 (2025Q1) and 800.00 (2025Q3), all Very high inherent.
+    rows = con.sql(
+        "select c.award_quarter, c.spend_usd, c.count_lines from supplier_cells c "
+        "join page_supplier_keys k using (supplier_ix) where k.supplier_key = 'S1' order by 1"
+    ).fetchall()
+    assert rows == [("2025Q1", D("1500.00"), 2), ("2025Q3", D("800.00"), 1)]

@@ -10,10 +10,10 @@ or value is ever pasted into SQL text.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
-import weakref
 from pathlib import Path
 
 import duckdb
@@ -51,43 +51,166 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
     return con
 
 
-def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
-    """Return a connection ready for the page queries: risk views, the `filtered_lines` and
-    `filtered_rollup` macros and the pre-aggregated `lines_rollup` (see `transparency.rollup`).
+# Bump when the page tables change shape, so an older cache file is never read.
+PAGE_CACHE_FORMAT = "2"
+# Risk tables copied into the page cache (the per-line ones are in `page_lines` already,
+# and `risk_lines`/`risk_lists` use ENUM types that live on the building connection only).
+_NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids")
 
-    Scoring joins run once here instead of in every query: the scored lines are written to
-    table `scored_lines_cached` in a scratch database file in the spill folder, and
-    `scored_lines` then reads that table. DuckDB's file storage compresses them (about
-    60 bytes a line against 1 KB in memory) and its buffer manager keeps only what fits
-    under the memory limit, so 10M lines need no more memory than 1M. The file is removed
-    when the connection is garbage-collected or the process ends.
+
+def page_cache_dir() -> Path:
+    """Return the folder of the page cache files (`page-cache` in the spill folder)."""
+    return Path(_config()["temp_directory"]) / "page-cache"
+
+
+def page_cache_key(store: Store) -> tuple[str, str]:
+    """Return (store part, version part) of the page cache file name.
+
+    The version part changes when a batch lands or is undone, the risk model or a reference
+    file changes, or a due-diligence record is added; the store part names the store.
+    """
+    from transparency import diligence, risk
+
+    record = diligence.path(store)
+    parts = [
+        PAGE_CACHE_FORMAT,
+        duckdb.__version__,
+        store.version(),
+        risk.model_fingerprint(),
+        hashlib.sha256(record.read_bytes() if record.exists() else b"").hexdigest(),
+    ]
+    where = hashlib.sha256(store.url.encode()).hexdigest()[:12]
+    return where, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
+    """Return a connection ready for the page queries: `scored_lines`, `contract_lines`,
+    the risk tables, the page tables of `transparency.rollup` (`page_lines`, `lines_rollup`,
+    `lines_rollup_country`, the key tables) and the `filtered_lines`, `filtered_rollup` and
+    `filtered_country_rollup` macros.
+
+    Scoring runs once per data version, not once per process: the scored lines and the page
+    tables are written to a DuckDB file in the page cache folder (`page_cache_dir()`), named
+    by the store and its data version (`page_cache_key`). It is built under a temporary name
+    and renamed when complete, so another process (a second dashboard, `report`) either finds
+    the whole file or builds it (one at a time: a lock file per version), and then attaches
+    it read-only. DuckDB's file storage compresses the lines (about 60 bytes a line) and its
+    buffer manager keeps only what fits under the memory limit. Files of older versions of
+    the same store are removed when a new one is built.
     """
     from transparency import filters
 
-    folder = Path(_config()["temp_directory"])
+    folder = page_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    remove_stale_scratch(folder)
-    scratch = Path(tempfile.mkdtemp(prefix=f"lines-{os.getpid()}-", dir=folder))
+    remove_stale_scratch(folder.parent)
+    where, version = page_cache_key(store)
+    path = folder / f"pages-{where}-{version}.duckdb"
+    if not path.exists():
+        _build_page_cache(store, folder, path)
+    con = connect(store, with_risk=False)
     try:
-        con = connect(store)
-        con.execute("attach $path as line_cache", {"path": str(scratch / "lines.duckdb")})
-        con.execute("create table line_cache.scored_lines as select * from scored_lines")
-        con.execute("checkpoint line_cache")
-        con.execute("create or replace view scored_lines as select * from line_cache.scored_lines")
+        con.execute("attach $path as line_cache (read_only)", {"path": str(path)})
+        tables = con.sql(
+            "select table_name from duckdb_tables() where database_name = 'line_cache'"
+        ).fetchall()
+        for (name,) in tables:
+            if not name.isidentifier():
+                raise ValueError(f"unexpected table in the page cache {path}: {name!r}")
+            if name == "page_lines":
+                continue
+            con.execute(
+                f"create or replace view {name} as select * from line_cache.{name}"  # noqa: S608
+            )
+        con.execute("create or replace view page_lines as select * from line_cache.page_lines")
+        con.execute(
+            "create or replace view scored_lines as "
+            "select * exclude (contract_key, supplier_ix) from line_cache.page_lines"
+        )
         con.execute("create or replace view scored_lines_cached as select * from scored_lines")
-        filters.install(con, "scored_lines_cached")
+        filters.install(con, "scored_lines_cached", build=False)
     except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
+        con.close()
         raise
-    weakref.finalize(con, shutil.rmtree, scratch, True)
     return con
+
+
+def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
+    """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
+    import fcntl
+
+    from transparency import rollup
+
+    lock = path.with_suffix(".lock")
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # another process may be building it: wait, reuse
+        if path.exists():
+            return
+        building = folder / f"{path.stem}.{os.getpid()}.building"
+        building.unlink(missing_ok=True)
+        con = connect(store)
+        try:
+            # Order is not needed in the file, and without it the insert runs on every thread.
+            con.execute("set preserve_insertion_order = false")
+            con.execute("attach $path as line_cache_build", {"path": str(building)})
+            rollup.build(con, "scored_lines", "line_cache_build")
+            tables = con.sql(
+                "select table_name from duckdb_tables() "
+                "where database_name = 'memory' and schema_name = 'main'"
+            ).fetchall()
+            for (name,) in tables:
+                if name in _NOT_CACHED or not name.isidentifier():
+                    continue
+                con.execute(
+                    f"create table line_cache_build.{name} as select * from {name}"  # noqa: S608
+                )
+            con.execute("checkpoint line_cache_build")
+            con.execute("detach line_cache_build")
+        except BaseException:
+            con.close()
+            building.unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(building, path)
+        _fsync_dir(folder)
+    remove_old_page_caches(folder, keep=path)
+
+
+def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:
+    """Remove the page cache files of other versions of `keep`'s store, and files left
+    half-built by processes that no longer run. Returns the files removed.
+
+    A process still reading a removed file keeps reading it (the file lives until it is
+    closed); only new connections need the current version.
+    """
+    store_part = keep.name.split("-")[1]
+    removed = []
+    for item in Path(folder).glob("pages-*"):
+        if item.name.startswith(keep.stem):
+            continue
+        if item.suffix == ".building":
+            pid = item.name.rsplit(".", 2)[-2]
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                continue
+        elif item.name.split("-")[1] != store_part:
+            continue
+        item.unlink(missing_ok=True)
+        removed.append(item)
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_stale_scratch(folder: Path) -> list[Path]:
     """Remove scratch folders left by processes that no longer run (killed, not closed).
 
-    Folders are named `lines-<pid>-<random>`; one whose process is gone is removed.
-    Returns the folders removed.
+    Folders are named `lines-<pid>-<random>` (the per-process scratch of earlier versions);
+    one whose process is gone is removed. Returns the folders removed.
     """
     removed = []
     for path in Path(folder).glob("lines-*-*"):

@@ -62,7 +62,7 @@ with lines as (
     select
         *,
         {_RISK_CATEGORY}
-    from scored_lines
+    from page_lines
 )
 select * from lines
 where {_GROUP_PREDICATE}
@@ -101,23 +101,108 @@ union all by name
 select * from lines
 """  # noqa: S608 - code constants only
 
+# The same selection at the grain of `rollup.COUNTRY_KEYS` (columns those keys,
+# `risk_category`, `spend_usd`, `count_lines`): from the small `lines_rollup_country` when
+# no unit, sector, method or line-level filter is set, else from `filtered_rollup`. As
+# there, bound values decide the branch and the branch not taken reads nothing.
+_COUNTRY_ONLY = f"""{_NO_LINE_FILTER}
+      and len(buyers::varchar[]) = 0 and len(segments::varchar[]) = 0
+      and len(methods::varchar[]) = 0"""
+COUNTRY_MACRO_SQL = f"""
+create or replace macro filtered_country_rollup(
+    {_MACRO_ARGS}
+) as table
+with small as (
+    select
+        *,
+        null::varchar as buyer,
+        null::varchar as segment_code,
+        null::varchar as procurement_method,
+        {_RISK_CATEGORY}
+    from lines_rollup_country
+    where {_COUNTRY_ONLY}
+),
+
+small_cells as (
+    select {{keys}}, risk_category, spend_usd, count_lines
+    from small
+    where {_GROUP_PREDICATE}
+),
+
+other as (
+    select {{keys}}, risk_category, spend_usd, count_lines
+    from filtered_rollup({_MACRO_ARGS})
+    where not ({_COUNTRY_ONLY})
+)
+
+select * from small_cells
+union all by name
+select * from other
+"""  # noqa: S608 - code constants only
+
+# Spend and lines per supplier and risk category (columns `supplier_ix`, `risk_category`,
+# `spend_usd`, `count_lines`): from `supplier_cells` when no unit, sector, method or
+# line-level filter is set, else from the filtered lines.
+SUPPLIER_MACRO_SQL = f"""
+create or replace macro filtered_supplier_sums(
+    {_MACRO_ARGS}
+) as table
+with small as (
+    select
+        *,
+        null::varchar as buyer,
+        null::varchar as segment_code,
+        null::varchar as procurement_method,
+        {_RISK_CATEGORY}
+    from supplier_cells
+    where {_COUNTRY_ONLY}
+),
+
+small_cells as (
+    select supplier_ix, risk_category, sum(spend_usd) as spend_usd,
+        sum(count_lines)::bigint as count_lines
+    from small
+    where {_GROUP_PREDICATE}
+    group by all
+),
+
+other as (
+    select supplier_ix, risk_category, sum(amount_usd) as spend_usd,
+        count(*) as count_lines
+    from filtered_lines({_MACRO_ARGS})
+    where not ({_COUNTRY_ONLY})
+    group by all
+)
+
+select * from small_cells
+union all by name
+select * from other
+"""  # noqa: S608 - code constants only
+
 # The `$parameters` a query passes to the macro, in its order (for query headers).
 MACRO_CALL = (
     "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
     "$countries, $regions, $segments, $methods, $min_usd, $search)"
 )
 ROLLUP_CALL = MACRO_CALL.replace("filtered_lines", "filtered_rollup")
+COUNTRY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_country_rollup")
+SUPPLIER_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_sums")
 
 
 # Relations the macro may read: the risk view itself, or a table materialised from it.
 SOURCES = ("scored_lines", "scored_lines_cached")
 
 
-def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
-    """Create the `filtered_lines` and `filtered_rollup` table macros on `con`, reading
-    `source` (see `SOURCES`), and build `lines_rollup` from it (`transparency.rollup`).
+def install(
+    con: duckdb.DuckDBPyConnection, source: str = "scored_lines", *, build: bool = True
+) -> None:
+    """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup` and
+    `filtered_supplier_sums` table macros on `con`. With `build`, first write the page
+    tables (`page_lines`, the keys and the cells, see `transparency.rollup`) in memory from
+    `source` (see `SOURCES`); without, they must already be there (the page cache, see
+    `database.connect_for_pages`).
 
-    Call it again after the lines or their scores change: the rollup is a table.
+    Call it again after the lines or their scores change: the page tables are tables.
 
     >>> install(con, "scored_lines")          # doctest: +SKIP
     """
@@ -125,9 +210,12 @@ def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> Non
 
     if source not in SOURCES:
         raise ValueError(f"filtered_lines cannot read {source!r}; allowed: {SOURCES}")
-    con.execute(MACRO_SQL.replace("from scored_lines", f"from {source}"))
-    rollup.install(con, source)
+    if build:
+        rollup.build(con, source, "main")
+    con.execute(MACRO_SQL)
     con.execute(ROLLUP_MACRO_SQL.replace("{keys}", ",\n        ".join(rollup.KEYS)))
+    con.execute(COUNTRY_MACRO_SQL.replace("{keys}", ", ".join(rollup.COUNTRY_KEYS)))
+    con.execute(SUPPLIER_MACRO_SQL)
 
 
 @dataclass(frozen=True)

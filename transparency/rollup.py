@@ -1,15 +1,29 @@
-"""Pre-aggregated lines: table `lines_rollup`, built once per connection (data version).
+"""The page tables: keyed lines and pre-aggregated cells, built once per data version.
 
-The Overview's aggregates group by a few low-cardinality columns (quarter, organisational
-unit, supplier country, sector, method, risk category). `lines_rollup` holds the exact
-decimal sum and the line count of every combination of them, so those queries read a
-table tens of times smaller than the lines. `filters.install` builds it and the
-`filtered_rollup(...)` macro that reads it whenever no line-level filter (a minimum
-amount or a search text) is set, and the lines otherwise.
+`build(con, source, schema)` writes, into `schema` (the in-memory `main`, or the page
+cache file attached as `line_cache`, see `database.connect_for_pages`):
 
-Sums stay exact: `amount_usd` is a decimal, and a sum of sums of decimals is the sum.
+* `page_contract_keys(contract_id, contract_key)` and
+  `page_supplier_keys(supplier_key, supplier_ix)`: dense whole numbers 1..n for every
+  contract and supplier (`supplier_key` is `coalesce(supplier_id, supplier_name)`), so
+  distinct counts and group-bys hash small integers, not text, and an exact distinct count
+  can be a bitmap (`bitstring_agg`) instead of a hash table;
+* `page_lines`: every column of `source` plus `contract_key` and `supplier_ix`;
+* `lines_rollup`: the exact decimal sum and line count of every combination of `KEYS`;
+* `lines_rollup_country`: the same for `COUNTRY_KEYS` only (a few thousand cells, against
+  about a million for `lines_rollup` at 10M lines), read by the country, quarter and
+  category aggregates when no unit, sector or method filter is set;
+* `supplier_cells`: the same per `SUPPLIER_KEYS` (supplier x quarter x country x
+  categories), read by the supplier lists when no unit, sector, method or line-level filter
+  is set.
 
->>> install(con, "scored_lines")      # doctest: +SKIP
+The Overview's aggregates group by a few low-cardinality columns; `filters.install`
+creates the `filtered_rollup(...)` and `filtered_country_rollup(...)` macros that read
+these cells whenever no line-level filter (a minimum amount or a search text) is set, and
+the lines otherwise. Sums stay exact: `amount_usd` is a decimal, and a sum of sums of
+decimals is the sum.
+
+>>> build(con, "scored_lines", "main")      # doctest: +SKIP
 >>> con.sql("select sum(count_lines) from lines_rollup").fetchall()  # doctest: +SKIP
 [(200000,)]
 """
@@ -37,22 +51,108 @@ KEYS: tuple[str, ...] = (
     "not_assessable_reason",
 )
 
-# Relations the rollup may be built from (as `filters.SOURCES`).
-SOURCES = ("scored_lines", "scored_lines_cached")
+# The coarse grain: what the country map, the quarter and category charts and the coverage
+# table need. Region, name and tier follow from the country.
+COUNTRY_KEYS: tuple[str, ...] = (
+    "award_quarter",
+    "supplier_country",
+    "supplier_country_name",
+    "supplier_region",
+    "country_tier",
+    "inherent_category",
+    "residual_category",
+    "not_assessable_reason",
+)
 
-ROLLUP_SQL = """
-create or replace table lines_rollup as
+# Per supplier: its key and the dimensions of the filters the supplier pages set most (the
+# period, country and risk category); about 400k cells for 10M lines and 18k suppliers.
+SUPPLIER_KEYS: tuple[str, ...] = (
+    "supplier_ix",
+    "award_quarter",
+    "supplier_country",
+    "supplier_region",
+    "inherent_category",
+    "residual_category",
+)
+
+# Relations the page tables may be built from (as `filters.SOURCES`), and the schemas
+# they may be written to: identifiers come from these lists only.
+SOURCES = ("scored_lines", "scored_lines_cached")
+SCHEMAS = ("main", "line_cache_build")
+
+# Tables `build` writes, in order.
+TABLES = (
+    "page_contract_keys",
+    "page_supplier_keys",
+    "page_lines",
+    "lines_rollup",
+    "lines_rollup_country",
+    "supplier_cells",
+)
+
+_KEYS_SQL = """
+create or replace table {schema}.page_contract_keys as
+select contract_id, (row_number() over ())::integer as contract_key
+from (select distinct contract_id from {source} where contract_id is not null);
+
+create or replace table {schema}.page_supplier_keys as
+select supplier_key, supplier_name, (row_number() over ())::integer as supplier_ix
+from (
+    select
+        coalesce(supplier_id, supplier_name) as supplier_key,
+        any_value(supplier_name) as supplier_name
+    from {source}
+    where coalesce(supplier_id, supplier_name) is not null
+    group by supplier_key
+);
+"""
+
+_LINES_SQL = """
+create or replace table {schema}.page_lines as
+select l.*, c.contract_key, s.supplier_ix
+from {source} as l
+left join {schema}.page_contract_keys as c on c.contract_id = l.contract_id
+left join {schema}.page_supplier_keys as s
+    on s.supplier_key = coalesce(l.supplier_id, l.supplier_name)
+"""
+
+_ROLLUP_SQL = """
+create or replace table {schema}.{table} as
 select
     {keys},
     sum(amount_usd) as spend_usd,
     count(*) as count_lines
-from scored_lines
+from {source}
 group by all
-""".format(keys=",\n    ".join(KEYS))  # noqa: S608 - code constants only
+"""
+
+
+def build(
+    con: duckdb.DuckDBPyConnection, source: str = "scored_lines", schema: str = "main"
+) -> None:
+    """Create the page tables (see the module docstring) in `schema` from `source`.
+
+    `source` must be one of `SOURCES` and `schema` one of `SCHEMAS`.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"the page tables cannot read {source!r}; allowed: {SOURCES}")
+    if schema not in SCHEMAS:
+        raise ValueError(f"the page tables cannot be written to {schema!r}; allowed: {SCHEMAS}")
+    con.execute(_KEYS_SQL.format(schema=schema, source=source))
+    con.execute(_LINES_SQL.format(schema=schema, source=source))
+    lines = f"{schema}.page_lines"
+    for table, keys in (
+        ("lines_rollup", KEYS),
+        ("lines_rollup_country", COUNTRY_KEYS),
+        ("supplier_cells", SUPPLIER_KEYS),
+    ):
+        con.execute(
+            _ROLLUP_SQL.format(schema=schema, table=table, keys=",\n    ".join(keys), source=lines)
+        )
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
-    """Create or replace table `lines_rollup` from `source` (see `SOURCES`)."""
+    """Create or replace the page tables in memory from `source` (see `SOURCES`)."""
     if source not in SOURCES:
         raise ValueError(f"the rollup cannot read {source!r}; allowed: {SOURCES}")
-    con.execute(ROLLUP_SQL.replace("from scored_lines", f"from {source}"))
+    build(con, source, "main")
