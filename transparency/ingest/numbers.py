@@ -42,15 +42,22 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return text.str.replace(r"^\((.*)\)$", "-$1")
 
 
-def style_evidence(values: pl.Series) -> tuple[str | None, str | None]:
+def style_evidence(values: pl.Series, *, always: bool = False) -> tuple[str | None, str | None]:
     """Return (a value only a decimal comma reads, one only a decimal point reads), or None.
 
-    The evidence of chunks of one column combines by keeping the first example of
-    each kind, so a file read in chunks is decided as if read whole (`style_from`).
+    Returns (None, None) without looking further when no value has a comma or a
+    1.234.567 grouping (then nothing suggests a decimal comma), unless `always`: a
+    file read in chunks looks at every chunk once one has shown a comma, so that the
+    evidence of its chunks, each kind's first example kept, decides as the whole file
+    would (`style_from`).
     """
     text = values.drop_nulls()
-    if not text.str.contains(",", literal=True).any() and not text.str.contains(r"\.\d{3}\.").any():
-        return (None, None)  # no comma anywhere and no 1.234.567: nothing suggests a decimal comma
+    if (
+        not always
+        and not text.str.contains(",", literal=True).any()
+        and not text.str.contains(r"\.\d{3}\.").any()
+    ):
+        return (None, None)
     cleaned = pl.select(_clean(pl.lit(text.unique())).alias("v")).to_series()
     comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
     point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))

@@ -874,6 +874,7 @@ class _Stream:
         self.headings: list[str] = source.headings or []
         self.evidence: dict = {}
         self.used: dict | None = None
+        self.prescanning = False
 
     def _numbered(self, pieces: Pieces) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, bool]]:
         """Yield (rows, ragged-row rejections, ragged count, last) with file row numbers."""
@@ -986,19 +987,29 @@ class _Stream:
                 except dates.AmbiguousDates as exc:
                     if last or dates.settled(merged):
                         raise _dates_refused(self.name, labels, exc) from exc
-                    raise _Restart(prescan=True) from exc
+                    if not self.prescanning:
+                        raise _Restart(prescan=True) from exc
         if not options["decimal"]:
             for column in ("amount", "amount_usd"):
                 if schema_.get(column) != pl.String:
                     continue
                 values = frame.select(_clean_text(pl.col(column))).to_series()
-                comma, point = numbers.style_evidence(values)
-                seen_comma, seen_point = self.evidence.get(column, (None, None))
-                merged = (
-                    seen_comma if seen_comma is not None else comma,
-                    seen_point if seen_point is not None else point,
+                # Before any chunk has shown a comma, a chunk without one is not looked
+                # at further; its decimal points matter only once a comma appears, and
+                # then the decision changes, which sends the file to a first pass.
+                seen = self.evidence.get(column)
+                comma, point = numbers.style_evidence(
+                    values, always=seen is not None or self.prescanning
                 )
-                self.evidence[column] = merged
+                if seen is None and comma is None and point is None:
+                    merged = (None, None)
+                else:
+                    seen_comma, seen_point = seen or (None, None)
+                    merged = (
+                        seen_comma if seen_comma is not None else comma,
+                        seen_point if seen_point is not None else point,
+                    )
+                    self.evidence[column] = merged
                 try:
                     detected[column] = numbers.style_from(merged)
                 except numbers.AmbiguousNumbers as exc:
@@ -1066,6 +1077,7 @@ class _Stream:
 
     def prescan(self) -> dict:
         """Read the whole file's date and amount columns once; return the decisions."""
+        self.prescanning = True
         reading = self._reading()
         for raw, found, n_ragged, last in reading:
             self.rows_read += raw.height + n_ragged
