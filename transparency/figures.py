@@ -723,10 +723,22 @@ def _risk_provenance() -> dict[str, Any]:
     editions: Any = None
     ed = getattr(risk, "editions", None)
     if ed is not None:
-        editions = ed()
-        if isinstance(editions, pl.DataFrame):
-            editions = editions.to_dicts()
-    return {"risk_model_hash": model_hash, "reference_editions": _plain(editions)}
+        # The editions follow from the model and reference files, which the hash covers;
+        # reading the reference files again costs more than the rest of the figures.
+        cached = _EDITIONS.get(model_hash) if model_hash else None
+        if cached is None:
+            editions = ed()
+            if isinstance(editions, pl.DataFrame):
+                editions = editions.to_dicts()
+            cached = _plain(editions)
+            if model_hash:
+                _EDITIONS.clear()
+                _EDITIONS[model_hash] = cached
+        editions = json.loads(json.dumps(cached))  # a copy: callers may change theirs
+    return {"risk_model_hash": model_hash, "reference_editions": editions}
+
+
+_EDITIONS: dict[str, Any] = {}  # risk model hash -> its reference editions (one entry)
 
 
 def _plain(value: Any) -> Any:
