@@ -240,6 +240,14 @@ def test_a_quarter_without_data_lists_the_quarters_that_have_some(store):
     assert "Quarters with data: 2024Q4, 2025Q3 to 2025Q4." in message
 
 
+def test_a_quarter_without_data_on_a_given_connection(store):
+    # the cube query runs beside the totals there; the connection stays usable after
+    con = database.connect(store)
+    with pytest.raises(figures.NoData, match="Quarters with data: 2024Q4, 2025Q3 to 2025Q4."):
+        figures.figures(store, "2023Q2", con=con)
+    assert figures.figures(store, "2025Q4", con=con).total_usd == EXPECTED_Q4["total_usd"]
+
+
 def test_fiscal_year_starting_in_october(store):
     fiscal = figures.figures(store, "2026Q1", start_month=10)
     assert fiscal.quarter.start.isoformat() == "2025-10-01"

@@ -59,7 +59,11 @@ MONEY_TOP = (
 def read_lines(con: Any) -> pd.DataFrame:
     """Return every scored line (the columns the figures need) as a pandas frame (untimed)."""
     frame = con.sql(f"select {LINE_COLUMNS} from scored_lines").pl()  # noqa: S608 - constant
-    return frame.to_pandas()
+    # Column by column, each freed once converted: at 10M lines the two copies would not fit.
+    out = {}
+    for name in list(frame.columns):
+        out[name] = frame.drop_in_place(name).to_pandas()
+    return pd.DataFrame(out)
 
 
 def read_steps(con: Any) -> pd.DataFrame:

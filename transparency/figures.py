@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -828,8 +829,17 @@ def figures(
 
         con = connect(store, with_risk=False)
     params = _params(q)
+    pending = None
+    if not own_connection:
+        # The lines are scored already: the cube (scored lines) runs on its own cursor
+        # while the totals read the Parquet files; neither keeps both cores busy alone.
+        pool = ThreadPoolExecutor(max_workers=1)
+        pending = pool.submit(sql.run, con, "figures_spend_by_combination", params)
+        pool.shutdown(wait=False)
     totals = {r["period"]: r for r in sql.run(con, "figures_totals_by_period", params).to_dicts()}
     if "quarter" not in totals:
+        if pending is not None:
+            pending.result()  # finish with the connection before the next query
         found = available_quarters(con, start_month=q.start_month)
         raise NoData(
             f"No contract lines were awarded in {q.describe()}. "
@@ -837,7 +847,10 @@ def figures(
         )
     if own_connection:
         score_periods(con, store, q)
-    cube = sql.run(con, "figures_spend_by_combination", params)
+    if pending is not None:
+        cube = pending.result()
+    else:
+        cube = sql.run(con, "figures_spend_by_combination", params)
     categories = sql.run(con, "figures_colour_by_risk_category")
     cubes = {p: cube.filter(pl.col("period") == p) for p in PERIODS}
     cats = _by_risk_category(cubes["quarter"], categories)
