@@ -623,10 +623,9 @@ def pdf_report(fig: Figures) -> bytes:
         pdf.set_font(family, "B", 7.5)
         word = [max(pdf.get_string_width(w) for w in h.split()) + pad for h in heads]
         pdf.set_font(family, "", 7.5)
-        need = [
-            max([pdf.get_string_width(r[i]) + pad for r in texts] + [word[i]])
-            for i in range(len(heads))
-        ]
+        # Each body text's width once (measuring is most of fpdf2's cost on long tables).
+        widths = {t: pdf.get_string_width(t) for row in texts for t in row}
+        need = [max([widths[r[i]] + pad for r in texts] + [word[i]]) for i in range(len(heads))]
         cols = list(need)
         text_idx = [i for i, k in enumerate(kinds) if k == "text"]
         spare = pdf.epw - sum(need)
@@ -666,6 +665,15 @@ def pdf_report(fig: Figures) -> bytes:
             pdf.set_xy(pdf.l_margin, y + head_h)
             pdf.set_font(family, "", 7.5)
 
+        def put(x: float, y: float, w: float, h: float, text: str, align: str) -> None:
+            # What `cell` draws for one line that fits (same baseline and margins), without
+            # its line-breaking and styling machinery.
+            if not text:
+                return
+            width = widths[text] if text in widths else pdf.get_string_width(text)
+            dx = w - pdf.c_margin - width if align == "R" else pdf.c_margin
+            pdf.text(x + dx, y + 0.5 * h + 0.3 * pdf.font_size, text)
+
         if pdf.get_y() + head_h + 2 * row_h > pdf.h - pdf.b_margin:
             pdf.add_page()
         draw_header()
@@ -675,7 +683,7 @@ def pdf_report(fig: Figures) -> bytes:
             # A text wider than its column wraps onto more lines; numbers always fit.
             cells = []
             for text, w, kind in zip(values, cols, kinds, strict=True):
-                if kind == "text" and pdf.get_string_width(text) > w - pad:
+                if kind == "text" and widths[text] > w - pad:
                     cells.append(
                         pdf.multi_cell(
                             w, line_h, text, dry_run=True, output="LINES", padding=(0, pdf.c_margin)
@@ -692,12 +700,11 @@ def pdf_report(fig: Figures) -> bytes:
             for lines, w, align in zip(cells, cols, aligns, strict=True):
                 pdf.set_xy(x, y)
                 if len(lines) == 1:
-                    pdf.cell(w, row_h, lines[0], align=align)
+                    put(x, y, w, row_h, lines[0], align)
                 else:
                     pdf.set_xy(x, y + 0.4)
                     for i, line in enumerate(lines):
-                        pdf.set_xy(x, y + 0.4 + i * line_h)
-                        pdf.cell(w, line_h, line, align=align)
+                        put(x, y + 0.4 + i * line_h, w, line_h, line, align)
                 x += w
             y += height
             pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
