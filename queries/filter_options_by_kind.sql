@@ -1,25 +1,25 @@
 -- returns: the values a sidebar filter offers (quarters, organisational units, countries, regions, sectors, methods) with a readable label
 -- grain: one row per filter kind and value
 -- params: none
--- Reads the pre-aggregated cells (transparency/rollup.py, every value that has a line),
--- not the lines: each kind is then a cheap pass over its columns.
-with lines as materialized (
+-- Reads the values table of the pre-aggregated cells (transparency/rollup.py): each kind's
+-- values with a line, a few hundred rows, not the lines.
+with lines as (
     select
-        award_quarter, buyer, supplier_country, supplier_country_name, supplier_region,
+        kind, award_quarter, buyer, supplier_country, supplier_country_name, supplier_region,
         segment_code, segment_title, procurement_method
-    from lines_rollup
+    from lines_rollup_values
 ),
 
 quarters as (
     select distinct 'quarter' as kind, award_quarter as value, award_quarter as label
     from lines
-    where award_quarter is not null
+    where kind = 'quarter' and award_quarter is not null
 ),
 
 buyers as (
     select distinct 'buyer' as kind, buyer as value, buyer as label
     from lines
-    where buyer is not null
+    where kind = 'buyer' and buyer is not null
 ),
 
 countries as (
@@ -28,6 +28,7 @@ countries as (
         coalesce(supplier_country, 'unknown') as value,
         coalesce(any_value(supplier_country_name), supplier_country, 'Unknown country') as label
     from lines
+    where kind = 'country'
     group by supplier_country
 ),
 
@@ -37,6 +38,7 @@ regions as (
         coalesce(supplier_region, 'Unknown') as value,
         coalesce(supplier_region, 'Unknown') as label
     from lines
+    where kind = 'region'
 ),
 
 segments as (
@@ -45,6 +47,7 @@ segments as (
         coalesce(segment_code, 'unknown') as value,
         coalesce(segment_code || ' ' || any_value(segment_title), segment_code, 'Unclassified') as label
     from lines
+    where kind = 'segment'
     group by segment_code
 ),
 
@@ -54,6 +57,7 @@ methods as (
         coalesce(procurement_method, 'unknown') as value,
         coalesce(procurement_method, 'unknown') as label
     from lines
+    where kind = 'method'
 ),
 
 final as (

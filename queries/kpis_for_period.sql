@@ -1,28 +1,51 @@
 -- returns: total spend in USD, spend in High and Very high, counts of lines, contracts and suppliers for the filtered lines
 -- grain: one row for the whole filtered selection
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
--- Distinct contracts and suppliers are counted exactly as bits: each has a dense whole-number
--- key (transparency/rollup.py), split into blocks of 65,536 keys; a block's bitmap marks the
--- keys seen, and the count is the sum of the bits set. No hash table of millions of ids.
-with lines as not materialized (
-    select amount_usd, risk_category, contract_key, supplier_ix
+-- Sums and line counts come from the pre-aggregated cells (transparency/rollup.py) unless a
+-- line-level filter is set. Distinct contracts and suppliers: with no filter at all, the
+-- number of keys; otherwise counted exactly as bits over the lines' dense whole-number keys,
+-- in blocks of 2^20 keys (a block's bitmap marks the keys seen; the count is the bits set),
+-- so no hash table of millions of ids is built. Bound values pick the branch.
+with settings as (
+    select
+        $quarter_from is null and $quarter_to is null
+        and len($buyers::varchar[]) = 0 and len($categories::varchar[]) = 0
+        and len($countries::varchar[]) = 0 and len($regions::varchar[]) = 0
+        and len($segments::varchar[]) = 0 and len($methods::varchar[]) = 0
+        and $min_usd is null and ($search is null or $search = '') as unfiltered
+),
+
+cells as (
+    select
+        sum(spend_usd) as total_usd,
+        sum(spend_usd) filter (where risk_category in ('High', 'Very high')) as high_usd,
+        sum(count_lines) as count_lines
+    from filtered_country_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+),
+
+lines as not materialized (
+    select contract_key, supplier_ix
     from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    where not (select unfiltered from settings)
 ),
 
 contract_blocks as (
-    select
-        sum(amount_usd) as total_usd,
-        sum(amount_usd) filter (where risk_category in ('High', 'Very high')) as high_usd,
-        count(*) as count_lines,
-        bit_count(bitstring_agg((contract_key % 65536)::integer, 0, 65535)) as count_contracts
+    select bit_count(bitstring_agg((contract_key % 1048576)::integer, 0, 1048575)) as keys
     from lines
-    group by contract_key // 65536
+    where contract_key is not null
+    group by contract_key // 1048576
 ),
 
-supplier_blocks as (
-    select bit_count(bitstring_agg((supplier_ix % 65536)::integer, 0, 65535)) as count_suppliers
-    from lines
-    group by supplier_ix // 65536
+contracts as (
+    select sum(keys) as count_contracts from contract_blocks
+    union all
+    select count(*) from page_contract_keys where (select unfiltered from settings)
+),
+
+suppliers as (
+    select count(distinct supplier_ix) as count_suppliers from lines
+    union all
+    select count(*) from page_supplier_keys where (select unfiltered from settings)
 ),
 
 final as (
@@ -30,17 +53,9 @@ final as (
         coalesce(c.total_usd, 0)::decimal(38, 2) as total_usd,
         coalesce(c.high_usd, 0)::decimal(38, 2) as high_usd,
         coalesce(c.count_lines, 0)::bigint as count_lines,
-        coalesce(c.count_contracts, 0)::bigint as count_contracts,
-        coalesce(s.count_suppliers, 0)::bigint as count_suppliers
-    from (
-        select
-            sum(total_usd) as total_usd,
-            sum(high_usd) as high_usd,
-            sum(count_lines) as count_lines,
-            sum(count_contracts) as count_contracts
-        from contract_blocks
-    ) as c
-    cross join (select sum(count_suppliers) as count_suppliers from supplier_blocks) as s
+        coalesce((select sum(count_contracts) from contracts), 0)::bigint as count_contracts,
+        coalesce((select sum(count_suppliers) from suppliers), 0)::bigint as count_suppliers
+    from cells as c
 )
 
 select * from final

@@ -104,7 +104,7 @@ def test_a_new_batch_builds_a_new_file_and_removes_the_old(tmp_path, spill):
         more,
         pl.DataFrame(schema=schema.REJECTION),
         source_file="more.csv",
-        content_hash="fixture0002",
+        content_hash="morelines",  # batch ids use its first 8 characters
         rows_read=2,
     )
     new = database.connect_for_pages(store)

@@ -13,6 +13,7 @@ cache file attached as `line_cache`, see `database.connect_for_pages`):
 * `lines_rollup_country`: the same for `COUNTRY_KEYS` only (a few thousand cells, against
   about a million for `lines_rollup` at 10M lines), read by the country, quarter and
   category aggregates when no unit, sector or method filter is set;
+* `lines_rollup_values`: the values the sidebar filters offer, one row per kind and value;
 * `supplier_cells`: the same per `SUPPLIER_KEYS` (supplier x quarter x country x
   categories), read by the supplier lists when no unit, sector, method or line-level filter
   is set.
@@ -88,6 +89,7 @@ TABLES = (
     "lines_rollup",
     "lines_rollup_country",
     "supplier_cells",
+    "lines_rollup_values",
 )
 
 _KEYS_SQL = """
@@ -127,6 +129,31 @@ group by all
 """
 
 
+# Every value the sidebar filters offer, one row per kind and value (a few hundred rows),
+# with the columns `queries/filter_options_by_kind.sql` labels them by.
+_VALUES_SQL = """
+create or replace table {schema}.lines_rollup_values as
+select 'quarter' as kind, award_quarter, null::varchar as buyer, null::varchar as supplier_country,
+    null::varchar as supplier_country_name, null::varchar as supplier_region,
+    null::varchar as segment_code, null::varchar as segment_title,
+    null::varchar as procurement_method
+from {schema}.lines_rollup_country group by award_quarter
+union all by name
+select 'buyer' as kind, buyer from {schema}.lines_rollup group by buyer
+union all by name
+select 'country' as kind, supplier_country,
+    any_value(supplier_country_name) as supplier_country_name
+from {schema}.lines_rollup_country group by supplier_country
+union all by name
+select 'region' as kind, supplier_region from {schema}.lines_rollup_country group by supplier_region
+union all by name
+select 'segment' as kind, segment_code, any_value(segment_title) as segment_title
+from {schema}.lines_rollup group by segment_code
+union all by name
+select 'method' as kind, procurement_method from {schema}.lines_rollup group by procurement_method
+"""
+
+
 def build(
     con: duckdb.DuckDBPyConnection, source: str = "scored_lines", schema: str = "main"
 ) -> None:
@@ -139,7 +166,13 @@ def build(
     if schema not in SCHEMAS:
         raise ValueError(f"the page tables cannot be written to {schema!r}; allowed: {SCHEMAS}")
     con.execute(_KEYS_SQL.format(schema=schema, source=source))
-    con.execute(_LINES_SQL.format(schema=schema, source=source))
+    # The lines must stay the probe side of both joins (streamed through, never held in a
+    # hash table): the optimiser would otherwise build on the wide lines, which spills at 10M.
+    con.execute("set disabled_optimizers = 'build_side_probe_side'")
+    try:
+        con.execute(_LINES_SQL.format(schema=schema, source=source))
+    finally:
+        con.execute("reset disabled_optimizers")
     lines = f"{schema}.page_lines"
     for table, keys in (
         ("lines_rollup", KEYS),
@@ -149,6 +182,7 @@ def build(
         con.execute(
             _ROLLUP_SQL.format(schema=schema, table=table, keys=",\n    ".join(keys), source=lines)
         )
+    con.execute(_VALUES_SQL.format(schema=schema))
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
