@@ -232,3 +232,17 @@ def test_verify_compares_the_rows_for_real() -> None:
     # A row that only shares the hash: the cells differ, so it is not a duplicate.
     other = pl.DataFrame({"a": ["x"], "b": ["not null"], "source_row": [3]})
     assert not duplicates.verify(iter([first, other]))
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\u00a0", "\r", "\u2003", "\u2029", "\u3000"])
+def test_text_is_trimmed_of_any_white_space(space) -> None:
+    # Trimming does not depend on which values share a chunk: a column whose only
+    # untrimmed value ends in any Unicode white space is trimmed like every other.
+    frame = pl.DataFrame({"x": ["Acme", f"Beta{space}", f"{space}Cord", space, None]})
+    out = pipeline._clean_strings(frame).get_column("x").to_list()
+    assert out == ["Acme", "Beta", "Cord", None, None]
+
+
+def test_clean_text_left_alone_when_nothing_to_trim() -> None:
+    frame = pl.DataFrame({"x": ["Côte d'Ivoire", "naïve…", "日本", None]})
+    assert pipeline._clean_strings(frame).equals(frame)

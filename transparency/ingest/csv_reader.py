@@ -15,8 +15,10 @@ so the caller can refuse to guess between the two.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import mmap
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,11 +189,17 @@ def _names(headings: list[str]) -> list[str]:
     return names
 
 
-def _polars_read(body: bytes, delimiter: str, width: int, *, truncate: bool) -> pl.DataFrame:
+def _synthetic(delimiter: str, width: int) -> bytes:
     # One sentinel column beyond the headings: a value there means the row is too long.
-    synthetic = delimiter.join(f"c{i}" for i in range(width + 1)).encode() + b"\n"
+    return delimiter.join(f"c{i}" for i in range(width + 1)).encode() + b"\n"
+
+
+def _polars_read(
+    body: bytes, delimiter: str, width: int, *, truncate: bool, data: bytes | None = None
+) -> pl.DataFrame:
+    """Read `body` under the synthetic heading line (`data`: the two joined already)."""
     return pl.read_csv(
-        io.BytesIO(synthetic + body),
+        io.BytesIO(_synthetic(delimiter, width) + body if data is None else data),
         separator=delimiter,
         infer_schema=False,
         quote_char='"',
@@ -311,7 +319,7 @@ def _fast_ragged(
         delims += d_pos.size
     end = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
     cum = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-    if body and not body.endswith(b"\n"):
+    if len(body) and body[-1:] != b"\n":
         end = np.append(end, len(body))
         cum = np.append(cum, delims)
     if end.size != height:
@@ -320,7 +328,7 @@ def _fast_ragged(
     start = np.concatenate(([0], end[:-1] + 1))
     ragged = []
     for i in np.flatnonzero(fields != width):
-        text = body[start[i] : end[i]].decode("utf-8", errors="replace").rstrip("\r")
+        text = bytes(body[start[i] : end[i]]).decode("utf-8", errors="replace").rstrip("\r")
         try:
             row = next(csv.reader([text], delimiter=delimiter), [])
         except csv.Error:  # a stray CR inside the record
@@ -335,17 +343,25 @@ def _fast_ragged(
 
 
 def _read_body(
-    body: bytes, delimiter: str, width: int, name: str, *, strict: bool = False
+    body: bytes,
+    delimiter: str,
+    width: int,
+    name: str,
+    *,
+    strict: bool = False,
+    data: bytes | None = None,
 ) -> tuple[pl.DataFrame, list[tuple[int, int, str]]]:
     """Return the data rows as text columns c0..c{width-1} and the ragged rows.
 
     `strict` (a piece of a file read in chunks) raises `NotStreamable` where the csv
     module would have to read the records: its quoting may not split where a chunk did.
+    `data` is the synthetic heading line and `body` joined already (`body` may then be
+    a memoryview into it), which spares a copy of a large piece.
     """
     if width == 0:
         return pl.DataFrame(), []
     try:
-        frame = _polars_read(body, delimiter, width, truncate=False)
+        frame = _polars_read(body, delimiter, width, truncate=False, data=data)
         extra = frame.get_column(f"c{width}")
         suspect = extra.null_count() < frame.height or (
             width >= 2 and frame.get_column(f"c{width - 1}").null_count() > 0
@@ -355,7 +371,7 @@ def _read_body(
         if "utf-8" in text or "utf8" in text:
             raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid utf-8") from exc
         if "more fields" in text or "ragged" in text:
-            frame = _polars_read(body, delimiter, width, truncate=True)
+            frame = _polars_read(body, delimiter, width, truncate=True, data=data)
             suspect = True
         else:
             frame = None  # quoting Polars refuses: the csv module reads it
@@ -453,45 +469,55 @@ def stream_csv(
     }
 
     def pieces() -> Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]:
-        with open(path, "rb") as fh:
-            fh.seek(skip + header_len)
-            buf, eof, first = b"", False, True
-            while True:
-                cut, pos = -1, piece_bytes - 1
-                scanned, quotes = 0, 0  # quotes in buf[:scanned]; a piece starts outside quotes
+        # The file is mapped, not read: cuts are found in the page cache, and each piece
+        # is copied once, into the bytes Polars parses (behind the synthetic heading).
+        synthetic = _synthetic(delimiter, width)
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            with contextlib.suppress(AttributeError, OSError):
+                mm.madvise(mmap.MADV_SEQUENTIAL)
+            view = np.frombuffer(mm, dtype=np.uint8)
+            try:
+                size = len(mm)
+                start = skip + header_len
                 while True:
-                    end = buf.find(b"\n", pos)
-                    if end < 0:
-                        if eof:
+                    cut, pos = -1, start + piece_bytes - 1
+                    scanned, quotes = start, 0  # quotes in [start, scanned); a piece starts outside
+                    while pos < size:
+                        end = mm.find(b"\n", pos)
+                        if end < 0:
                             break
-                        more = fh.read(max(piece_bytes, 1 << 22))
-                        eof = not more
-                        buf += more
-                        continue
-                    quotes += buf.count(b'"', scanned, end)
-                    scanned = end
-                    if quotes % 2 == 0:
-                        cut = end + 1
-                        break
-                    pos = end + 1
-                if cut < 0:  # the rest of the file is the last piece
-                    piece, buf = buf, b""
-                else:
-                    piece, buf = buf[:cut], buf[cut:]
-                if not buf and not eof:
-                    more = fh.read(max(piece_bytes, 1 << 22))
-                    eof = not more
-                    buf = more
-                last = eof and not buf
-                if piece or first:
+                        quotes += _count(view, 34, scanned, end)
+                        scanned = end
+                        if quotes % 2 == 0:
+                            cut = end + 1
+                            break
+                        pos = end + 1
+                    cut = size if cut < 0 else cut
+                    data = b"".join((synthetic, memoryview(mm)[start:cut]))
+                    body = memoryview(data)[len(synthetic) :]
+                    last = cut >= size
                     try:
-                        frame, ragged = _read_body(piece, delimiter, width, name, strict=True)
+                        frame, ragged = _read_body(
+                            body, delimiter, width, name, strict=True, data=data
+                        )
                     except UnicodeDecodeError as exc:
                         raise NotStreamable(f"{name}: not UTF-8") from exc
-                    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-                    first = False
-                    yield frame, ragged, last
-                if last:
-                    return
+                    finally:
+                        body.release()
+                    del data
+                    yield frame.rename(dict(zip(frame.columns, names, strict=True))), ragged, last
+                    if last:
+                        return
+                    start = cut
+            finally:
+                del view  # the map closes only when no array points into it
 
     return info, pieces()
+
+
+def _count(view: np.ndarray, byte: int, start: int, end: int) -> int:
+    """Return how many times `byte` occurs in view[start:end], 4 MB at a time."""
+    total = 0
+    for lo in range(start, end, 1 << 22):
+        total += int(np.count_nonzero(view[lo : min(end, lo + (1 << 22))] == byte))
+    return total
