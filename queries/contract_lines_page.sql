@@ -1,34 +1,137 @@
 -- returns: one page of filtered contract lines for the Contracts table, sorted by an allowed column ($sort is one of award_date, amount_usd, supplier_name, risk, contract_id, country), with the key (batch_id, source_row) that opens the detail
 -- grain: one row per contract line (at most $page_size rows)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $sort (text), $descending (boolean), $page_size (integer), $page_offset (integer)
-with lines as (
-    select * from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+-- One branch per sort column and direction, each ordered by plain columns: bound values fold
+-- the branches not chosen away, and the chosen one is a top-N that reads the sort
+-- columns of every line but the wide display columns of the page's rows only.
+with lines as not materialized (
+    select
+        batch_id,
+        source_row,
+        contract_id,
+        line_id,
+        award_date,
+        buyer,
+        supplier_name,
+        coalesce(supplier_country_name, supplier_country, 'Unknown country') as country_name,
+        description,
+        coalesce(segment_title, 'Unclassified') as segment_title,
+        procurement_method,
+        amount,
+        currency,
+        amount_usd,
+        risk_category,
+        null::integer as risk_order,
+        total_score
+    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+),
+
+ranked as not materialized (
+    select l.* replace (rc.sort_order as risk_order)
+    from lines as l
+    left join risk_categories as rc on rc.category = l.risk_category
 ),
 
 final as (
-    select
-        l.batch_id,
-        l.source_row,
-        l.contract_id,
-        l.line_id,
-        l.award_date,
-        l.buyer,
-        l.supplier_name,
-        coalesce(l.supplier_country_name, l.supplier_country, 'Unknown country') as country_name,
-        l.description,
-        coalesce(l.segment_title, 'Unclassified') as segment_title,
-        l.procurement_method,
-        l.amount,
-        l.currency,
-        l.amount_usd,
-        l.risk_category,
-        rc.sort_order as risk_order,
-        l.total_score
-    from lines as l
-    left join risk_categories as rc on rc.category = l.risk_category
+    select * from (
+        select * from lines
+        where $sort = 'award_date' and not $descending
+        order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'award_date' and $descending
+        order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'amount_usd' and not $descending
+        order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'amount_usd' and $descending
+        order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'supplier_name' and not $descending
+        order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'supplier_name' and $descending
+        order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from ranked
+        where $sort = 'risk' and not $descending
+        order by risk_order asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from ranked
+        where $sort = 'risk' and $descending
+        order by risk_order desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'contract_id' and not $descending
+        order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'contract_id' and $descending
+        order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'country' and not $descending
+        order by country_name asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'country' and $descending
+        order by country_name desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    -- Not an allowed column: the tie-breakers alone order the rows.
+    select * from (
+        select * from lines
+        where not coalesce(
+            $sort in ('award_date', 'amount_usd', 'supplier_name', 'risk', 'contract_id', 'country')
+            and $descending is not null,
+            false
+        )
+        order by contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
 )
 
--- Each sort column is its own pair of terms so the choice stays a bound value, never SQL text.
+-- The chosen branch's page, in its order (each sort column is its own pair of terms so the
+-- choice stays a bound value, never SQL text).
 select * exclude (risk_order) from final
 order by
     case when $sort = 'award_date' and not $descending then award_date end asc,
@@ -47,5 +150,3 @@ order by
     line_id,
     batch_id,
     source_row
-limit $page_size
-offset $page_offset

@@ -9,10 +9,10 @@ with lines as (
             as inherent_order,
         case when l.residual_category = 'Not assessable' then 0 else rr.sort_order end
             as residual_order
-    from page_lines as l
+    from supplier_lines as l
     left join risk_categories as ri on ri.category = l.inherent_category
     left join risk_categories as rr on rr.category = l.residual_category
-    -- The supplier's whole-number key (transparency/rollup.py): an integer compare per line.
+    -- The supplier's lines by its whole-number key, stored in key order (transparency/rollup.py).
     where l.supplier_ix = (select supplier_ix from page_supplier_keys where supplier_key = $supplier_key)
 ),
 

@@ -7,8 +7,8 @@ with lines as (
         amount_usd,
         case when $risk_basis = 'residual' then residual_category
              else inherent_category end as risk_category
-    from page_lines
-    -- The supplier's whole-number key (transparency/rollup.py): an integer compare per line.
+    from supplier_lines
+    -- The supplier's lines by its whole-number key, stored in key order (transparency/rollup.py).
     where supplier_ix = (select supplier_ix from page_supplier_keys where supplier_key = $supplier_key)
 ),
 

@@ -13,6 +13,7 @@ cache file attached as `line_cache`, see `database.connect_for_pages`):
 * `lines_rollup_country`: the same for `COUNTRY_KEYS` only (a few thousand cells, against
   about a million for `lines_rollup` at 10M lines), read by the country, quarter and
   category aggregates when no unit, sector or method filter is set;
+* `supplier_lines`: the columns the supplier profile queries read, in supplier-key order;
 * `lines_rollup_values`: the values the sidebar filters offer, one row per kind and value;
 * `supplier_cells`: the same per `SUPPLIER_KEYS` (supplier x quarter x country x
   categories), read by the supplier lists when no unit, sector, method or line-level filter
@@ -90,6 +91,7 @@ TABLES = (
     "lines_rollup_country",
     "supplier_cells",
     "lines_rollup_values",
+    "supplier_lines",
 )
 
 _KEYS_SQL = """
@@ -128,6 +130,19 @@ from {source}
 group by all
 """
 
+
+# The columns the supplier profile queries read, one row per line, stored in supplier-key
+# order: a supplier's lines then sit in one or two row groups, which DuckDB's zone maps
+# find without reading the other 10M lines.
+_SUPPLIER_LINES_SQL = """
+create or replace table {schema}.supplier_lines as
+select
+    supplier_ix, contract_id, award_date, award_quarter, buyer, supplier_id, supplier_name,
+    segment_title, supplier_country_name, amount_usd, inherent_category, residual_category,
+    risk_drivers
+from {schema}.page_lines
+order by supplier_ix
+"""
 
 # Every value the sidebar filters offer, one row per kind and value (a few hundred rows),
 # with the columns `queries/filter_options_by_kind.sql` labels them by.
@@ -183,6 +198,7 @@ def build(
             _ROLLUP_SQL.format(schema=schema, table=table, keys=",\n    ".join(keys), source=lines)
         )
     con.execute(_VALUES_SQL.format(schema=schema))
+    con.execute(_SUPPLIER_LINES_SQL.format(schema=schema))
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
