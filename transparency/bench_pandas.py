@@ -72,16 +72,20 @@ MONEY_TOP = (
 
 def read_lines(con: Any) -> pd.DataFrame:
     """Return every scored line (the columns the figures need) as a pandas frame (untimed)."""
-    frame = con.sql(f"select {LINE_COLUMNS} from scored_lines").pl()  # noqa: S608 - constant
-    # Column by column, each freed once converted: at 10M lines two copies would not fit.
-    # Text with few distinct values is a pandas category (as a pandas user would hold 10M
-    # lines: a quarter of the memory, and faster groupbys); ids stay strings.
+    # Read in batches with the few-valued text as categories, then column by column (each
+    # freed once converted): at 10M lines whole string copies would not fit the memory
+    # budget. Those columns are pandas categories (as a pandas user would hold 10M lines:
+    # a quarter of the memory, and faster groupbys); the ids stay strings.
+    query = f"select {LINE_COLUMNS} from scored_lines"  # noqa: S608 - constant text
+    parts = [pl.from_arrow(batch) for batch in con.sql(query).to_arrow_reader(1_000_000)]
+    if not parts:  # no lines: the empty frame with its columns
+        parts = [con.sql(query).pl()]
+    categories = pl.col(list(CATEGORICAL)).cast(pl.Categorical)
+    frame = pl.concat([p.with_columns(categories) for p in parts], rechunk=False)
+    del parts
     out = {}
     for name in list(frame.columns):
-        column = frame.drop_in_place(name)
-        if name in CATEGORICAL:
-            column = column.cast(pl.Categorical)
-        out[name] = column.to_pandas()
+        out[name] = frame.drop_in_place(name).to_pandas()
     return pd.DataFrame(out)
 
 
