@@ -505,6 +505,10 @@ def stream_csv(
                     finally:
                         body.release()
                     del data
+                    # Pages already read leave this process (they stay in the page cache),
+                    # so the map does not grow the resident memory to the file's size.
+                    with contextlib.suppress(AttributeError, OSError, ValueError):
+                        mm.madvise(mmap.MADV_DONTNEED, 0, cut - cut % mmap.PAGESIZE)
                     yield frame.rename(dict(zip(frame.columns, names, strict=True))), ragged, last
                     if last:
                         return
