@@ -362,9 +362,12 @@ def finish_lines(
     )
 
     # Currency.
+    frame = frame.with_columns(pl.col("currency").cast(pl.String).alias("_currency_raw"))
     frame = frame.with_columns(
-        pl.col("currency").alias("_currency_raw"),
-    ).with_columns(validate.normalise_currency(pl.col("_currency_raw")).alias("currency"))
+        _on_uniques(frame, "_currency_raw", validate.normalise_currency, pl.String()).alias(
+            "currency"
+        )
+    )
     bad_code = ~pl.col("currency").is_in(sorted(ISO_4217))
     reject(pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency")
     reject(
