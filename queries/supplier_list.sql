@@ -4,9 +4,10 @@
 -- Two passes: the page of suppliers is chosen by a cheap sum per supplier, and only its
 -- suppliers' lines get the costly aggregates (distinct lists and counts): at 10M lines
 -- that is a few dozen suppliers instead of all of them.
+-- The details read the page's suppliers' lines in supplier-key order (transparency/rollup.py).
 with lines as not materialized (
     select *
-    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
 -- The sum per supplier: from the per-supplier cells, or the lines grouped by the supplier's

@@ -3,9 +3,10 @@
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $limit (integer)
 -- Two passes: the suppliers are chosen by a cheap sum per supplier, and only theirs get
 -- the costly aggregates (distinct countries and contracts).
+-- The details read the page's suppliers' lines in supplier-key order (transparency/rollup.py).
 with lines as not materialized (
     select *
-    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
 ),
 
 -- The sums per supplier: from the per-supplier cells, or the lines grouped by the

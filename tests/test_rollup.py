@@ -15,7 +15,15 @@ import pytest
 from dashboard_fixtures import fixture_store, stub_connection
 
 from transparency import rollup
-from transparency.filters import COUNTRY_CALL, MACRO_CALL, ROLLUP_CALL, SUPPLIER_CALL, Filters
+from transparency.filters import (
+    COUNTRY_CALL,
+    FAMILY_CALL,
+    MACRO_CALL,
+    ROLLUP_CALL,
+    SUPPLIER_CALL,
+    SUPPLIER_LINES_CALL,
+    Filters,
+)
 
 D = Decimal
 
@@ -39,10 +47,11 @@ def _totals(con, call: str, f: Filters) -> tuple:
             f"from {call} group by all order by all"
         )
         return tuple(con.sql(query, params=f.sql_params()).fetchall())
-    if call == "lines by supplier":
+    if call in ("lines by supplier", SUPPLIER_LINES_CALL):
+        source = MACRO_CALL if call == "lines by supplier" else call
         query = (
             "select supplier_ix, risk_category, sum(amount_usd), count(*) "  # noqa: S608
-            f"from {MACRO_CALL} group by all order by all"
+            f"from {source} group by all order by all"
         )
         return tuple(con.sql(query, params=f.sql_params()).fetchall())
     lines = "count(*)" if call == MACRO_CALL else "sum(count_lines)"
@@ -155,3 +164,21 @@ def test_supplier_cells_are_hand_computed(con):
         "join page_supplier_keys k using (supplier_ix) where k.supplier_key = 'S1' order by 1"
     ).fetchall()
     assert rows == [("2025Q1", D("1500.00"), 2), ("2025Q3", D("800.00"), 1)]
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_family_cells_select_what_the_lines_select(con, f):
+    assert _totals(con, FAMILY_CALL, f) == _totals(con, MACRO_CALL, f)
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_stored_supplier_lines_select_what_the_lines_select(con, f):
+    assert _totals(con, SUPPLIER_LINES_CALL, f) == _totals(con, "lines by supplier", f)
+
+
+def test_suppliers_are_numbered_by_spend(con):
+    # S1 2,300.00; S2 2,100.00; S4 1,500.00; S5 700.00; S3 333.33.
+    rows = con.sql("select supplier_key from page_supplier_keys order by supplier_ix").fetchall()
+    assert [r[0] for r in rows] == ["S1", "S2", "S4", "S5", "S3"]
+    stored = con.sql("select supplier_ix from supplier_lines").fetchall()
+    assert [r[0] for r in stored] == [1, 1, 1, 2, 2, 3, 4, 5]

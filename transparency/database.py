@@ -52,7 +52,7 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
 
 
 # Bump when the page tables change shape, so an older cache file is never read.
-PAGE_CACHE_FORMAT = "5"
+PAGE_CACHE_FORMAT = "6"
 # Risk tables copied into the page cache (the per-line ones are in `page_lines` already,
 # and `risk_lines`/`risk_lists` use ENUM types that live on the building connection only).
 _NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids")
@@ -100,13 +100,7 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     """
     from transparency import filters
 
-    folder = page_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_stale_scratch(folder.parent)
-    where, version = page_cache_key(store)
-    path = folder / f"pages-{where}-{version}.duckdb"
-    if not path.exists():
-        _build_page_cache(store, folder, path)
+    path = prepare_page_cache(store)
     con = connect(store, with_risk=False)
     try:
         con.execute("attach $path as line_cache (read_only)", {"path": str(path)})
@@ -134,6 +128,26 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def prepare_page_cache(store: Store) -> Path:
+    """Build the page cache file of the store's current data version unless it exists;
+    return its path.
+
+    `connect_for_pages` calls it; calling it right after a batch lands (or a due-diligence
+    record is added) moves the build off the first page view.
+
+    >>> prepare_page_cache(Store("data/store"))      # doctest: +SKIP
+    PosixPath('/tmp/transparency-spill/page-cache/pages-1a2b3c4d5e6f-0123456789abcdef.duckdb')
+    """
+    folder = page_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_scratch(folder.parent)
+    where, version = page_cache_key(store)
+    path = folder / f"pages-{where}-{version}.duckdb"
+    if not path.exists():
+        _build_page_cache(store, folder, path)
+    return path
+
+
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
     """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
     import fcntl
@@ -152,7 +166,11 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
             # Order is not needed in the file, and without it the insert runs on every thread.
             con.execute("set preserve_insertion_order = false")
             con.execute("attach $path as line_cache_build", {"path": str(building)})
-            rollup.build(con, "scored_lines", "line_cache_build")
+            rollup.build(con, _parallel_source(con), "line_cache_build")
+            built = con.sql("select count(*) from line_cache_build.page_lines").fetchall()
+            if built != con.sql("select count(*) from contract_lines").fetchall():
+                # Never expected: the per-line joins lost or doubled lines. Use the view.
+                rollup.build(con, "scored_lines", "line_cache_build")
             tables = con.sql(
                 "select table_name from duckdb_tables() "
                 "where database_name = 'memory' and schema_name = 'main'"
@@ -173,6 +191,37 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
         os.replace(building, path)
         _fsync_dir(folder)
     remove_old_page_caches(folder, keep=path)
+
+
+def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
+    """Return the relation the page cache is built from: `scored_lines_joined` when it can
+    be made, else `scored_lines`.
+
+    `scored_lines` joins each line to its risk by position, which DuckDB runs on one thread
+    (the whole write then runs on that thread: about a minute at 10M lines).
+    `risk.JOINED_SQL`, the per-line-join form `risk` keeps as its fallback (tested equal,
+    `test_risk_golden`), joins by key to small tables and runs on every thread; its columns
+    are cast to the types of `scored_lines` so the table is the same.
+    """
+    from transparency import risk
+
+    head = "create or replace view scored_lines as"
+    text = getattr(risk, "JOINED_SQL", "")
+    if head not in text:
+        return "scored_lines"
+    con.execute(text.replace(head, "create or replace view scored_lines_joined_raw as", 1))
+    columns = con.sql("describe scored_lines").fetchall()
+    raw = [row[0] for row in con.sql("describe scored_lines_joined_raw").fetchall()]
+    if sorted(raw) != sorted(row[0] for row in columns) or not all(
+        name.isidentifier() for name in raw
+    ):
+        return "scored_lines"
+    select = ", ".join(f"{name}::{kind} as {name}" for name, kind, *_ in columns)
+    con.execute(
+        f"create or replace view scored_lines_joined as select {select} "  # noqa: S608
+        "from scored_lines_joined_raw"
+    )
+    return "scored_lines_joined"
 
 
 def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:

@@ -48,8 +48,10 @@ _GROUP_PREDICATE = """(quarter_from is null or award_quarter >= quarter_from)
        or list_contains(segments::varchar[], coalesce(segment_code, 'unknown')))
   and (len(methods::varchar[]) = 0
        or list_contains(methods::varchar[], coalesce(procurement_method, 'unknown')))"""
-_LINE_PREDICATE = """(min_usd is null or amount_usd >= min_usd::decimal(38, 2))
-  and (search is null or search = ''
+_MIN_USD_PREDICATE = "(min_usd is null or amount_usd >= min_usd::decimal(38, 2))"
+_NO_SEARCH = "(search is null or search = '')"
+_LINE_PREDICATE = f"""{_MIN_USD_PREDICATE}
+  and ({_NO_SEARCH[1:-1]}
        or strpos(lower(concat_ws(' ', contract_id, line_id, supplier_id, supplier_name,
                                  description, buyer)), lower(search)) > 0)"""
 _NO_LINE_FILTER = "min_usd is null and (search is null or search = '')"
@@ -179,6 +181,73 @@ union all by name
 select * from other
 """  # noqa: S608 - code constants only
 
+# The same selection at the grain of `rollup.FAMILY_KEYS` (columns those keys,
+# `risk_category`, `spend_usd`, `count_lines`): from `lines_rollup_family` when no unit,
+# method or line-level filter is set, else from `filtered_rollup`.
+_FAMILY_ONLY = f"""{_NO_LINE_FILTER}
+      and len(buyers::varchar[]) = 0 and len(methods::varchar[]) = 0"""
+FAMILY_MACRO_SQL = f"""
+create or replace macro filtered_family_rollup(
+    {_MACRO_ARGS}
+) as table
+with small as (
+    select
+        *,
+        null::varchar as buyer,
+        null::varchar as procurement_method,
+        {_RISK_CATEGORY}
+    from lines_rollup_family
+    where {_FAMILY_ONLY}
+),
+
+small_cells as (
+    select {{keys}}, risk_category, spend_usd, count_lines
+    from small
+    where {_GROUP_PREDICATE}
+),
+
+other as (
+    select {{keys}}, risk_category, spend_usd, count_lines
+    from filtered_rollup({_MACRO_ARGS})
+    where not ({_FAMILY_ONLY})
+)
+
+select * from small_cells
+union all by name
+select * from other
+"""  # noqa: S608 - code constants only
+
+# The filtered lines in the columns of `supplier_lines` (plus `risk_category`): from that
+# table, stored in supplier-key order, unless a search text is set (it needs the
+# description), then from `filtered_lines`. A semi join on a few supplier keys then reads
+# only their row groups.
+SUPPLIER_LINES_MACRO_SQL = f"""
+create or replace macro filtered_supplier_lines(
+    {_MACRO_ARGS}
+) as table
+with stored as (
+    select *, {_RISK_CATEGORY}
+    from supplier_lines
+    where {_NO_SEARCH}
+),
+
+stored_lines as (
+    select * from stored
+    where {_GROUP_PREDICATE}
+      and {_MIN_USD_PREDICATE}
+),
+
+searched as (
+    select {{columns}}, risk_category
+    from filtered_lines({_MACRO_ARGS})
+    where not {_NO_SEARCH}
+)
+
+select * from stored_lines
+union all by name
+select * from searched
+"""  # noqa: S608 - code constants only
+
 # The `$parameters` a query passes to the macro, in its order (for query headers).
 MACRO_CALL = (
     "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
@@ -187,6 +256,8 @@ MACRO_CALL = (
 ROLLUP_CALL = MACRO_CALL.replace("filtered_lines", "filtered_rollup")
 COUNTRY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_country_rollup")
 SUPPLIER_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_sums")
+FAMILY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_family_rollup")
+SUPPLIER_LINES_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_lines")
 
 
 # Relations the macro may read: the risk view itself, or a table materialised from it.
@@ -196,8 +267,9 @@ SOURCES = ("scored_lines", "scored_lines_cached")
 def install(
     con: duckdb.DuckDBPyConnection, source: str = "scored_lines", *, build: bool = True
 ) -> None:
-    """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup` and
-    `filtered_supplier_sums` table macros on `con`. With `build`, first write the page
+    """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup`,
+    `filtered_family_rollup`, `filtered_supplier_sums` and `filtered_supplier_lines` table
+    macros on `con`. With `build`, first write the page
     tables (`page_lines`, the keys and the cells, see `transparency.rollup`) in memory from
     `source` (see `SOURCES`); without, they must already be there (the page cache, see
     `database.connect_for_pages`).
@@ -216,6 +288,10 @@ def install(
     con.execute(ROLLUP_MACRO_SQL.replace("{keys}", ",\n        ".join(rollup.KEYS)))
     con.execute(COUNTRY_MACRO_SQL.replace("{keys}", ", ".join(rollup.COUNTRY_KEYS)))
     con.execute(SUPPLIER_MACRO_SQL)
+    con.execute(FAMILY_MACRO_SQL.replace("{keys}", ", ".join(rollup.FAMILY_KEYS)))
+    con.execute(
+        SUPPLIER_LINES_MACRO_SQL.replace("{columns}", ", ".join(rollup.SUPPLIER_LINE_COLUMNS))
+    )
 
 
 @dataclass(frozen=True)

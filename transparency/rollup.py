@@ -4,26 +4,30 @@
 cache file attached as `line_cache`, see `database.connect_for_pages`):
 
 * `page_contract_keys(contract_id, contract_key)` and
-  `page_supplier_keys(supplier_key, supplier_ix)`: dense whole numbers 1..n for every
-  contract and supplier (`supplier_key` is `coalesce(supplier_id, supplier_name)`), so
-  distinct counts and group-bys hash small integers, not text, and an exact distinct count
-  can be a bitmap (`bitstring_agg`) instead of a hash table;
+  `page_supplier_keys(supplier_key, supplier_name, supplier_ix)`: dense whole numbers 1..n
+  for every contract and supplier (`supplier_key` is `coalesce(supplier_id, supplier_name)`;
+  suppliers are numbered by total spend, largest first), so distinct counts and group-bys
+  hash small integers, not text, and an exact distinct count can be a bitmap
+  (`bitstring_agg`) instead of a hash table;
 * `page_lines`: every column of `source` plus `contract_key` and `supplier_ix`;
 * `lines_rollup`: the exact decimal sum and line count of every combination of `KEYS`;
 * `lines_rollup_country`: the same for `COUNTRY_KEYS` only (a few thousand cells, against
   about a million for `lines_rollup` at 10M lines), read by the country, quarter and
   category aggregates when no unit, sector or method filter is set;
-* `supplier_lines`: the columns the supplier profile queries read, in supplier-key order;
+* `supplier_lines`: the columns the supplier queries read or filter on, in supplier-key
+  order (keys are numbered by total spend, largest first, so the suppliers a list shows
+  first sit in the first row groups);
+* `lines_rollup_family`: the cells at `FAMILY_KEYS` (sector and family, no unit or method);
 * `lines_rollup_values`: the values the sidebar filters offer, one row per kind and value;
-* `supplier_cells`: the same per `SUPPLIER_KEYS` (supplier x quarter x country x
+* `supplier_cells`: the cells per `SUPPLIER_KEYS` (supplier x quarter x country x
   categories), read by the supplier lists when no unit, sector, method or line-level filter
   is set.
 
 The Overview's aggregates group by a few low-cardinality columns; `filters.install`
-creates the `filtered_rollup(...)` and `filtered_country_rollup(...)` macros that read
-these cells whenever no line-level filter (a minimum amount or a search text) is set, and
-the lines otherwise. Sums stay exact: `amount_usd` is a decimal, and a sum of sums of
-decimals is the sum.
+creates the `filtered_*` macros that read the smallest of these tables that holds the
+columns and filters a query needs (bound values choose), and the lines whenever a
+line-level filter (a minimum amount or a search text) is set. Sums stay exact:
+`amount_usd` is a decimal, and a sum of sums of decimals is the sum.
 
 >>> build(con, "scored_lines", "main")      # doctest: +SKIP
 >>> con.sql("select sum(count_lines) from lines_rollup").fetchall()  # doctest: +SKIP
@@ -79,7 +83,7 @@ SUPPLIER_KEYS: tuple[str, ...] = (
 
 # Relations the page tables may be built from (as `filters.SOURCES`), and the schemas
 # they may be written to: identifiers come from these lists only.
-SOURCES = ("scored_lines", "scored_lines_cached")
+SOURCES = ("scored_lines", "scored_lines_cached", "scored_lines_joined")
 SCHEMAS = ("main", "line_cache_build")
 
 # Tables `build` writes, in order.
@@ -92,6 +96,7 @@ TABLES = (
     "supplier_cells",
     "lines_rollup_values",
     "supplier_lines",
+    "lines_rollup_family",
 )
 
 _KEYS_SQL = """
@@ -100,11 +105,15 @@ select contract_id, (row_number() over ())::integer as contract_key
 from (select distinct contract_id from {source} where contract_id is not null);
 
 create or replace table {schema}.page_supplier_keys as
-select supplier_key, supplier_name, (row_number() over ())::integer as supplier_ix
+select
+    supplier_key,
+    supplier_name,
+    (row_number() over (order by spend_usd desc, supplier_key))::integer as supplier_ix
 from (
     select
         coalesce(supplier_id, supplier_name) as supplier_key,
-        any_value(supplier_name) as supplier_name
+        any_value(supplier_name) as supplier_name,
+        sum(amount_usd) as spend_usd
     from {source}
     where coalesce(supplier_id, supplier_name) is not null
     group by supplier_key
@@ -134,15 +143,44 @@ group by all
 # The columns the supplier profile queries read, one row per line, stored in supplier-key
 # order: a supplier's lines then sit in one or two row groups, which DuckDB's zone maps
 # find without reading the other 10M lines.
+SUPPLIER_LINE_COLUMNS: tuple[str, ...] = (
+    "supplier_ix",
+    "contract_id",
+    "award_date",
+    "award_quarter",
+    "buyer",
+    "supplier_id",
+    "supplier_name",
+    "supplier_country",
+    "supplier_region",
+    "segment_code",
+    "segment_title",
+    "procurement_method",
+    "supplier_country_name",
+    "amount_usd",
+    "inherent_category",
+    "residual_category",
+    "risk_drivers",
+)
 _SUPPLIER_LINES_SQL = """
-create or replace table {schema}.supplier_lines as
-select
-    supplier_ix, contract_id, award_date, award_quarter, buyer, supplier_id, supplier_name,
-    segment_title, supplier_country_name, amount_usd, inherent_category, residual_category,
-    risk_drivers
-from {schema}.page_lines
+create or replace table {{schema}}.supplier_lines as
+select {columns}
+from {{schema}}.page_lines
 order by supplier_ix
-"""
+""".format(columns=", ".join(SUPPLIER_LINE_COLUMNS))  # noqa: S608 - code constants only
+
+# The grain of the sector table: no unit or method (their filters then read `lines_rollup`).
+FAMILY_KEYS: tuple[str, ...] = (
+    "award_quarter",
+    "supplier_country",
+    "supplier_region",
+    "segment_code",
+    "segment_title",
+    "family_code",
+    "family_title",
+    "inherent_category",
+    "residual_category",
+)
 
 # Every value the sidebar filters offer, one row per kind and value (a few hundred rows),
 # with the columns `queries/filter_options_by_kind.sql` labels them by.
@@ -193,6 +231,7 @@ def build(
         ("lines_rollup", KEYS),
         ("lines_rollup_country", COUNTRY_KEYS),
         ("supplier_cells", SUPPLIER_KEYS),
+        ("lines_rollup_family", FAMILY_KEYS),
     ):
         con.execute(
             _ROLLUP_SQL.format(schema=schema, table=table, keys=",\n    ".join(keys), source=lines)
