@@ -246,3 +246,14 @@ def test_text_is_trimmed_of_any_white_space(space) -> None:
 def test_clean_text_left_alone_when_nothing_to_trim() -> None:
     frame = pl.DataFrame({"x": ["Côte d'Ivoire", "naïve…", "日本", None]})
     assert pipeline._clean_strings(frame).equals(frame)
+
+
+def test_bench_csv_is_written_in_blocks_with_one_heading(tmp_path) -> None:
+    from transparency.bench_import import HEADINGS, write_csv
+
+    path = write_csv(2_500, tmp_path / "b.csv", block=1_000)
+    again = write_csv(2_500, tmp_path / "c.csv", block=1_000)
+    text = path.read_text(encoding="utf-8")
+    assert text.count(HEADINGS[0]) == 1
+    assert len(text.splitlines()) == 2_501
+    assert path.read_bytes() == again.read_bytes()  # deterministic for a seed
