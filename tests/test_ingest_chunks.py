@@ -257,3 +257,19 @@ def test_bench_csv_is_written_in_blocks_with_one_heading(tmp_path) -> None:
     assert text.count(HEADINGS[0]) == 1
     assert len(text.splitlines()) == 2_501
     assert path.read_bytes() == again.read_bytes()  # deterministic for a seed
+
+
+def test_a_later_chunk_the_chunked_reader_cannot_read_restarts_whole(tmp_path) -> None:
+    # Row 5 is cp1252 (not UTF-8) and row 6 has a quote inside an unquoted value: the
+    # chunked reader gives up mid-file and the whole-file reader imports it as before.
+    rows = [_row(f"P{i}", "Acme", "2024-03-01", "10.00", "desk").encode() for i in range(1, 5)]
+    rows.append(_row("P5", "Caf\u00e9", "2024-03-05", "50.00", "sofa").encode("cp1252"))
+    rows.append(_row("P6", "Dale", "2024-03-06", "60.00", '15" screen').encode())
+    rows.append(_row("P7", "Gold", "2024-03-07", "70.00", "rugs").encode())
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(HEADER.encode() + b"".join(rows))
+    chunked, whole = _import_both(path, tmp_path, chunk_rows=2)
+    _assert_same(chunked, whole)
+    assert chunked[0].batch.extra == whole[0].batch.extra
+    assert "Café" in chunked[1].get_column("supplier_name").to_list()
+    assert chunked[0].rows_read == 7

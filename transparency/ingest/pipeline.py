@@ -30,6 +30,8 @@ import importlib
 import importlib.util
 import itertools
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -900,6 +902,49 @@ def _open(path: Path, mapping: Mapping, chunk_rows: int) -> _Source:
     return _read_whole(path, mapping, kind)
 
 
+def _prefetched(items: Iterator) -> Iterator:
+    """Yield `items`, each produced one ahead in a thread (Polars releases the GIL).
+
+    An exception in the thread is raised here; stopping early stops the thread.
+    """
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer((True, item)):
+                    return
+            outcome: tuple = (False, None)
+        except BaseException as exc:  # noqa: BLE001 - raised in the consumer's thread
+            outcome = (False, exc)
+        offer(outcome)
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, value = box.get()
+            if ok:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join()
+
+
 class _Stream:
     """One import's pass over a file: chunk by chunk, canonical lines out, rejections kept.
 
@@ -966,8 +1011,14 @@ class _Stream:
             yield _drop_blank_rows(raw), found, len(ragged), last
 
     def _reading(self) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, bool]]:
-        """`_numbered` over the source; a chunked reader's failure means: read it whole."""
+        """`_numbered` over the source; a chunked reader's failure means: read it whole.
+
+        A chunked source is read one piece ahead in a thread, so parsing the next piece
+        overlaps the checks of this one.
+        """
         pieces = self._numbered(self.source.pieces())
+        if self.source.chunked:
+            pieces = _prefetched(pieces)
         while True:
             try:
                 item = next(pieces)
