@@ -193,6 +193,7 @@ def finish_lines(
     method_overrides: dict[str, str] | None = None,
     partial_rows: bool = False,
     detected: dict | None = None,
+    trimmed: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Normalise and validate canonical-named columns; return (accepted lines, rejections).
 
@@ -223,7 +224,8 @@ def finish_lines(
 
     `detected` carries decisions made for the whole file when it is read in chunks
     ({"award_date": order, "amount": (decimal, thousands), "amount_usd": ...}); a
-    column named there is not detected again from this frame's values.
+    column named there is not detected again from this frame's values; `trimmed`
+    says the text columns went through `_clean_strings` already.
     """
     headings = headings or {}
     detected = detected or {}
@@ -248,7 +250,8 @@ def finish_lines(
         )
 
     # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
-    frame = _clean_strings(frame)
+    if not trimmed:
+        frame = _clean_strings(frame)
     for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
         reject(pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
 
@@ -1086,7 +1089,7 @@ class _Stream:
         schema_ = frame.schema
         if not options["date_format"] and not options["date_order"]:
             if schema_.get("award_date") == pl.String:
-                values = frame.select(_clean_text(pl.col("award_date"))).to_series()
+                values = frame.get_column("award_date")
                 seen = self.evidence.get("award_date")
                 found = dates.order_evidence(values)
                 merged = found if seen is None else pl.concat([seen, found])
@@ -1102,7 +1105,7 @@ class _Stream:
             for column in ("amount", "amount_usd"):
                 if schema_.get(column) != pl.String:
                     continue
-                values = frame.select(_clean_text(pl.col(column))).to_series()
+                values = frame.get_column(column)
                 # Before any chunk has shown a comma, a chunk without one is not looked
                 # at further; its decimal points matter only once a comma appears, and
                 # then the decision changes, which sends the file to a first pass.
@@ -1139,7 +1142,8 @@ class _Stream:
                 raw = raw.filter(keep)
         frame, rejections, self.labels = _apply_mapping(raw, self.resolved, self.name)
         parts.append(rejections)
-        return frame, pl.concat(parts)
+        # Trimmed once here: the decisions below and finish_lines read the same values.
+        return _clean_strings(frame), pl.concat(parts)
 
     def lines(self) -> Iterator[pl.DataFrame]:
         """Yield the canonical lines chunk by chunk (rejections gather in `found`)."""
@@ -1161,6 +1165,7 @@ class _Stream:
                     rates=self.rates,
                     headings=self.labels,
                     detected=detected,
+                    trimmed=True,
                     **options,
                 )
             except ImportRefused:
