@@ -123,7 +123,8 @@ def test_share_units_round_half_away_from_zero_like_figures_share():
     assert bench_pandas.share_units(np.array([1, 1, 0]), 8).tolist() == [1250, 1250, 0]
 
 
-def test_bench_comparison_reports_every_aggregation_equal(tmp_path):
+def test_bench_comparison_reports_every_aggregation_equal(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))  # its page cache
     store = Store(tmp_path / "demo")
     lines = demo.generate(rows=5_000, seed=3, end_quarter="2026Q3")
     store.add_batch(

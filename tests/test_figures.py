@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -238,6 +239,26 @@ def test_a_quarter_without_data_lists_the_quarters_that_have_some(store):
     message = str(err.value)
     assert "2023Q2 (1 April 2023 to 30 June 2023)" in message
     assert "Quarters with data: 2024Q4, 2025Q3 to 2025Q4." in message
+
+
+def test_figures_use_todays_page_cache_instead_of_scoring(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))
+    assert not figures._page_cache_ready(store)  # no cache: figures() scores its quarters
+    database.connect_for_pages(store).close()  # as the dashboard builds it
+    assert figures._page_cache_ready(store)
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("scored again although the page cache holds the scored lines")
+
+    monkeypatch.setattr(figures, "score_periods", no_scoring)
+    fig = figures.figures(store, "2025Q4")
+    for key, value in EXPECTED_Q4.items():
+        assert fig.top[key] == value, key
+    # a cache written on an earlier day counts yesterday's due diligence: not used
+    (path,) = (tmp_path / "spill" / "page-cache").glob("*.duckdb")
+    yesterday = time.time() - 86_400
+    os.utime(path, (yesterday, yesterday))
+    assert not figures._page_cache_ready(store)
 
 
 def test_a_quarter_without_data_on_a_given_connection(store):

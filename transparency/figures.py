@@ -781,6 +781,30 @@ def definitions_hash(folder: Path = QUERIES_DIR) -> str:
     return digest.hexdigest()
 
 
+def _page_cache_ready(store: Store) -> bool:
+    """Return True when the page cache file of the store's current data version exists and
+    was written today (`database.connect_for_pages` then only attaches it).
+
+    Only today's: the residual categories in it count the due-diligence steps in force on
+    the day it was built, and the figures count those in force today.
+    """
+    from transparency import database
+
+    cache_dir = getattr(database, "page_cache_dir", None)
+    cache_key = getattr(database, "page_cache_key", None)
+    if cache_dir is None or cache_key is None:
+        return False
+    where, version = cache_key(store)
+    # The name `database.prepare_page_cache` gives the file; another name just means
+    # scoring here, never other figures.
+    path = Path(cache_dir()) / f"pages-{where}-{version}.duckdb"
+    try:
+        written = datetime.fromtimestamp(path.stat().st_mtime).date()
+    except OSError:
+        return False
+    return written == date.today()  # the local day, as DuckDB's current_date
+
+
 def score_periods(con: duckdb.DuckDBPyConnection, store: Store, q: Quarter) -> None:
     """Restrict `contract_lines` on `con` to `q` and its two comparison quarters, then score them.
 
@@ -825,9 +849,15 @@ def figures(
     )
     own_connection = con is None
     if con is None:
-        from transparency.database import connect
+        from transparency import database
 
-        con = connect(store, with_risk=False)
+        if _page_cache_ready(store):
+            # The dashboard scored every line already (today): attaching its file costs
+            # less than scoring the three quarters here.
+            con = database.connect_for_pages(store)
+            own_connection = False
+        else:
+            con = database.connect(store, with_risk=False)
     params = _params(q)
     pending = None
     if not own_connection:
