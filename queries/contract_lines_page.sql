@@ -1,9 +1,13 @@
 -- returns: one page of filtered contract lines for the Contracts table, sorted by an allowed column ($sort is one of award_date, amount_usd, supplier_name, risk, contract_id, country), with the key (batch_id, source_row) that opens the detail
 -- grain: one row per contract line (at most $page_size rows)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $sort (text), $descending (boolean), $page_size (integer), $page_offset (integer)
--- One branch per sort column and direction, each ordered by plain columns: bound values fold
--- the branches not chosen away, and the chosen one is a top-N that reads the sort
--- columns of every line but the wide display columns of the page's rows only.
+-- One branch per sort column and direction; bound values fold the branches not chosen away.
+-- For a column with many values, the branch first finds the values on the page and above
+-- it (a top-N over that one column), then reads the lines with those values only (an
+-- equality semi join, pushed into the scan as a filter) and sorts them in full with the
+-- tie-breakers: the text tie-breakers and display columns are read for a few rows, not
+-- every line. Risk and country have a handful of values (each shared by millions of lines),
+-- so their branches are plain top-N sorts.
 with lines as not materialized (
     select
         batch_id,
@@ -34,42 +38,90 @@ ranked as not materialized (
 
 final as (
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct award_date from (
+                select award_date from lines
+                where $sort = 'award_date' and not $descending
+                order by award_date asc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.award_date is not distinct from v.award_date
         where $sort = 'award_date' and not $descending
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct award_date from (
+                select award_date from lines
+                where $sort = 'award_date' and $descending
+                order by award_date desc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.award_date is not distinct from v.award_date
         where $sort = 'award_date' and $descending
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct amount_usd from (
+                select amount_usd from lines
+                where $sort = 'amount_usd' and not $descending
+                order by amount_usd asc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.amount_usd is not distinct from v.amount_usd
         where $sort = 'amount_usd' and not $descending
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct amount_usd from (
+                select amount_usd from lines
+                where $sort = 'amount_usd' and $descending
+                order by amount_usd desc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.amount_usd is not distinct from v.amount_usd
         where $sort = 'amount_usd' and $descending
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct supplier_name from (
+                select supplier_name from lines
+                where $sort = 'supplier_name' and not $descending
+                order by supplier_name asc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.supplier_name is not distinct from v.supplier_name
         where $sort = 'supplier_name' and not $descending
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct supplier_name from (
+                select supplier_name from lines
+                where $sort = 'supplier_name' and $descending
+                order by supplier_name desc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.supplier_name is not distinct from v.supplier_name
         where $sort = 'supplier_name' and $descending
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
@@ -90,14 +142,30 @@ final as (
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct contract_id from (
+                select contract_id from lines
+                where $sort = 'contract_id' and not $descending
+                order by contract_id asc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.contract_id is not distinct from v.contract_id
         where $sort = 'contract_id' and not $descending
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
-        select * from lines
+        select l.* from lines as l
+        semi join (
+            select distinct contract_id from (
+                select contract_id from lines
+                where $sort = 'contract_id' and $descending
+                order by contract_id desc nulls last
+                limit $page_offset + $page_size
+            )
+        ) as v on l.contract_id is not distinct from v.contract_id
         where $sort = 'contract_id' and $descending
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset

@@ -83,3 +83,28 @@ def test_ties_on_a_date_are_broken_by_contract_and_line(con):
     keys = list(zip(page["award_date"], page["contract_id"], page["line_id"], strict=True))
     assert keys == sorted(keys)
     assert page.height == 3_000 and page["award_date"].n_unique() < 3_000  # ties exist
+
+
+def test_lines_without_a_value_come_last_and_are_paged_like_a_plain_sort(tmp_path):
+    store = Store(tmp_path / "store")
+    demo.add_to_store(store, 500, 7, "2026Q3")
+    con = database.connect(store)
+    filters.install(con)
+    # 71 of the 500 lines lose their supplier name (source rows divisible by 7).
+    con.execute("update page_lines set supplier_name = null where source_row % 7 = 0")
+    assert con.sql("select count(*) from page_lines where supplier_name is null").fetchall() == [
+        (71,)
+    ]
+    f = Filters()
+    for descending in (True, False):
+        for size, offset in ((50, 400), (50, 429), (500, 0), (10, 495)):
+            params = {
+                **f.sql_params(),
+                "sort": "supplier_name",
+                "descending": descending,
+                "page_size": size,
+                "page_offset": offset,
+            }
+            page = sql.run(con, "contract_lines_page", params)
+            got = list(zip(page["batch_id"], page["source_row"], strict=True))
+            assert got == _reference(con, f, "supplier_name", descending, size, offset)
