@@ -424,7 +424,11 @@ def finish_lines(
         .otherwise(scheme)
         .alias("category_scheme"),
     )
-    frame = categories.classify(frame)
+    # Reference joins get only the columns they read: a join copies every column of its
+    # left side, and these frames are wide (the four results are put back by name).
+    titles = ("segment_code", "segment_title", "family_code", "family_title")
+    classified = categories.classify(frame.select("category_code"))
+    frame = frame.with_columns(classified.select(titles))
 
     # USD: from the export where it has a USD amount, else from the rates.
     export_usd = pl.col("_export_usd")
@@ -435,7 +439,9 @@ def finish_lines(
         pl.col("fx_source"),
     ).rename(lambda c: f"_given_{c}")
     frame = frame.rename({"amount_usd": "_export_usd"}).drop("fx_rate", "fx_rate_date", "fx_source")
-    frame = currency.convert(pl.concat([frame, given], how="horizontal"), rates)
+    usd = ("amount_usd", "fx_rate", "fx_rate_date", "fx_source")
+    converted = currency.convert(frame.select("amount", "currency", "award_date"), rates)
+    frame = pl.concat([frame, given, converted.select(usd)], how="horizontal")
     if frame.get_column("_export_usd").null_count() < frame.height:
         has_export = export_usd.is_not_null()
         ratio = pl.col("amount").cast(pl.Decimal(38, 14)) / export_usd
