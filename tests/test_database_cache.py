@@ -188,3 +188,33 @@ def test_kpis_of_an_empty_selection_are_zero(tmp_path):
     nothing = Filters(quarter_from="2030Q1").sql_params()
     kpis = sql.run(con, "kpis_for_period", nothing).row(0)
     assert kpis == (D("0.00"), D("0.00"), 0, 0, 0)
+
+
+def test_with_diligence_on_record_the_cache_serves_one_day(tmp_path, spill, monkeypatch):
+    import datetime as dt
+
+    store = fixture_store(tmp_path / "store")
+    without = fixture_store(tmp_path / "without")
+    before = database.page_cache_key(without)
+    diligence.add(
+        store,
+        supplier_id="S2",
+        supplier_name="Beta Cleaning",
+        step="questionnaire",
+        recorded_by="tester",
+        step_date="2025-01-01",
+        evidence="form 7",
+        valid_until="2099-12-31",
+    )
+    recorded = database.page_cache_key(store)
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date.fromordinal(dt.date.toordinal(dt.date.today()) + 1)
+
+    monkeypatch.setattr(database, "date", Tomorrow)
+    # Residual categories count the steps in force on the day: a new day, a new file.
+    assert database.page_cache_key(store) != recorded
+    # Without records the day plays no part.
+    assert database.page_cache_key(without) == before

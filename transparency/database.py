@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -67,18 +68,24 @@ def page_cache_key(store: Store) -> tuple[str, str]:
     """Return (store part, version part) of the page cache file name.
 
     The version part changes when a batch lands or is undone, the risk model or a reference
-    file changes, or a due-diligence record is added; the store part names the store.
+    file changes, a due-diligence record is added, or (with records) the day changes; the
+    store part names the store.
     """
     from transparency import diligence, risk
 
     record = diligence.path(store)
+    steps = record.read_bytes() if record.exists() else b""
     parts = [
         PAGE_CACHE_FORMAT,
         duckdb.__version__,
         store.version(),
         risk.model_fingerprint(),
-        hashlib.sha256(record.read_bytes() if record.exists() else b"").hexdigest(),
+        hashlib.sha256(steps).hexdigest(),
     ]
+    if steps.strip():
+        # Residual categories count the steps in force today (DuckDB's current_date, the
+        # local day): with steps on record, a file serves the day it was built only.
+        parts.append(date.today().isoformat())
     where = hashlib.sha256(store.url.encode()).hexdigest()[:12]
     return where, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
