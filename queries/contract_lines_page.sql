@@ -2,12 +2,12 @@
 -- grain: one row per contract line (at most $page_size rows)
 -- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $sort (text), $descending (boolean), $page_size (integer), $page_offset (integer)
 -- One branch per sort column and direction; bound values fold the branches not chosen away.
--- For a column with many values, the branch first finds the values on the page and above
--- it (a top-N over that one column), then reads the lines with those values only (an
--- equality semi join, pushed into the scan as a filter) and sorts them in full with the
+-- Over all lines (no filter), a column with many values first finds its values on the page
+-- and above it (a top-N over that one column), then reads the lines with those values only
+-- (an equality semi join, pushed into the scan as a filter) and sorts them in full with the
 -- tie-breakers: the text tie-breakers and display columns are read for a few rows, not
--- every line. Risk and country have a handful of values (each shared by millions of lines),
--- so their branches are plain top-N sorts.
+-- every line. With a filter (fewer lines pass), and for risk and country (a handful of
+-- values, each shared by millions of lines), the branch is a plain top-N sort.
 with lines as not materialized (
     select
         batch_id,
@@ -42,12 +42,31 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and not $descending
+                where $sort = 'award_date' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by award_date asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and not $descending
+        where $sort = 'award_date' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'award_date' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -57,12 +76,31 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and $descending
+                where $sort = 'award_date' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by award_date desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and $descending
+        where $sort = 'award_date' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'award_date' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -72,12 +110,31 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and not $descending
+                where $sort = 'amount_usd' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by amount_usd asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and not $descending
+        where $sort = 'amount_usd' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'amount_usd' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -87,12 +144,31 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and $descending
+                where $sort = 'amount_usd' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by amount_usd desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and $descending
+        where $sort = 'amount_usd' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'amount_usd' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -102,12 +178,31 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and not $descending
+                where $sort = 'supplier_name' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by supplier_name asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and not $descending
+        where $sort = 'supplier_name' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'supplier_name' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -117,12 +212,31 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and $descending
+                where $sort = 'supplier_name' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by supplier_name desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and $descending
+        where $sort = 'supplier_name' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'supplier_name' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -146,12 +260,31 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and not $descending
+                where $sort = 'contract_id' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by contract_id asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and not $descending
+        where $sort = 'contract_id' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'contract_id' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -161,12 +294,31 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and $descending
+                where $sort = 'contract_id' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
                 order by contract_id desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and $descending
+        where $sort = 'contract_id' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
+        order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
+        limit $page_size offset $page_offset
+    )
+    union all
+    select * from (
+        select * from lines
+        where $sort = 'contract_id' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
+            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
+            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
+            and len($methods::varchar[]) = 0 and $min_usd is null
+            and ($search is null or $search = ''))
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
