@@ -4,11 +4,15 @@ rejection report of the same file read whole (chunk_rows=0)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_ingest_hypothesis import _write, exports
 
 from transparency.ingest import ImportRefused, import_file, pipeline
 from transparency.ingest.csv_reader import stream_csv
@@ -273,3 +277,49 @@ def test_a_later_chunk_the_chunked_reader_cannot_read_restarts_whole(tmp_path) -
     assert chunked[0].batch.extra == whole[0].batch.extra
     assert "Café" in chunked[1].get_column("supplier_name").to_list()
     assert chunked[0].rows_read == 7
+
+
+# --- every file of the bad-input corpus, and generated exports: chunks change nothing --
+
+CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".parquet"))
+
+
+def _outcome(path: Path, folder: Path, chunk_rows: int):
+    """Return what an import does: the refusal message, or counts, lines and report."""
+    store = Store(folder / f"store{chunk_rows}")
+    try:
+        result = import_file(path, store, chunk_rows=chunk_rows)
+    except ImportRefused as exc:
+        assert store.batches() == []
+        return str(exc)
+    lines = pl.read_parquet(store.batch_path(result.batch.batch_id)).drop("batch_id")
+    counts = (result.rows_read, result.rows_accepted, result.rows_rejected)
+    return counts, result.batch.extra, lines.rows(), store.rejections(result.batch.batch_id).rows()
+
+
+@pytest.mark.parametrize("name", CORPUS_FILES)
+def test_bad_corpus_is_the_same_in_chunks(tmp_path, name) -> None:
+    path = tmp_path / name
+    path.write_bytes((CORPUS / name).read_bytes())
+    whole = _outcome(path, tmp_path, 0)
+    for size in (1, 3):
+        assert _outcome(path, tmp_path, size) == whole, size
+
+
+@settings(
+    max_examples=40,
+    deadline=None,  # the machine is shared; no time limits
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(exports(), st.integers(min_value=1, max_value=6), st.lists(st.integers(0, 40), max_size=5))
+def test_generated_exports_are_the_same_in_chunks(
+    tmp_path_factory, export, chunk_rows, copies
+) -> None:
+    rows, _expected, encoding, delimiter, newline, quoting = export
+    # Exact copies of earlier rows, landing in later chunks: duplicates across chunks.
+    rows = rows + [rows[i % len(rows)] for i in copies]
+    folder = tmp_path_factory.mktemp("c")
+    path = folder / "export.csv"
+    _write(path, rows, encoding, delimiter, newline, quoting)
+    assert _outcome(path, folder, chunk_rows) == _outcome(path, folder, 0)
