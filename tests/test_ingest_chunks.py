@@ -323,3 +323,19 @@ def test_generated_exports_are_the_same_in_chunks(
     path = folder / "export.csv"
     _write(path, rows, encoding, delimiter, newline, quoting)
     assert _outcome(path, folder, chunk_rows) == _outcome(path, folder, 0)
+
+
+def test_a_refusal_names_the_first_examples_in_the_file(tmp_path) -> None:
+    # Chunk 1 has decimal points only (not looked at until a comma appears); chunk 2 has
+    # both kinds: the message names the file's first decimal point, as read whole.
+    amounts = ["10.5", "11.5", '"12,5"', "13.75"]
+    rows = [_row(f"P{i}", "Acme", "2024-01-01", a, "desk") for i, a in enumerate(amounts, 1)]
+    path = tmp_path / "first.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    messages = []
+    for size in (2, 0):
+        with pytest.raises(ImportRefused) as caught:
+            import_file(path, Store(tmp_path / f"s{size}"), chunk_rows=size)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "a decimal comma ('12,5') and others a decimal point ('10.5')" in messages[0]

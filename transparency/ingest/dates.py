@@ -66,9 +66,9 @@ def order_evidence(values: pl.Series) -> pl.DataFrame:
     The evidence of chunks of one column combines by concatenation, so a file read in
     chunks is decided as if read whole (`order_from`).
     """
-    frame = pl.DataFrame({"v": values.cast(pl.String).drop_nulls().unique()}).select(
-        _prepare(pl.col("v")).alias("v")
-    )
+    # In file order, so the example a refusal names is the first such date in the file.
+    distinct = values.cast(pl.String).drop_nulls().unique(maintain_order=True)
+    frame = pl.DataFrame({"v": distinct}).select(_prepare(pl.col("v")).alias("v"))
     return frame.select(
         pl.col("v"),
         _by_order(pl.col("v"), "dmy").alias("dmy"),

@@ -58,7 +58,8 @@ def style_evidence(values: pl.Series, *, always: bool = False) -> tuple[str | No
         and not text.str.contains(r"\.\d{3}\.").any()
     ):
         return (None, None)
-    cleaned = pl.select(_clean(pl.lit(text.unique())).alias("v")).to_series()
+    # In file order, so the examples a refusal names are the first such values.
+    cleaned = pl.select(_clean(pl.lit(text.unique(maintain_order=True))).alias("v")).to_series()
     comma = cleaned.str.contains("|".join(f"(?:{p})" for p in _COMMA_DECIMAL))
     point = cleaned.str.contains("|".join(f"(?:{p})" for p in _POINT_DECIMAL))
     return (

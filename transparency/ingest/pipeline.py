@@ -664,7 +664,7 @@ class _Duplicates:
         hashes = raw.select(row_hash).to_series().to_numpy()
         rows = raw.get_column("source_row").to_numpy()
         n = len(hashes)
-        order = np.argsort(hashes, kind="stable")
+        order = pl.Series(hashes).arg_sort().to_numpy()  # about half numpy's stable sort
         ordered = hashes[order]
         same_prev = np.zeros(n, dtype=bool)
         same_prev[1:] = ordered[1:] == ordered[:-1]
@@ -704,12 +704,12 @@ class _Duplicates:
                 .filter(pl.col("source_row") != pl.col("_first"))
             )
         # Remember this chunk's new hashes with the row of their first occurrence (the
-        # stable sort keeps each run's rows in file order).
+        # smallest row of each run of equal hashes).
         starts = np.flatnonzero(~same_prev)
-        new = starts[~earlier[order[starts]]]
-        if new.size:
-            kept = ordered[new]
-            self.runs.append((kept, rows[order[new]]))
+        fresh = ~earlier[order[starts]]
+        if fresh.any():
+            kept = ordered[starts[fresh]]
+            self.runs.append((kept, np.minimum.reduceat(rows[order], starts)[fresh]))
             # Sorted hashes give sorted slots: OR each byte's bits together, then set them
             # (np.bitwise_or.at does it per element, ten times slower).
             slot = kept >> np.uint64(64 - self.bits)
@@ -987,6 +987,7 @@ class _Stream:
         self.evidence: dict = {}
         self.used: dict | None = None
         self.prescanning = False
+        self.skipped: set[str] = set()  # amount columns a chunk was not looked at in
 
     def _numbered(self, pieces: Pieces) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, int, bool]]:
         """Yield (rows, ragged-row rejections, ragged count, last) with file row numbers."""
@@ -1121,6 +1122,7 @@ class _Stream:
                 )
                 if seen is None and comma is None and point is None:
                     merged = (None, None)
+                    self.skipped.add(column)
                 else:
                     seen_comma, seen_point = seen or (None, None)
                     merged = (
@@ -1131,6 +1133,9 @@ class _Stream:
                 try:
                     detected[column] = numbers.style_from(merged)
                 except numbers.AmbiguousNumbers as exc:
+                    if column in self.skipped and not self.prescanning:
+                        # A chunk not looked at may hold the file's first example.
+                        raise _Restart(prescan=True) from exc
                     raise _numbers_refused(self.name, labels, column, exc) from exc
         if self.used is None:
             self.used = detected
