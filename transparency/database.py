@@ -92,18 +92,19 @@ def page_cache_key(store: Store) -> tuple[str, str]:
 
 def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     """Return a connection ready for the page queries: `scored_lines`, `contract_lines`,
-    the risk tables, the page tables of `transparency.rollup` (`page_lines`, `lines_rollup`,
-    `lines_rollup_country`, the key tables) and the `filtered_lines`, `filtered_rollup` and
-    `filtered_country_rollup` macros.
+    the risk tables, the page tables of `transparency.rollup` (`page_lines`, the key tables,
+    `lines_rollup` and its coarser cells, `supplier_cells`, `supplier_lines`) and the
+    `filtered_*` macros of `transparency.filters`.
 
     Scoring runs once per data version, not once per process: the scored lines and the page
     tables are written to a DuckDB file in the page cache folder (`page_cache_dir()`), named
     by the store and its data version (`page_cache_key`). It is built under a temporary name
     and renamed when complete, so another process (a second dashboard, `report`) either finds
     the whole file or builds it (one at a time: a lock file per version), and then attaches
-    it read-only. DuckDB's file storage compresses the lines (about 60 bytes a line) and its
-    buffer manager keeps only what fits under the memory limit. Files of older versions of
-    the same store are removed when a new one is built.
+    it read-only (about 0.1 s). DuckDB's file storage compresses the lines (about 95 bytes a
+    line with the page tables: 0.95 GB at 10M) and its buffer manager keeps only what fits
+    under the memory limit. Files of older versions of the same store, and half-built files
+    of processes that no longer run, are removed when a new one is built.
     """
     from transparency import filters
 
