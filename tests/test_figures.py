@@ -325,6 +325,100 @@ def test_figures_scoring_only_their_quarters_equal_those_over_the_whole_store(de
     ]
 
 
+# --- figures from the page cache's cells ----------------------------------------------
+
+
+@pytest.fixture
+def pages(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))
+    con = database.connect_for_pages(store)
+    yield con
+    con.close()
+
+
+def test_figures_from_page_cache_cells_match_hand_computation(store, pages):
+    fig = figures.figures(store, "2025Q4", con=pages)
+    assert fig.source == "cells"
+    for key, value in EXPECTED_Q4.items():
+        assert fig.top[key] == value, key
+    countries = _rows(fig, "by_country", "country")
+    assert countries["China"]["subregion"] == "Eastern Asia"
+    assert countries["China"]["spend_usd"] == Decimal("1350.75")
+    assert countries["Unknown"]["spend_usd"] == Decimal("620.01")
+    segments = _rows(fig, "by_segment", "segment")
+    assert segments["Unclassified"]["spend_usd"] == Decimal("10.01")
+    methods = _rows(fig, "by_method", "method")
+    assert (methods["Open"]["count_lines"], methods["Open"]["spend_usd"]) == (2, Decimal("1350.75"))
+    assert methods["Limited"]["spend_usd"] == Decimal("1244.57")  # 1234.56 + 10.01
+    steps = {row["step_key"]: row for row in fig.tables["diligence_coverage"].to_dicts()}
+    assert steps["audit"]["covered_usd"] == Decimal("1350.75")  # S1's two lines, both steps
+    assert (steps[None]["count_lines"], steps[None]["covered_usd"]) == (2, Decimal("1350.75"))
+    previous, year = fig.comparisons
+    assert previous.values["total_usd"] == Decimal("1500.00")
+    assert (year.values["total_usd"], year.values["contracts"]) == (Decimal("2000.00"), 1)
+    assert len(fig.provenance["batches"]) == 2  # C1-C4 in q4.csv; C5/C7 in older.csv
+
+
+def test_figures_from_page_cache_cells_equal_figures_from_the_lines(store, pages):
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    lines = database.connect(store)
+    for quarter in ("2025Q4", "2025Q3", "2024Q4"):  # 2025Q3 without comparison data
+        cells = figures.figures(store, quarter, con=pages, now=now)
+        direct = figures.figures(store, quarter, con=lines, now=now)
+        assert (cells.source, direct.source) == ("cells", "lines")
+        assert cells.to_json() == direct.to_json(), quarter
+
+
+def test_fiscal_quarters_on_the_page_connection_read_the_lines(store, pages):
+    # Fiscal year from February: FY2026 Q3 is August to October 2025, which no calendar
+    # quarter's cells hold: C1's two lines (1100.50 + 250.25) and C5 (500.00), all S1,
+    # Very high (residual Medium after audit and certification).
+    fig = figures.figures(store, "2026Q3", con=pages, start_month=2)
+    assert fig.source == "lines"
+    assert fig.quarter.start.isoformat() == "2025-08-01"
+    assert (fig.top["total_usd"], fig.top["lines"]) == (Decimal("1850.75"), 3)
+    assert (fig.top["contracts"], fig.top["suppliers"]) == (2, 1)
+    assert fig.top["high_risk_share"] == Decimal("1.0000")
+    assert fig.top["residual_high_risk_usd"] == Decimal("0.00")
+    previous, year = fig.comparisons
+    assert (previous.values["total_usd"], previous.values["lines"]) == (Decimal("1000.00"), 1)
+    assert year.has_data is False  # August to October 2024: none (C7 is November)
+
+
+def test_page_cache_cells_that_lose_a_line_do_not_reconcile(store, pages, monkeypatch):
+    # The totals come from contract_lines as imported: cells missing a line fail.
+    real_run = sql.run
+
+    def run(con, name, params=None, **kw):
+        out = real_run(con, name, params, **kw)
+        if name != "figures_spend_by_cell":
+            return out
+        lost = (pl.col("part") == "method") & (pl.col("spend_usd") == Decimal("10.01"))
+        return out.filter(~lost)
+
+    monkeypatch.setattr(figures.sql, "run", run)
+    with pytest.raises(figures.ReconciliationError) as err:
+        figures.figures(store, "2025Q4", con=pages)
+    assert "by_method.spend_usd: USD 6205.32 in 5 lines against USD 6215.33 in 6" in str(err.value)
+
+
+def test_a_quarter_without_data_on_the_page_connection(store, pages):
+    with pytest.raises(figures.NoData, match="Quarters with data: 2024Q4, 2025Q3 to 2025Q4."):
+        figures.figures(store, "2023Q2", con=pages)
+
+
+def test_demo_figures_from_cells_equal_those_from_the_lines(demo_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    pages = database.connect_for_pages(demo_store)
+    lines = database.connect(demo_store)
+    for quarter in ("2026Q3", "2025Q2", "2024Q1"):
+        cells = figures.figures(demo_store, quarter, con=pages, now=now)
+        assert cells.source == "cells"
+        assert cells.to_json() == figures.figures(demo_store, quarter, con=lines, now=now).to_json()
+    pages.close()
+
+
 def figures_rejections():
     from transparency.schema import REJECTION
 

@@ -281,6 +281,9 @@ class Figures:
     comparisons: list[Comparison]
     checks: list[Check]
     provenance: dict[str, Any]
+    # Where the breakdowns were summed from: "lines" (scored lines) or "cells" (the page
+    # cache's pre-aggregated cells, see `_cells_ready`). Not published: the figures are equal.
+    source: str = "lines"
 
     @property
     def total_usd(self) -> Decimal:
@@ -615,23 +618,29 @@ def _top_line(totals: dict[str, Any], cats: pl.DataFrame) -> dict[str, Any]:
     }
 
 
+# The parts of a cube: each breakdown reads one. From the lines, every part is the whole
+# combination cube; from the page cache's cells (figures_spend_by_cell), each part holds the
+# columns its breakdowns need and adds up to the period's lines on its own.
+PARTS = ("country", "segment", "method", "steps")
+
+
 def _breakdowns(
-    cube: pl.DataFrame, cats: pl.DataFrame, top: dict[str, Any]
+    parts: dict[str, pl.DataFrame], cats: pl.DataFrame, top: dict[str, Any]
 ) -> dict[str, pl.DataFrame]:
     total = top["total_usd"]
     tables = {
         "by_risk_category": _with_shares(
             cats, [("inherent_usd", "inherent_share"), ("residual_usd", "residual_share")], total
         ),
-        "by_country": _by_country(cube),
-        "by_region": _by_region(cube),
-        "by_segment": _by_segment(cube),
-        "by_method": _by_method(cube),
-        "not_assessable": _not_assessable(cube),
+        "by_country": _by_country(parts["country"]),
+        "by_region": _by_region(parts["country"]),
+        "by_segment": _by_segment(parts["segment"]),
+        "by_method": _by_method(parts["method"]),
+        "not_assessable": _not_assessable(parts["country"]),
     }
     for key in ("by_country", "by_region", "by_segment", "by_method", "not_assessable"):
         tables[key] = _with_shares(tables[key], [("spend_usd", "share")], total)
-    tables["diligence_coverage"] = _diligence(cube, top["high_risk_usd"])
+    tables["diligence_coverage"] = _diligence(parts["steps"], top["high_risk_usd"])
     return tables
 
 
@@ -829,6 +838,100 @@ def score_periods(con: duckdb.DuckDBPyConnection, store: Store, q: Quarter) -> N
     risk.install(con, store)
 
 
+def _no_data(con: duckdb.DuckDBPyConnection, q: Quarter) -> None:
+    found = available_quarters(con, start_month=q.start_month)
+    raise NoData(
+        f"No contract lines were awarded in {q.describe()}. "
+        f"Quarters with data: {describe_quarters(found)}."
+    )
+
+
+def _parts(cube: pl.DataFrame) -> dict[str, dict[str, pl.DataFrame]]:
+    """Return period -> part -> frame (see `PARTS`) from a combination cube or cells."""
+    out = {}
+    for period in PERIODS:
+        rows = cube.filter(pl.col("period") == period)
+        if "part" in rows.columns:
+            out[period] = {p: rows.filter(pl.col("part") == p) for p in PARTS}
+        else:
+            out[period] = dict.fromkeys(PARTS, rows)
+    return out
+
+
+# The page tables the cells path reads (`transparency.rollup`, `database.connect_for_pages`).
+_CELL_TABLES = frozenset(
+    (
+        "lines_rollup",
+        "lines_rollup_country",
+        "lines_rollup_family",
+        "supplier_cells",
+        "page_supplier_keys",
+        "page_lines",
+        "risk_countries",
+        "risk_diligence_steps",
+    )
+)
+
+
+def _cells_ready(con: duckdb.DuckDBPyConnection, q: Quarter) -> bool:
+    """Return True when the figures of `q` can be summed from the page tables' cells.
+
+    The cells are per calendar quarter (`award_quarter`), so `q` and its comparison
+    quarters must be calendar quarters (a fiscal year starting in January); a fiscal year
+    starting in another month reads the lines. The connection must hold the page tables
+    (`database.connect_for_pages`, or `rollup.install` over its scored lines).
+    """
+    if q.start_month != 1:
+        return False
+    names = con.cursor().sql(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'main' and table_catalog = current_database()"
+    )
+    return _CELL_TABLES <= {name for (name,) in names.fetchall()}
+
+
+def _totals_and_cells(
+    con: duckdb.DuckDBPyConnection, q: Quarter, params: dict[str, Any]
+) -> tuple[dict[str, Any], pl.DataFrame]:
+    """Return the totals per period (as `figures_totals_by_period`) and the cells of
+    `figures_spend_by_cell`, from a connection with the page tables.
+
+    Lines and spend per period are read from `contract_lines` (the lines as imported, not
+    scored), the rest from the page cache. Every breakdown is summed from the scored cells
+    and must equal those lines and that spend to the cent and the line, so a line that
+    scoring (or building the cache) lost or doubled still fails the figures, as on the
+    lines path; only the distinct contracts and suppliers, which no breakdown reconciles
+    against, are counted over the cache's whole-number keys instead of the ids' text.
+    """
+    cell_params = {
+        **params,
+        "quarter": q.label,
+        "previous": q.previous().label,
+        "year_earlier": q.year_earlier().label,
+    }
+    # The Parquet read (one thread's worth at a time) beside the page-cache queries.
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(sql.run, con, "figures_lines_by_period", params)
+    pool.shutdown(wait=False)
+    try:
+        counts = {
+            r["period"]: r for r in sql.run(con, "figures_counts_by_period", cell_params).to_dicts()
+        }
+        cells = sql.run(con, "figures_spend_by_cell", cell_params)
+    finally:
+        lines = pending.result()
+    totals: dict[str, Any] = {}
+    for row in lines.to_dicts():
+        found = counts.get(row["period"], {})
+        totals[row["period"]] = {
+            **row,
+            "count_contracts": found.get("count_contracts", 0),
+            "count_suppliers": found.get("count_suppliers", 0),
+            "batch_ids": found.get("batch_ids") or [],
+        }
+    return totals, cells
+
+
 def figures(
     store: Store,
     quarter: str | Quarter,
@@ -859,33 +962,38 @@ def figures(
         else:
             con = database.connect(store, with_risk=False)
     params = _params(q)
-    pending = None
-    if not own_connection:
-        # The lines are scored already: the cube (scored lines) runs on its own cursor
-        # while the totals read the Parquet files; neither keeps both cores busy alone.
-        pool = ThreadPoolExecutor(max_workers=1)
-        pending = pool.submit(sql.run, con, "figures_spend_by_combination", params)
-        pool.shutdown(wait=False)
-    totals = {r["period"]: r for r in sql.run(con, "figures_totals_by_period", params).to_dicts()}
-    if "quarter" not in totals:
-        if pending is not None:
-            pending.result()  # finish with the connection before the next query
-        found = available_quarters(con, start_month=q.start_month)
-        raise NoData(
-            f"No contract lines were awarded in {q.describe()}. "
-            f"Quarters with data: {describe_quarters(found)}."
-        )
-    if own_connection:
-        score_periods(con, store, q)
-    if pending is not None:
-        cube = pending.result()
+    source = "lines"
+    if not own_connection and _cells_ready(con, q):
+        totals, cube = _totals_and_cells(con, q, params)
+        source = "cells"
+        if "quarter" not in totals:
+            _no_data(con, q)
     else:
-        cube = sql.run(con, "figures_spend_by_combination", params)
+        pending = None
+        if not own_connection:
+            # The lines are scored already: the cube (scored lines) runs on its own cursor
+            # while the totals read the Parquet files; neither keeps both cores busy alone.
+            pool = ThreadPoolExecutor(max_workers=1)
+            pending = pool.submit(sql.run, con, "figures_spend_by_combination", params)
+            pool.shutdown(wait=False)
+        totals = {
+            r["period"]: r for r in sql.run(con, "figures_totals_by_period", params).to_dicts()
+        }
+        if "quarter" not in totals:
+            if pending is not None:
+                pending.result()  # finish with the connection before the next query
+            _no_data(con, q)
+        if own_connection:
+            score_periods(con, store, q)
+        if pending is not None:
+            cube = pending.result()
+        else:
+            cube = sql.run(con, "figures_spend_by_combination", params)
     categories = sql.run(con, "figures_colour_by_risk_category")
-    cubes = {p: cube.filter(pl.col("period") == p) for p in PERIODS}
-    cats = _by_risk_category(cubes["quarter"], categories)
+    parts = _parts(cube)
+    cats = _by_risk_category(parts["quarter"]["country"], categories)
     top = _top_line(totals["quarter"], cats)
-    tables = _breakdowns(cubes["quarter"], cats, top)
+    tables = _breakdowns(parts["quarter"], cats, top)
     checks = reconcile(top, tables)
     failed = [c for c in checks if not c.ok]
     if failed:
@@ -901,7 +1009,7 @@ def figures(
             kind,
             other,
             totals.get(kind),
-            _by_risk_category(cubes[kind], categories),
+            _by_risk_category(parts[kind]["country"], categories),
             top,
         )
         for kind, other in (("previous_quarter", q.previous()), ("year_earlier", q.year_earlier()))
@@ -943,4 +1051,4 @@ def figures(
         "definitions_hash": inputs["definitions_hash"],
         "generated_at": generated.isoformat(timespec="seconds"),
     }
-    return Figures(q, top, tables, comparisons, checks, provenance)
+    return Figures(q, top, tables, comparisons, checks, provenance, source)
