@@ -348,6 +348,10 @@ class Store:
         # chunk (up to 1M rows) is smaller and faster than 256k groups (27.8 MB, 1.1 s).
         compat = pl.CompatLevel.newest()
         arrow_schema = schema.empty_lines().to_arrow(compat_level=compat).schema
+        # Columns with a value per line gain nothing from a dictionary, which pyarrow
+        # would build and then drop (same file size or smaller, less CPU).
+        unique = {"contract_id", "line_id", "amount", "amount_usd", "source_row"}
+        dictionary = [name for name in arrow_schema.names if name not in unique]
         sink = self.fs.open(where, "wb") if self.fs is not None else open(where, "wb")
         n_lines, total, rows = 0, Decimal(0), []
         tables: queue.Queue = queue.Queue(maxsize=1)
@@ -369,6 +373,7 @@ class Store:
                 arrow_schema,
                 compression="zstd",
                 compression_level=1,
+                use_dictionary=dictionary,
                 store_schema=False,
             )
             thread = threading.Thread(target=write, name="batch-writer", daemon=True)
