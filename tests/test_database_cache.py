@@ -218,3 +218,14 @@ def test_with_diligence_on_record_the_cache_serves_one_day(tmp_path, spill, monk
     assert database.page_cache_key(store) != recorded
     # Without records the day plays no part.
     assert database.page_cache_key(without) == before
+
+
+def test_a_change_in_the_scoring_code_changes_the_key(tmp_path, monkeypatch):
+    from transparency import risk
+
+    store = fixture_store(tmp_path / "store")
+    before = database.page_cache_key(store)
+    changed = tmp_path / "risk.py"
+    changed.write_bytes(Path(risk.__file__).read_bytes() + b"\n# a new release\n")
+    monkeypatch.setattr(risk, "__file__", str(changed))
+    assert database.page_cache_key(store) != before

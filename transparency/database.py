@@ -68,16 +68,21 @@ def page_cache_key(store: Store) -> tuple[str, str]:
     """Return (store part, version part) of the page cache file name.
 
     The version part changes when a batch lands or is undone, the risk model or a reference
-    file changes, a due-diligence record is added, or (with records) the day changes; the
-    store part names the store.
+    file changes, a due-diligence record is added, (with records) the day changes, or the
+    scoring code or the page tables' code changes; the store part names the store.
     """
-    from transparency import diligence, risk
+    from transparency import diligence, reference, risk, risk_model, rollup
 
     record = diligence.path(store)
     steps = record.read_bytes() if record.exists() else b""
+    # The code that scores and shapes the lines: a release that changes it rebuilds the file.
+    code = hashlib.sha256()
+    for module in (risk, risk_model, reference, diligence, rollup, schema):
+        code.update(Path(module.__file__).read_bytes())
     parts = [
         PAGE_CACHE_FORMAT,
         duckdb.__version__,
+        code.hexdigest(),
         store.version(),
         risk.model_fingerprint(),
         hashlib.sha256(steps).hexdigest(),
