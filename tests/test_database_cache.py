@@ -229,3 +229,35 @@ def test_a_change_in_the_scoring_code_changes_the_key(tmp_path, monkeypatch):
     changed.write_bytes(Path(risk.__file__).read_bytes() + b"\n# a new release\n")
     monkeypatch.setattr(risk, "__file__", str(changed))
     assert database.page_cache_key(store) != before
+
+
+def test_files_of_a_store_whose_folder_is_gone_are_removed(tmp_path):
+    folder = tmp_path / "page-cache"
+    folder.mkdir()
+    kept_store = tmp_path / "kept"
+    kept_store.mkdir()
+    keep = folder / "pages-aaaa-new.duckdb"
+    (folder / "pages-aaaa.store").write_text(str(kept_store))
+    (folder / "pages-bbbb.store").write_text(str(tmp_path / "deleted"))
+    (folder / "pages-cccc.store").write_text(str(kept_store))
+    for name in (keep.name, "pages-bbbb-v1.duckdb", "pages-bbbb-v1.lock", "pages-cccc-v1.duckdb"):
+        (folder / name).write_bytes(b"x")
+    removed = database.remove_old_page_caches(folder, keep)
+    assert sorted(p.name for p in removed) == [
+        "pages-bbbb-v1.duckdb",
+        "pages-bbbb-v1.lock",
+        "pages-bbbb.store",
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "pages-aaaa-new.duckdb",
+        "pages-aaaa.store",
+        "pages-cccc-v1.duckdb",
+        "pages-cccc.store",
+    ]
+
+
+def test_the_build_notes_which_store_a_file_is_for(tmp_path, spill):
+    store = fixture_store(tmp_path / "store")
+    path = database.prepare_page_cache(store)
+    note = path.parent / f"pages-{path.name.split('-')[1]}.store"
+    assert note.read_text() == store.url

@@ -203,6 +203,8 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
         con.close()
         os.replace(building, path)
         _fsync_dir(folder)
+    # Which store the files are for, so they can go once its folder is gone.
+    (folder / f"pages-{path.name.split('-')[1]}.store").write_text(store.url, encoding="utf-8")
     remove_old_page_caches(folder, keep=path)
 
 
@@ -238,16 +240,31 @@ def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:
-    """Remove the page cache files of other versions of `keep`'s store, and files left
-    half-built by processes that no longer run. Returns the files removed.
+    """Remove the page cache files of other versions of `keep`'s store, the files of local
+    stores whose folder no longer exists (named in `pages-<store part>.store`), and files
+    left half-built by processes that no longer run. Returns the files removed.
 
     A process still reading a removed file keeps reading it (the file lives until it is
     closed); only new connections need the current version.
     """
+    from transparency.store import is_url
+
     store_part = keep.name.split("-")[1]
+    gone = set()
+    for note in Path(folder).glob("pages-*.store"):
+        url = note.read_text(encoding="utf-8").strip()
+        if url and not is_url(url) and not Path(url).exists():
+            gone.add(note.stem.split("-")[1])
     removed = []
     for item in Path(folder).glob("pages-*"):
-        if item.name.startswith(keep.stem):
+        if item.name.startswith(keep.stem) or item.suffix == ".store":
+            if item.suffix == ".store" and item.stem.split("-")[1] in gone:
+                item.unlink(missing_ok=True)
+                removed.append(item)
+            continue
+        if item.name.split("-")[1] in gone and item.suffix != ".building":
+            item.unlink(missing_ok=True)
+            removed.append(item)
             continue
         if item.suffix == ".building":
             pid = item.name.rsplit(".", 2)[-2]
