@@ -125,7 +125,12 @@ def query_param_sets(con) -> dict[str, dict[str, Any]]:
     try:
         from transparency import figures, quarters
 
-        extra.update(figures._params(quarters.parse(latest or "2025Q1")))
+        q = quarters.parse(latest or "2025Q1")
+        extra.update(figures._params(q))
+        # The figures' page-cache queries name the three quarters by label.
+        extra.update(
+            quarter=q.label, previous=q.previous().label, year_earlier=q.year_earlier().label
+        )
     except (ImportError, AttributeError):
         pass  # the figures queries then report the parameters they miss
     everything = {**filters.Filters().sql_params(), **extra}
