@@ -385,18 +385,29 @@ def test_fiscal_quarters_on_the_page_connection_read_the_lines(store, pages):
     assert year.has_data is False  # August to October 2024: none (C7 is November)
 
 
-def test_page_cache_cells_that_lose_a_line_do_not_reconcile(store, pages, monkeypatch):
-    # The totals come from contract_lines as imported: cells missing a line fail.
+def _patch_cells(monkeypatch, drop):
     real_run = sql.run
 
     def run(con, name, params=None, **kw):
         out = real_run(con, name, params, **kw)
-        if name != "figures_spend_by_cell":
-            return out
-        lost = (pl.col("part") == "method") & (pl.col("spend_usd") == Decimal("10.01"))
-        return out.filter(~lost)
+        return out.filter(~drop) if name == "figures_spend_by_cell" else out
 
     monkeypatch.setattr(figures.sql, "run", run)
+
+
+def test_page_cache_cells_that_lose_a_line_do_not_reconcile(store, pages, monkeypatch):
+    # A line lost by scoring is missing from every part of the cells (C4-2, 10.01, is the
+    # only line of its cell in each): the spend still adds up among the cells, but the line
+    # count is read from contract_lines as imported, and 5 lines are not 6.
+    _patch_cells(monkeypatch, pl.col("spend_usd") == Decimal("10.01"))
+    with pytest.raises(figures.ReconciliationError) as err:
+        figures.figures(store, "2025Q4", con=pages)
+    assert "by_country.spend_usd: USD 6205.32 in 5 lines against USD 6205.32 in 6" in str(err.value)
+
+
+def test_page_cache_cells_that_differ_between_parts_do_not_reconcile(store, pages, monkeypatch):
+    lost = (pl.col("part") == "method") & (pl.col("spend_usd") == Decimal("10.01"))
+    _patch_cells(monkeypatch, lost)
     with pytest.raises(figures.ReconciliationError) as err:
         figures.figures(store, "2025Q4", con=pages)
     assert "by_method.spend_usd: USD 6205.32 in 5 lines against USD 6215.33 in 6" in str(err.value)

@@ -896,12 +896,19 @@ def _totals_and_cells(
     """Return the totals per period (as `figures_totals_by_period`) and the cells of
     `figures_spend_by_cell`, from a connection with the page tables.
 
-    Lines and spend per period are read from `contract_lines` (the lines as imported, not
-    scored), the rest from the page cache. Every breakdown is summed from the scored cells
-    and must equal those lines and that spend to the cent and the line, so a line that
-    scoring (or building the cache) lost or doubled still fails the figures, as on the
-    lines path; only the distinct contracts and suppliers, which no breakdown reconciles
-    against, are counted over the cache's whole-number keys instead of the ids' text.
+    Why the reconciliation still proves that no line is lost: the line count of each
+    period is read from `contract_lines`, the lines as imported (only their award date:
+    cheap), and every breakdown is summed from the scored cells and must match it to the
+    line; a line that scoring or the cache build dropped or doubled changes the cells'
+    count, and the figures are refused. The spend total is the cells' own sum: scoring
+    never computes an amount (the cache carries each imported line's `amount_usd` as it
+    is, `rollup.build` selects `l.*`), so the lines counted are summed with their own
+    amounts, and every breakdown must add up to that total to the cent. What the count
+    cannot see is one line dropped and another doubled in the same period; the line path
+    (figures_totals_by_period) sums the imported amounts too, but decoding every line's
+    decimal amount from Parquet costs more than all the rest here at 10M lines.
+    Distinct contracts and suppliers, which no breakdown reconciles against, are counted
+    over the cache's whole-number keys instead of the ids' text.
     """
     cell_params = {
         **params,
@@ -920,11 +927,19 @@ def _totals_and_cells(
         cells = sql.run(con, "figures_spend_by_cell", cell_params)
     finally:
         lines = pending.result()
+    spend = {
+        row["period"]: row["spend_usd"]
+        for row in cells.filter(pl.col("part") == "country")
+        .group_by("period")
+        .agg(pl.col("spend_usd").sum().cast(_MONEY))
+        .to_dicts()
+    }
     totals: dict[str, Any] = {}
     for row in lines.to_dicts():
         found = counts.get(row["period"], {})
         totals[row["period"]] = {
             **row,
+            "spend_usd": spend.get(row["period"], Decimal("0.00")),
             "count_contracts": found.get("count_contracts", 0),
             "count_suppliers": found.get("count_suppliers", 0),
             "batch_ids": found.get("batch_ids") or [],
