@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # Real public data sets, shared beside the repository (each folder has a SOURCE.md).
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
+
+_SPILL_SET_HERE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the run its own DuckDB spill folder, so page-cache files of test stores never
+    land in (or are read from) the machine's default one. Subprocesses inherit it."""
+    if "TRANSPARENCY_SPILL_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="transparency-test-spill-")
+        os.environ["TRANSPARENCY_SPILL_DIR"] = folder
+        _SPILL_SET_HERE.append(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SPILL_SET_HERE:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("TRANSPARENCY_SPILL_DIR", None)
 
 
 @pytest.fixture
