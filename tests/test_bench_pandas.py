@@ -139,3 +139,19 @@ def test_bench_comparison_reports_every_aggregation_equal(tmp_path, monkeypatch)
     results = bench_pandas.pandas_comparison(con, store, repeat=1)
     assert [r["aggregation"] for r in results][-1] == "Quarterly figures (all tables)"
     assert all(r["equal"] for r in results), results
+    # the page connection's figures are summed from its cells, and the bench says so
+    assert results[-1]["duckdb_source"].startswith("page cache cells")
+    assert results[-1]["duckdb_first_ms"] > 0
+
+
+def test_pandas_figures_equal_figures_from_the_page_cache_cells(
+    store, lines, steps, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))
+    pages = database.connect_for_pages(store)
+    for quarter in ("2025Q4", "2025Q3"):
+        fig = figures.figures(store, quarter, con=pages)
+        assert fig.source == "cells"
+        by_pandas = bench_pandas.pandas_figures(lines, steps, quarter)
+        assert bench_pandas.differences(by_pandas, bench_pandas.canonical(fig)) == []
+    pages.close()

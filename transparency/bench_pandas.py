@@ -424,6 +424,16 @@ def pandas_comparison(con: Any, store: Any, repeat: int = 3) -> list[dict[str, A
     entry = _result(
         "Quarterly figures (all tables)", duck_times, pandas_times, not diff, percentiles
     )
+    # What DuckDB read, so the ratio is read right: "cells" are the page cache's
+    # pre-aggregated cells, built in the bench's connect phase (timed there) as the
+    # dashboard builds them once per data version; nothing is kept between these calls
+    # but DuckDB's buffers, and the first call is reported on its own.
+    entry["duckdb_source"] = {
+        "cells": "page cache cells (built in the connect phase) + line counts from Parquet",
+        "lines": "scored lines",
+    }.get(fig.source, fig.source)
+    entry["duckdb_first_ms"] = round(duck_times[0], 1)
+    entry["pandas_first_ms"] = round(pandas_times[0], 1)
     if diff:
         entry["differences"] = diff[:10]
     results.append(entry)
