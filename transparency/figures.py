@@ -231,8 +231,8 @@ METHODOLOGY: tuple[tuple[str, str], ...] = (
         "Reconciliation",
         "Every breakdown (risk category, country, region, segment, method, assessment) adds up "
         "to the total spend and line count to the cent; the figures are not published "
-        "otherwise. The total is read from the contract lines directly, so the check also "
-        "proves that scoring neither drops nor duplicates a line.",
+        "otherwise. The line count is read from the contract lines as imported, so a line "
+        "that scoring dropped or duplicated would show as a difference.",
     ),
     (
         "Reproducibility",
