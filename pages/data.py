@@ -12,6 +12,7 @@ import streamlit as st
 
 from transparency import limits
 from transparency.app import auth, fmt, setup
+from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
 
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
@@ -68,6 +69,7 @@ if (
             }
         else:
             status.update(label=f"Imported {upload.name}", state="complete")
+            st.session_state["dt_preparing"] = prepare_in_background(store)
             st.session_state["dt_batch"] = result.batch.batch_id  # show the new batch below
             st.session_state["dt_last"] = {
                 "file": upload.name,
@@ -89,6 +91,8 @@ elif last:
         f"{fmt.count(last['rows_accepted'])} accepted, "
         f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
     )
+if preparing := st.session_state.pop("dt_preparing", None):
+    st.info(preparing)
 
 batches = store.batches()
 st.subheader("Batches in the store")
@@ -186,6 +190,7 @@ else:
         else:
             st.session_state.pop("dt_confirm", None)
             st.session_state["dt_last"] = None
+            st.session_state["dt_preparing"] = prepare_in_background(store)
             st.toast(f"Removed batch {chosen}.")
             st.rerun()
     if n.button("Cancel", key="dt_undo_no"):

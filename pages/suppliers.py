@@ -10,6 +10,7 @@ import streamlit as st
 
 from transparency import diligence, risk_model
 from transparency.app import auth, charts, fmt, setup, supplier_records, tables
+from transparency.app.connection import prepare_in_background
 from transparency.risk_model import STEPS
 
 PAGE_SIZE = 50
@@ -165,7 +166,10 @@ if page.can("diligence"):
             st.error(f"Not saved. {fmt.md(label)}: {fmt.md(message.strip())}")
         else:
             st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
+            st.session_state["sp_preparing"] = prepare_in_background(page.store)
             st.rerun()
 
 if saved := st.session_state.pop("sp_saved", None):
     st.success(f"Saved: {saved}. It counts towards residual risk from now on.")
+if preparing := st.session_state.pop("sp_preparing", None):
+    st.info(preparing)

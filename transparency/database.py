@@ -11,9 +11,13 @@ or value is ever pasted into SQL text.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -57,6 +61,17 @@ PAGE_CACHE_FORMAT = "6"
 # Risk tables copied into the page cache (the per-line ones are in `page_lines` already,
 # and `risk_lines`/`risk_lists` use ENUM types that live on the building connection only).
 _NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids")
+
+
+# Page cache files built by this process (tests count builds with it).
+builds = 0
+# Background preparations started by this process, by cache file.
+_BACKGROUND: dict[Path, threading.Thread] = {}
+_BACKGROUND_LOCK = threading.Lock()
+# Build seconds per million lines when no build has been timed yet (10M demo lines on 2
+# busy cores: about 150 s); each build records its own rate beside the files.
+DEFAULT_SECONDS_PER_MILLION = 15.0
+_RATE_FILE = "build-rate.json"
 
 
 def page_cache_dir() -> Path:
@@ -154,11 +169,67 @@ def prepare_page_cache(store: Store) -> Path:
     folder = page_cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_scratch(folder.parent)
-    where, version = page_cache_key(store)
-    path = folder / f"pages-{where}-{version}.duckdb"
+    path = page_cache_path(store)
     if not path.exists():
         _build_page_cache(store, folder, path)
     return path
+
+
+def page_cache_path(store: Store) -> Path:
+    """Return the page cache file of the store's current data version (built or not)."""
+    where, version = page_cache_key(store)
+    return page_cache_dir() / f"pages-{where}-{version}.duckdb"
+
+
+def page_cache_ready(store: Store) -> bool:
+    """Return True when the page cache file of the current data version exists, so a page
+    connection opens without building it."""
+    return page_cache_path(store).exists()
+
+
+def page_cache_estimate(store: Store) -> tuple[float, int]:
+    """Return (about how many seconds a build takes, the store's line count).
+
+    The rate is the last timed build's (noted in the page cache folder), else
+    `DEFAULT_SECONDS_PER_MILLION`.
+
+    >>> page_cache_estimate(Store("data/store"))      # doctest: +SKIP
+    (15.0, 1000000)
+    """
+    lines = sum(batch.lines for batch in store.batches())
+    rate = DEFAULT_SECONDS_PER_MILLION
+    try:
+        noted = json.loads((page_cache_dir() / _RATE_FILE).read_text(encoding="utf-8"))
+        rate = float(noted["seconds_per_million"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return max(1.0, rate * lines / 1e6), lines
+
+
+def prepare_page_cache_in_background(store: Store) -> threading.Thread:
+    """Start building the page cache of the current data version in a daemon thread and
+    return the thread (an already running one for the same file is returned as is).
+
+    A page connection opened meanwhile waits for this build (the file's lock) instead of
+    starting a second one. A failure is logged; the next page connection then builds the
+    file and shows the error.
+    """
+    path = page_cache_path(store)
+    with _BACKGROUND_LOCK:
+        running = _BACKGROUND.get(path)
+        if running is not None and running.is_alive():
+            return running
+
+        def work() -> None:
+            try:
+                prepare_page_cache(store)
+            except Exception:  # noqa: BLE001 - a page connection retries and reports it
+                logging.getLogger(__name__).exception("preparing the page cache %s", path)
+
+        thread = threading.Thread(target=work, name=f"prepare-{path.stem}", daemon=True)
+        _BACKGROUND[path] = thread
+        thread.start()
+    return thread
 
 
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
@@ -167,11 +238,14 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
 
     from transparency import rollup
 
+    global builds
     lock = path.with_suffix(".lock")
     with open(lock, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)  # another process may be building it: wait, reuse
         if path.exists():
             return
+        builds += 1
+        started = time.monotonic()
         building = folder / f"{path.stem}.{os.getpid()}.building"
         building.unlink(missing_ok=True)
         con = connect(store)
@@ -203,9 +277,20 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
         con.close()
         os.replace(building, path)
         _fsync_dir(folder)
+        _note_rate(folder, time.monotonic() - started, built[0][0])
     # Which store the files are for, so they can go once its folder is gone.
     (folder / f"pages-{path.name.split('-')[1]}.store").write_text(store.url, encoding="utf-8")
     remove_old_page_caches(folder, keep=path)
+
+
+def _note_rate(folder: Path, seconds: float, lines: int) -> None:
+    """Note the build's seconds per million lines (for `page_cache_estimate`)."""
+    if lines < 100_000:  # small builds are mostly fixed costs: they say little about rate
+        return
+    note = folder / _RATE_FILE
+    scratch = note.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    scratch.write_text(json.dumps({"seconds_per_million": seconds * 1e6 / lines}))
+    os.replace(scratch, note)
 
 
 def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:

@@ -40,9 +40,61 @@ def data_version(store: Store) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# (store root, version) pairs whose connection this process has opened: no readiness
+# check (a hash of the scoring code) on every call.
+_OPENED: set[tuple[str, str]] = set()
+
+
+def preparing_message(seconds: float, lines: int) -> str:
+    """Return the words shown while the page cache of a new data version is built.
+
+    >>> preparing_message(150, 10_000_000)[:72]
+    'Preparing the pages for the new data: about 2.5 min for 10,000,000 lines'
+    """
+    about = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+    return (
+        f"Preparing the pages for the new data: about {about} for {lines:,} lines, "
+        "once per data version…"
+    )
+
+
 def connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
-    """Return a connection with the risk views and the `filtered_lines` macro for this version."""
+    """Return a connection with the risk views and the `filtered_lines` macro for this version.
+
+    When the page cache of this data version is not built yet (or is being built in the
+    background after an import), a spinner says what is being prepared and for how long.
+    """
+    key = (store_root, version)
+    if key not in _OPENED:
+        store = Store(Path(store_root))
+        if not database.page_cache_ready(store):
+            with st.spinner(preparing_message(*database.page_cache_estimate(store))):
+                _connection(store_root, version)
+        _OPENED.add(key)
+    return _connection(store_root, version)
+
+
+def prepare_in_background(store: Store) -> str:
+    """Start preparing the pages for the store's new data version in a background thread
+    (after an import, an undo or a due-diligence record); return the words that say so,
+    or "" when there is nothing to prepare."""
+    try:
+        if database.page_cache_ready(store):
+            return ""
+        seconds, lines = database.page_cache_estimate(store)
+        database.prepare_page_cache_in_background(store)
+    except Exception:  # noqa: BLE001 - the pages build it on first view and show the error
+        return ""
+    about = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+    return (
+        f"The other pages are being prepared for the new data in the background (about "
+        f"{about} for {lines:,} lines, once per data version); a page opened before then "
+        "waits for it."
+    )
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
     del version  # part of the cache key only
     return database.connect_for_pages(Store(Path(store_root)))
 
@@ -59,5 +111,6 @@ def freeze(params: dict) -> tuple:
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_query(store_root: str, version: str, name: str, frozen: tuple) -> pl.DataFrame:
     """Return `queries/<name>.sql` run with the frozen parameters (cached per data version)."""
-    con = connection(store_root, version)
+    # The page's setup opened the connection (with its spinner) before any query.
+    con = _connection(store_root, version)
     return sql.run(con, name, _thaw(frozen))

@@ -14,6 +14,7 @@ import json
 from transparency import diligence
 from transparency.cli import UserError
 from transparency.commands import add_store_argument, store_from
+from transparency.commands.import_cmd import add_prepare_argument, prepare_pages
 from transparency.risk_model import STEPS
 
 
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--date", required=True, dest="step_date", help="date of the step, YYYY-MM-DD")
     add.add_argument("--evidence", required=True, help="evidence note (document, reference)")
     add.add_argument("--valid-until", help="last day the step counts, YYYY-MM-DD (optional)")
+    add_prepare_argument(add)
     add.set_defaults(func=run_add)
 
     lst = actions.add_parser("list", help="list recorded steps, oldest first")
@@ -58,6 +60,7 @@ def run_add(args: argparse.Namespace) -> int:
     print(
         f"Recorded {record['step']} for {who} on {record['step_date']} in {diligence.path(store)}."
     )
+    prepare_pages(args, store)
     return 0
 
 

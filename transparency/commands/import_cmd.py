@@ -4,9 +4,49 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
+from typing import TextIO
 
 from transparency.cli import UserError
 from transparency.commands import add_store_argument, store_from
+from transparency.store import Store
+
+
+def add_prepare_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--no-prepare` (skip preparing the pages for the new data version)."""
+    parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="do not prepare the dashboard pages for the new data now (the first page "
+        "opened then does it)",
+    )
+
+
+def prepare_pages(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> None:
+    """Build the page cache of the store's new data version, unless `--no-prepare`, and
+    print one line saying so and how long it took.
+
+    A failure does not undo the change: it is reported, and the first page opened builds
+    the cache (and shows the error if it persists).
+    """
+    if getattr(args, "no_prepare", False):
+        return
+    from transparency import database
+
+    out = out or sys.stdout
+    lines = sum(batch.lines for batch in store.batches())
+    started = time.monotonic()
+    try:
+        database.prepare_page_cache(store)
+    except Exception as exc:  # noqa: BLE001 - the change itself succeeded
+        print(f"warning: the pages were not prepared for the new data: {exc}", file=out)
+        return
+    print(
+        f"Prepared the dashboard pages for the new data ({lines:,} lines) in "
+        f"{time.monotonic() - started:.1f} s.",
+        file=out,
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_argument(parser)
     parser.add_argument("--mapping", default=None, metavar="FILE", help="TOML mapping file")
     parser.add_argument("--json", action="store_true", help="print one JSON object per file")
+    add_prepare_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = store_from(args)
     failed = []
+    imported = 0
     for path in args.files:
         try:
             result = import_file(path, store, mapping=args.mapping)
@@ -43,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
             failed.append(str(exc))
             print(f"error: {exc}")
             continue
+        imported += 1
         if args.json:
             print(
                 json.dumps(
@@ -61,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
                 f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
             )
+    if imported:
+        # After the last file, so several files make one build; on stderr with --json so
+        # standard output stays one JSON object per file.
+        prepare_pages(args, store, sys.stderr if args.json else None)
     if failed:
         raise UserError(f"{len(failed)} of {len(args.files)} files were not imported.")
     return 0

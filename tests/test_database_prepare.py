@@ -1,0 +1,159 @@
+"""Preparing the page cache when the data changes, not on the first page view.
+
+`import`, `undo` and `diligence add` build the cache file of the new data version (unless
+`--no-prepare`), so the next `connect_for_pages` opens it without a build; the Data and
+Suppliers pages start the same build in a background thread. Builds are counted with
+`database.builds`; small CSV exports and the eight-line dashboard fixture, no times.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from dashboard_fixtures import fixture_store
+
+from transparency import database
+from transparency.cli import main
+from transparency.store import Store
+
+HEADER = "PO Number,Vendor Name,PO Date,Amount,Currency\n"
+
+
+@pytest.fixture
+def spill(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "spill"
+    monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(folder))
+    return folder
+
+
+def _cache_files(spill: Path) -> list[Path]:
+    return sorted((spill / "page-cache").glob("pages-*.duckdb"))
+
+
+def _csv(path: Path, first: int, rows: int) -> Path:
+    body = "".join(f"P{i},Supplier {i},2024-03-15,{i}.25,USD\n" for i in range(first, first + rows))
+    path.write_text(HEADER + body)
+    return path
+
+
+def _import(tmp_path: Path, store: Path, name: str, first: int, *extra: str) -> None:
+    path = _csv(tmp_path / name, first, 3)
+    assert main(["import", str(path), "--store", str(store), *extra]) == 0
+
+
+def test_import_prepares_the_new_version_and_the_page_connection_does_not_build(
+    tmp_path, spill, capsys
+):
+    _import(tmp_path, tmp_path / "store", "a.csv", 1)
+    out = capsys.readouterr().out
+    assert "Prepared the dashboard pages for the new data (3 lines) in " in out
+    store = Store(tmp_path / "store")
+    files = _cache_files(spill)
+    assert files == [database.page_cache_path(store)]
+    assert database.page_cache_ready(store)
+    before = database.builds
+    con = database.connect_for_pages(store)
+    assert database.builds == before
+    # 1.25 + 2.25 + 3.25
+    assert con.sql("select count(*), sum(amount_usd) from scored_lines").fetchall() == [
+        (3, Decimal("6.75"))
+    ]
+
+
+def test_no_prepare_leaves_no_cache_file(tmp_path, spill, capsys):
+    _import(tmp_path, tmp_path / "store", "a.csv", 1, "--no-prepare")
+    assert "Prepared" not in capsys.readouterr().out
+    assert _cache_files(spill) == []
+    store = Store(tmp_path / "store")
+    assert not database.page_cache_ready(store)
+    before = database.builds
+    database.connect_for_pages(store)  # the first page builds it instead
+    assert database.builds == before + 1
+    assert database.page_cache_ready(store)
+
+
+def test_json_output_stays_one_object_per_file(tmp_path, spill, capsys):
+    import json
+
+    _import(tmp_path, tmp_path / "store", "a.csv", 1, "--json")
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["rows_accepted"] == 3
+    assert "Prepared the dashboard pages" in captured.err
+
+
+def test_undo_removes_the_old_file_and_prepares_the_new_version(tmp_path, spill, capsys):
+    root = tmp_path / "store"
+    _import(tmp_path, root, "a.csv", 1)
+    _import(tmp_path, root, "b.csv", 10)
+    store = Store(root)
+    old = database.page_cache_path(store)
+    assert _cache_files(spill) == [old]
+    second = store.batches()[-1].batch_id
+    capsys.readouterr()
+    assert main(["undo", second, "--store", str(root)]) == 0
+    assert "Prepared the dashboard pages for the new data (3 lines)" in capsys.readouterr().out
+    new = database.page_cache_path(store)
+    assert new != old and not old.exists()
+    assert _cache_files(spill) == [new]
+    before = database.builds
+    con = database.connect_for_pages(store)
+    assert database.builds == before
+    assert con.sql("select count(*) from scored_lines").fetchall() == [(3,)]
+
+
+def test_undo_with_no_prepare_leaves_the_new_version_unbuilt(tmp_path, spill):
+    root = tmp_path / "store"
+    _import(tmp_path, root, "a.csv", 1)
+    _import(tmp_path, root, "b.csv", 10)
+    store = Store(root)
+    assert main(["undo", store.batches()[-1].batch_id, "--store", str(root), "--no-prepare"]) == 0
+    assert not database.page_cache_ready(store)
+
+
+def _diligence(root: Path, *extra: str) -> int:
+    day = (date.today() - timedelta(days=1)).isoformat()
+    args = ["diligence", "add", "--store", str(root), "--supplier-name", "Supplier 1"]
+    args += ["--step", "audit", "--by", "j.doe", "--date", day, "--evidence", "report 7"]
+    return main([*args, *extra])
+
+
+def test_a_diligence_record_prepares_the_new_version(tmp_path, spill, capsys):
+    root = tmp_path / "store"
+    _import(tmp_path, root, "a.csv", 1)
+    store = Store(root)
+    old = database.page_cache_path(store)
+    assert _diligence(root) == 0
+    out = capsys.readouterr().out
+    assert "Recorded audit for Supplier 1" in out and "Prepared the dashboard pages" in out
+    assert database.page_cache_ready(store) and not old.exists()
+    assert _diligence(root, "--no-prepare") == 0
+    assert not database.page_cache_ready(store)
+
+
+def test_background_preparation_builds_once_and_the_page_connection_reuses_it(tmp_path, spill):
+    store = fixture_store(tmp_path / "store")
+    before = database.builds
+    first = database.prepare_page_cache_in_background(store)
+    again = database.prepare_page_cache_in_background(store)
+    # A page opened meanwhile waits for the same build (the file's lock), never a second.
+    con = database.connect_for_pages(store)
+    first.join()
+    again.join()
+    assert database.builds == before + 1
+    assert con.sql("select count(*), sum(amount_usd) from scored_lines").fetchall() == [
+        (8, Decimal("6933.33"))
+    ]
+
+
+def test_the_estimate_uses_the_line_count_and_the_noted_rate(tmp_path, spill):
+    store = fixture_store(tmp_path / "store")
+    assert database.page_cache_estimate(store) == (1.0, 8)  # at least a second
+    folder = spill / "page-cache"
+    folder.mkdir(parents=True)
+    database._note_rate(folder, 100_000.0, 200_000)  # 500,000 s per million lines
+    assert database.page_cache_estimate(store) == (4.0, 8)
+    database._note_rate(folder, 1.0, 10)  # too small a build to say anything: ignored
+    assert database.page_cache_estimate(store) == (4.0, 8)
