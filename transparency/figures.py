@@ -916,17 +916,16 @@ def _totals_and_cells(
         "previous": q.previous().label,
         "year_earlier": q.year_earlier().label,
     }
-    # The Parquet read (one thread's worth at a time) beside the page-cache queries.
+    # The distinct counts (the largest of the three) on their own cursor beside the line
+    # counts and the cells: each alone mostly keeps one core busy.
     pool = ThreadPoolExecutor(max_workers=1)
-    pending = pool.submit(sql.run, con, "figures_lines_by_period", params)
+    pending = pool.submit(sql.run, con, "figures_counts_by_period", cell_params)
     pool.shutdown(wait=False)
     try:
-        counts = {
-            r["period"]: r for r in sql.run(con, "figures_counts_by_period", cell_params).to_dicts()
-        }
+        lines = sql.run(con, "figures_lines_by_period", params)
         cells = sql.run(con, "figures_spend_by_cell", cell_params)
     finally:
-        lines = pending.result()
+        counts = {r["period"]: r for r in pending.result().to_dicts()}
     spend = {
         row["period"]: row["spend_usd"]
         for row in cells.filter(pl.col("part") == "country")
