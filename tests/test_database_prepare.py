@@ -157,3 +157,49 @@ def test_the_estimate_uses_the_line_count_and_the_noted_rate(tmp_path, spill):
     assert database.page_cache_estimate(store) == (4.0, 8)
     database._note_rate(folder, 1.0, 10)  # too small a build to say anything: ignored
     assert database.page_cache_estimate(store) == (4.0, 8)
+
+
+def test_exit_during_a_background_build_interrupts_it_cleanly(tmp_path, spill):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from transparency import database, demo\n"
+        "from transparency.store import Store\n"
+        "store = Store(Path(sys.argv[1]))\n"
+        "demo.add_to_store(store, rows=50_000)\n"
+        "database.prepare_page_cache_in_background(store)\n"
+        "import time\n"
+        "for _ in range(6000):  # exit while DuckDB is writing the file\n"
+        "    if list(database.page_cache_dir().glob('*.building')):\n"
+        "        break\n"
+        "    time.sleep(0.01)\n"
+        "else:\n"
+        "    raise SystemExit('the build never started')\n"
+    )
+    env = {**os.environ, "TRANSPARENCY_SPILL_DIR": str(spill)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "store")],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # Python finalising under a thread inside DuckDB would abort ("terminate called ...").
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    left = [p.suffix for p in (spill / "page-cache").glob("pages-*")]
+    assert left == [".lock"], "half-built file left"
+
+
+def test_undo_of_the_last_batch_prepares_nothing(tmp_path, spill, capsys):
+    root = tmp_path / "store"
+    _import(tmp_path, root, "a.csv", 1, "--no-prepare")
+    batch = Store(root).batches()[0].batch_id
+    assert main(["undo", batch, "--store", str(root)]) == 0
+    assert "Prepared" not in capsys.readouterr().out
+    assert _cache_files(spill) == []

@@ -10,6 +10,7 @@ or value is ever pasted into SQL text.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
@@ -68,6 +69,9 @@ builds = 0
 # Background preparations started by this process, by cache file.
 _BACKGROUND: dict[Path, threading.Thread] = {}
 _BACKGROUND_LOCK = threading.Lock()
+# Connections building a cache file now: interrupted at exit (see `_stop_builds`).
+_BUILDING: set[duckdb.DuckDBPyConnection] = set()
+_EXITING = False
 # Build seconds per million lines when no build has been timed yet (10M demo lines on 2
 # busy cores: about 150 s); each build records its own rate beside the files.
 DEFAULT_SECONDS_PER_MILLION = 15.0
@@ -224,12 +228,30 @@ def prepare_page_cache_in_background(store: Store) -> threading.Thread:
             try:
                 prepare_page_cache(store)
             except Exception:  # noqa: BLE001 - a page connection retries and reports it
-                logging.getLogger(__name__).exception("preparing the page cache %s", path)
+                if not _EXITING:
+                    logging.getLogger(__name__).exception("preparing the page cache %s", path)
 
         thread = threading.Thread(target=work, name=f"prepare-{path.stem}", daemon=True)
+        if not _BACKGROUND:
+            atexit.register(_stop_builds)
         _BACKGROUND[path] = thread
         thread.start()
     return thread
+
+
+def _stop_builds() -> None:
+    """Interrupt the builds still running when the process exits, and wait for their
+    threads: a daemon thread left inside DuckDB when Python finalises aborts the process.
+    The half-built file is removed; the next page connection builds it again."""
+    global _EXITING
+    _EXITING = True
+    for con in list(_BUILDING):
+        try:
+            con.interrupt()
+        except Exception:  # noqa: BLE001, S110 - the build may have just finished
+            pass
+    for thread in list(_BACKGROUND.values()):
+        thread.join(timeout=60)
 
 
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
@@ -249,6 +271,7 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
         building = folder / f"{path.stem}.{os.getpid()}.building"
         building.unlink(missing_ok=True)
         con = connect(store)
+        _BUILDING.add(con)
         try:
             # Order is not needed in the file, and without it the insert runs on every thread.
             con.execute("set preserve_insertion_order = false")
@@ -271,9 +294,11 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
             con.execute("checkpoint line_cache_build")
             con.execute("detach line_cache_build")
         except BaseException:
+            _BUILDING.discard(con)
             con.close()
             building.unlink(missing_ok=True)
             raise
+        _BUILDING.discard(con)
         con.close()
         os.replace(building, path)
         _fsync_dir(folder)

@@ -79,8 +79,8 @@ def prepare_in_background(store: Store) -> str:
     (after an import, an undo or a due-diligence record); return the words that say so,
     or "" when there is nothing to prepare."""
     try:
-        if database.page_cache_ready(store):
-            return ""
+        if not store.batches() or database.page_cache_ready(store):
+            return ""  # an empty store's pages show no figures
         seconds, lines = database.page_cache_estimate(store)
         database.prepare_page_cache_in_background(store)
     except Exception:  # noqa: BLE001 - the pages build it on first view and show the error

@@ -30,8 +30,8 @@ def prepare_pages(args: argparse.Namespace, store: Store, out: TextIO | None = N
     A failure does not undo the change: it is reported, and the first page opened builds
     the cache (and shows the error if it persists).
     """
-    if getattr(args, "no_prepare", False):
-        return
+    if getattr(args, "no_prepare", False) or not store.batches():
+        return  # an empty store's pages show no figures
     from transparency import database
 
     out = out or sys.stdout
