@@ -245,20 +245,23 @@ def _stop_builds() -> None:
     The half-built file is removed; the next page connection builds it again."""
     global _EXITING
     _EXITING = True
-    for con in list(_BUILDING):
-        try:
-            con.interrupt()
-        except Exception:  # noqa: BLE001, S110 - the build may have just finished
-            pass
+    deadline = time.monotonic() + 60
     for thread in list(_BACKGROUND.values()):
-        thread.join(timeout=60)
+        # An interrupt stops the running statement only: repeat until the build gives up.
+        while thread.is_alive() and time.monotonic() < deadline:
+            for con in list(_BUILDING):
+                try:
+                    con.interrupt()
+                except Exception:  # noqa: BLE001, S110 - the build may have just finished
+                    pass
+            thread.join(timeout=0.05)
 
 
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
     """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
     import fcntl
 
-    from transparency import rollup
+    from transparency import risk, rollup
 
     global builds
     lock = path.with_suffix(".lock")
@@ -270,16 +273,21 @@ def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
         started = time.monotonic()
         building = folder / f"{path.stem}.{os.getpid()}.building"
         building.unlink(missing_ok=True)
-        con = connect(store)
+        # The lines are read once, through the per-line joins (`_parallel_source`): the
+        # per-line risk table of `risk.install` would go unused.
+        con = connect(store, with_risk=False)
         _BUILDING.add(con)
         try:
             # Order is not needed in the file, and without it the insert runs on every thread.
             con.execute("set preserve_insertion_order = false")
+            risk.install(con, store, per_line=False)
             con.execute("attach $path as line_cache_build", {"path": str(building)})
             rollup.build(con, _parallel_source(con), "line_cache_build")
             built = con.sql("select count(*) from line_cache_build.page_lines").fetchall()
             if built != con.sql("select count(*) from contract_lines").fetchall():
-                # Never expected: the per-line joins lost or doubled lines. Use the view.
+                # Never expected: the per-line joins lost or doubled lines. Use the
+                # per-line risk table (joined by position).
+                risk.install(con, store)
                 rollup.build(con, "scored_lines", "line_cache_build")
             tables = con.sql(
                 "select table_name from duckdb_tables() "

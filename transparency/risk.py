@@ -851,8 +851,13 @@ def install(
     *,
     model_path: str | Path | None = None,
     reference_dir: str | Path | None = None,
+    per_line: bool = True,
 ) -> str:
     """Install the risk tables and the `scored_lines` view on `con`; return the fingerprint.
+
+    With `per_line=False` the per-line table `risk_lines` is not computed and `scored_lines`
+    is the per-line-join form (`JOINED_SQL`, same columns and types): for a connection that
+    reads the scored lines once, such as the page cache build.
 
     Reads the model file ($TRANSPARENCY_RISK_MODEL or data/risk_model.toml) and reference
     files afresh on every call. Everything is checked before the first table is written, so
@@ -885,7 +890,11 @@ def install(
         raise RiskModelError(
             f"risk line keys collide ({keys} combinations, {distinct} keys); report this"
         )
-    _install_lines(con)
+    if per_line:
+        _install_lines(con)
+    else:
+        con.execute(DILIGENCE_NOW_SQL)
+        con.execute(JOINED_SQL)
     return fingerprint
 
 
