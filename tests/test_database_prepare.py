@@ -204,3 +204,12 @@ def test_undo_of_the_last_batch_prepares_nothing(tmp_path, spill, capsys):
     assert main(["undo", batch, "--store", str(root)]) == 0
     assert "Prepared" not in capsys.readouterr().out
     assert _cache_files(spill) == []
+
+
+@pytest.mark.parametrize(
+    ("configured", "build"),
+    [("4GB", "3000MB"), ("300MB", "225MB"), ("2GiB", "1610MB"), ("1.5GB", "1125MB")],
+)
+def test_the_build_runs_under_three_quarters_of_the_memory_limit(monkeypatch, configured, build):
+    monkeypatch.setenv("TRANSPARENCY_MEMORY_LIMIT", configured)
+    assert database.build_memory_limit() == build
