@@ -166,10 +166,10 @@ if page.can("diligence"):
             st.error(f"Not saved. {fmt.md(label)}: {fmt.md(message.strip())}")
         else:
             st.session_state["sp_saved"] = STEP_LABELS.get(step, step)
-            st.session_state["sp_preparing"] = prepare_in_background(page.store)
+            # Starts the build now; the rerun's page connection waits for it under a
+            # spinner that says what is prepared and for how long.
+            prepare_in_background(page.store)
             st.rerun()
 
 if saved := st.session_state.pop("sp_saved", None):
     st.success(f"Saved: {saved}. It counts towards residual risk from now on.")
-if preparing := st.session_state.pop("sp_preparing", None):
-    st.info(preparing)

@@ -213,3 +213,59 @@ def test_undo_of_the_last_batch_prepares_nothing(tmp_path, spill, capsys):
 def test_the_build_runs_under_three_quarters_of_the_memory_limit(monkeypatch, configured, build):
     monkeypatch.setenv("TRANSPARENCY_MEMORY_LIMIT", configured)
     assert database.build_memory_limit() == build
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _join_background() -> None:
+    for thread in list(database._BACKGROUND.values()):
+        thread.join(timeout=120)
+
+
+def test_the_data_page_prepares_after_an_undo_and_says_so(tmp_path, spill, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    store = fixture_store(tmp_path / "store")
+    _import(tmp_path, store.root, "a.csv", 1, "--no-prepare")
+    monkeypatch.setenv("TRANSPARENCY_STORE", str(store.root))
+    at = AppTest.from_file(str(REPO / "pages/data.py"), default_timeout=60)
+    at.run()
+    at.button(key="dt_undo").click().run()  # the newest batch is chosen first
+    at.button(key="dt_undo_yes").click().run()
+    assert [e.message for e in at.exception] == []
+    assert len(store.batches()) == 1
+    said = " ".join(i.value for i in at.info)
+    assert "being prepared for the new data in the background" in said
+    assert "for 8 lines" in said
+    _join_background()
+    assert database.page_cache_ready(store)
+    before = database.builds
+    database.connect_for_pages(store)
+    assert database.builds == before
+
+
+def test_the_page_connection_says_what_it_prepares(tmp_path, spill, monkeypatch):
+    import contextlib
+    import sys
+
+    import transparency.app.connection  # noqa: F401 - the module, not the function
+
+    module = sys.modules["transparency.app.connection"]
+    shown = []
+
+    @contextlib.contextmanager
+    def spinner(text: str = "", **_: object):
+        shown.append(text)
+        yield
+
+    monkeypatch.setattr(module.st, "spinner", spinner)
+    store = fixture_store(tmp_path / "store")
+    version = module.data_version(store)
+    module.connection(str(store.root), version)
+    assert shown == [
+        "Preparing the pages for the new data: about 1 s for 8 lines, once per data version…"
+    ]
+    module._OPENED.clear()
+    module.connection(str(store.root), version)  # the file is there: no spinner
+    assert len(shown) == 1
