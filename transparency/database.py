@@ -235,6 +235,9 @@ def prepare_page_cache_in_background(store: Store) -> threading.Thread:
         thread = threading.Thread(target=work, name=f"prepare-{path.stem}", daemon=True)
         if not _BACKGROUND:
             atexit.register(_stop_builds)
+        for done in [p for p, t in _BACKGROUND.items() if not t.is_alive()]:
+            if done != path:  # keep one entry, so the exit handler stays registered once
+                del _BACKGROUND[done]
         _BACKGROUND[path] = thread
         thread.start()
     return thread
