@@ -397,12 +397,35 @@ def _patch_cells(monkeypatch, drop):
 
 def test_page_cache_cells_that_lose_a_line_do_not_reconcile(store, pages, monkeypatch):
     # A line lost by scoring is missing from every part of the cells (C4-2, 10.01, is the
-    # only line of its cell in each): the spend still adds up among the cells, but the line
-    # count is read from contract_lines as imported, and 5 lines are not 6.
+    # only line of its cell in each): the parts still agree among themselves, but the total
+    # is read from contract_lines as imported (imported_days): 6215.33 in 6 lines.
     _patch_cells(monkeypatch, pl.col("spend_usd") == Decimal("10.01"))
     with pytest.raises(figures.ReconciliationError) as err:
         figures.figures(store, "2025Q4", con=pages)
-    assert "by_country.spend_usd: USD 6205.32 in 5 lines against USD 6205.32 in 6" in str(err.value)
+    assert "by_country.spend_usd: USD 6205.32 in 5 lines against USD 6215.33 in 6" in str(err.value)
+
+
+def test_page_cache_cells_with_a_changed_amount_do_not_reconcile(store, pages, monkeypatch):
+    # Same lines, one cent more on C4-2 in every part: the line counts agree, the spend
+    # against the imported lines does not.
+    real_run = sql.run
+
+    def run(con, name, params=None, **kw):
+        out = real_run(con, name, params, **kw)
+        if name != "figures_spend_by_cell":
+            return out
+        changed = pl.col("spend_usd") == Decimal("10.01")
+        return out.with_columns(
+            pl.when(changed)
+            .then(pl.col("spend_usd") + Decimal("0.01"))
+            .otherwise(pl.col("spend_usd"))
+            .alias("spend_usd")
+        )
+
+    monkeypatch.setattr(figures.sql, "run", run)
+    with pytest.raises(figures.ReconciliationError) as err:
+        figures.figures(store, "2025Q4", con=pages)
+    assert "by_country.spend_usd: USD 6215.34 in 6 lines against USD 6215.33 in 6" in str(err.value)
 
 
 def test_page_cache_cells_that_differ_between_parts_do_not_reconcile(store, pages, monkeypatch):

@@ -59,7 +59,7 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
 
 
 # Bump when the page tables change shape, so an older cache file is never read.
-PAGE_CACHE_FORMAT = "6"
+PAGE_CACHE_FORMAT = "7"
 # Risk tables copied into the page cache (the per-line ones are in `page_lines` already,
 # and `risk_lines`/`risk_lists` use ENUM types that live on the building connection only).
 _NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids")

@@ -231,8 +231,9 @@ METHODOLOGY: tuple[tuple[str, str], ...] = (
         "Reconciliation",
         "Every breakdown (risk category, country, region, segment, method, assessment) adds up "
         "to the total spend and line count to the cent; the figures are not published "
-        "otherwise. The line count is read from the contract lines as imported, so a line "
-        "that scoring dropped or duplicated would show as a difference.",
+        "otherwise. The total spend and line count are read from the contract lines as "
+        "imported, apart from the risk scoring, so a line that scoring dropped, duplicated or "
+        "changed would show as a difference.",
     ),
     (
         "Reproducibility",
@@ -865,6 +866,7 @@ _CELL_TABLES = frozenset(
         "lines_rollup_country",
         "lines_rollup_family",
         "supplier_cells",
+        "imported_days",
         "page_supplier_keys",
         "page_lines",
         "risk_countries",
@@ -896,17 +898,12 @@ def _totals_and_cells(
     """Return the totals per period (as `figures_totals_by_period`) and the cells of
     `figures_spend_by_cell`, from a connection with the page tables.
 
-    Why the reconciliation still proves that no line is lost: the line count of each
-    period is read from `contract_lines`, the lines as imported (only their award date:
-    cheap), and every breakdown is summed from the scored cells and must match it to the
-    line; a line that scoring or the cache build dropped or doubled changes the cells'
-    count, and the figures are refused. The spend total is the cells' own sum: scoring
-    never computes an amount (the cache carries each imported line's `amount_usd` as it
-    is, `rollup.build` selects `l.*`), so the lines counted are summed with their own
-    amounts, and every breakdown must add up to that total to the cent. What the count
-    cannot see is one line dropped and another doubled in the same period; the line path
-    (figures_totals_by_period) sums the imported amounts too, but decoding every line's
-    decimal amount from Parquet costs more than all the rest here at 10M lines.
+    Why the reconciliation still proves that no line is lost: the line count and spend of
+    each period are read from `imported_days`, summed from `contract_lines` (the lines as
+    imported) when the page cache was built, apart from the scored lines. The total is that
+    imported spend, and every breakdown is summed from the scored cells and must match it
+    to the cent and the line, so a line that scoring or the cache build dropped, doubled or
+    changed refuses the figures.
     Distinct contracts and suppliers, which no breakdown reconciles against, are counted
     over the cache's whole-number keys instead of the ids' text.
     """
@@ -926,19 +923,13 @@ def _totals_and_cells(
         cells = sql.run(con, "figures_spend_by_cell", cell_params)
     finally:
         counts = {r["period"]: r for r in pending.result().to_dicts()}
-    spend = {
-        row["period"]: row["spend_usd"]
-        for row in cells.filter(pl.col("part") == "country")
-        .group_by("period")
-        .agg(pl.col("spend_usd").sum().cast(_MONEY))
-        .to_dicts()
-    }
     totals: dict[str, Any] = {}
     for row in lines.to_dicts():
         found = counts.get(row["period"], {})
+        imported = row.pop("imported_usd")
         totals[row["period"]] = {
             **row,
-            "spend_usd": spend.get(row["period"], Decimal("0.00")),
+            "spend_usd": imported if imported is not None else Decimal("0.00"),
             "count_contracts": found.get("count_contracts", 0),
             "count_suppliers": found.get("count_suppliers", 0),
             "batch_ids": found.get("batch_ids") or [],

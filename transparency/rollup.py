@@ -21,7 +21,10 @@ cache file attached as `line_cache`, see `database.connect_for_pages`):
 * `lines_rollup_values`: the values the sidebar filters offer, one row per kind and value;
 * `supplier_cells`: the cells per `SUPPLIER_KEYS` (supplier x quarter x country x
   categories), read by the supplier lists when no unit, sector, method or line-level filter
-  is set.
+  is set;
+* `imported_days`: the line count and USD sum per award date, read from `contract_lines`
+  (the lines as imported, not through the scoring): the quarterly figures reconcile the
+  cells against it, so a line that scoring or the build lost or doubled shows.
 
 The Overview's aggregates group by a few low-cardinality columns; `filters.install`
 creates the `filtered_*` macros that read the smallest of these tables that holds the
@@ -97,6 +100,7 @@ TABLES = (
     "lines_rollup_values",
     "supplier_lines",
     "lines_rollup_family",
+    "imported_days",
 )
 
 _KEYS_SQL = """
@@ -127,6 +131,18 @@ from {source} as l
 left join {schema}.page_contract_keys as c on c.contract_id = l.contract_id
 left join {schema}.page_supplier_keys as s
     on s.supplier_key = coalesce(l.supplier_id, l.supplier_name)
+"""
+
+# Read from `contract_lines` on purpose, never from `source`: it is the independent side of
+# the figures' reconciliation.
+_IMPORTED_DAYS_SQL = """
+create or replace table {schema}.imported_days as
+select
+    award_date,
+    count(*) as count_lines,
+    sum(amount_usd) as spend_usd
+from contract_lines
+group by award_date
 """
 
 _ROLLUP_SQL = """
@@ -250,6 +266,7 @@ def build(
         )
     con.execute(_VALUES_SQL.format(schema=schema))
     con.execute(_SUPPLIER_LINES_SQL.format(schema=schema))
+    con.execute(_IMPORTED_DAYS_SQL.format(schema=schema))
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
