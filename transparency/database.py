@@ -444,8 +444,23 @@ def remove_stale_scratch(folder: Path) -> list[Path]:
     return removed
 
 
+# The lines as imported, per award date: the independent side of the quarterly figures'
+# reconciliation and the months that have data. The page cache stores it as a table
+# (`rollup.build`), so a page connection never scans the lines for it.
+IMPORTED_DAYS_SQL = """
+create or replace view imported_days as
+select
+    award_date,
+    count(*) as count_lines,
+    sum(amount_usd) as spend_usd
+from contract_lines
+group by award_date
+"""
+
+
 def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
-    """Create or replace the `contract_lines` view over the store's committed batches."""
+    """Create or replace the `contract_lines` view over the store's committed batches, and
+    the `imported_days` view over it."""
     files = store.batch_files()
     if store.fs is not None and store.fs.protocol[0] not in con.list_filesystems():
         con.register_filesystem(store.fs)
@@ -454,6 +469,7 @@ def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     else:
         rel = con.from_arrow(schema.empty_lines().to_arrow())
     rel.create_view("contract_lines", replace=True)
+    con.execute(IMPORTED_DAYS_SQL)
 
 
 def install_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:

@@ -22,9 +22,10 @@ cache file attached as `line_cache`, see `database.connect_for_pages`):
 * `supplier_cells`: the cells per `SUPPLIER_KEYS` (supplier x quarter x country x
   categories), read by the supplier lists when no unit, sector, method or line-level filter
   is set;
-* `imported_days`: the line count and USD sum per award date, read from `contract_lines`
-  (the lines as imported, not through the scoring): the quarterly figures reconcile the
-  cells against it, so a line that scoring or the build lost or doubled shows.
+* `imported_days` (page cache file only; in `main` it is the view `database.install_lines`
+  creates): the line count and USD sum per award date, read from `contract_lines` (the lines
+  as imported, not through the scoring): the quarterly figures reconcile the cells against
+  it, so a line that scoring or the build lost or doubled shows.
 
 The Overview's aggregates group by a few low-cardinality columns; `filters.install`
 creates the `filtered_*` macros that read the smallest of these tables that holds the
@@ -89,7 +90,7 @@ SUPPLIER_KEYS: tuple[str, ...] = (
 SOURCES = ("scored_lines", "scored_lines_cached", "scored_lines_joined")
 SCHEMAS = ("main", "line_cache_build")
 
-# Tables `build` writes, in order.
+# Tables `build` writes, in order (`imported_days` only into the page cache file).
 TABLES = (
     "page_contract_keys",
     "page_supplier_keys",
@@ -133,16 +134,11 @@ left join {schema}.page_supplier_keys as s
     on s.supplier_key = coalesce(l.supplier_id, l.supplier_name)
 """
 
-# Read from `contract_lines` on purpose, never from `source`: it is the independent side of
-# the figures' reconciliation.
+# Read from the `imported_days` view over `contract_lines` on purpose, never from `source`:
+# it is the independent side of the figures' reconciliation.
 _IMPORTED_DAYS_SQL = """
 create or replace table {schema}.imported_days as
-select
-    award_date,
-    count(*) as count_lines,
-    sum(amount_usd) as spend_usd
-from contract_lines
-group by award_date
+select * from main.imported_days
 """
 
 _ROLLUP_SQL = """
@@ -266,7 +262,8 @@ def build(
         )
     con.execute(_VALUES_SQL.format(schema=schema))
     con.execute(_SUPPLIER_LINES_SQL.format(schema=schema))
-    con.execute(_IMPORTED_DAYS_SQL.format(schema=schema))
+    if schema != "main":
+        con.execute(_IMPORTED_DAYS_SQL.format(schema=schema))
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
