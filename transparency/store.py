@@ -338,6 +338,7 @@ class Store:
         import queue
         import threading
 
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         # Polars hands strings to Arrow as views without a copy (the old large_string
@@ -375,6 +376,10 @@ class Store:
                 compression_level=1,
                 use_dictionary=dictionary,
                 store_schema=False,
+                # The C library's allocator: pyarrow's default (mimalloc) hands the encoder's
+                # buffers back to the kernel and faults them in again, chunk after chunk
+                # (10M-line import: 17 s with it against 20 s, 29 against 37 CPU-s).
+                memory_pool=pa.system_memory_pool(),
             )
             thread = threading.Thread(target=write, name="batch-writer", daemon=True)
             thread.start()

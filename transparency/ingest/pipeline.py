@@ -1273,32 +1273,63 @@ def import_file(
             raise ImportRefused(str(exc)) from exc
     mapping = mapping or Mapping()
     chunk_rows = chunk_rows_setting() if chunk_rows is None else chunk_rows
-    content_hash = file_hash(path)
-    for existing in store.batches():
-        if existing.content_hash == content_hash:
-            raise ImportRefused(
-                f"{name} was already imported as batch {existing.batch_id} (from "
-                f"{existing.source_file} at {existing.imported_at}); undo that batch first "
-                "to import it again."
-            )
     try:
         rates = currency.rates(store.root)
     except ValueError as exc:  # the user's own rates file is malformed
         raise ImportRefused(str(exc)) from exc
-    detected = None
-    for _attempt in range(3):
-        try:
-            return _import(path, name, store, mapping, rates, content_hash, chunk_rows, detected)
-        except _Restart as restart:
-            if restart.whole:
-                chunk_rows = 0
-            elif restart.prescan:
-                try:
-                    source = _open(path, mapping, chunk_rows)
-                    detected = _Stream(source, name, mapping, rates).prescan()
-                except _Restart:
+    # The file's hash (the duplicate-import key, about 1.5 s of one core for 1 GB) is taken
+    # in a thread while the first chunk is read and checked; hashlib releases the GIL.
+    hashing = _Hashing(path)
+    try:
+        detected = None
+        for _attempt in range(3):
+            try:
+                return _import(path, name, store, mapping, rates, hashing, chunk_rows, detected)
+            except _Restart as restart:
+                if restart.whole:
                     chunk_rows = 0
-    return _import(path, name, store, mapping, rates, content_hash, 0, None)
+                elif restart.prescan:
+                    try:
+                        source = _open(path, mapping, chunk_rows)
+                        detected = _Stream(source, name, mapping, rates).prescan()
+                    except _Restart:
+                        chunk_rows = 0
+        return _import(path, name, store, mapping, rates, hashing, 0, None)
+    finally:
+        hashing.join()
+
+
+class _Hashing:
+    """The SHA-256 of a file, computed in a thread; `checked(store, name)` waits for it and
+    refuses a file already imported."""
+
+    def __init__(self, path: Path) -> None:
+        self._result: list[str | BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._result.append(file_hash(path))
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+            self._result.append(exc)
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def checked(self, store: Store, name: str) -> str:
+        self.join()
+        (result,) = self._result
+        if isinstance(result, BaseException):
+            raise ImportRefused(f"{name}: the file could not be read: {result}") from result
+        for existing in store.batches():
+            if existing.content_hash == result:
+                raise ImportRefused(
+                    f"{name} was already imported as batch {existing.batch_id} (from "
+                    f"{existing.source_file} at {existing.imported_at}); undo that batch "
+                    "first to import it again."
+                )
+        return result
 
 
 def _import(
@@ -1307,17 +1338,23 @@ def _import(
     store: Store,
     mapping: Mapping,
     rates: pl.DataFrame,
-    content_hash: str,
+    hashing: _Hashing,
     chunk_rows: int,
     detected: dict | None,
 ) -> ImportResult:
     ocds = _ocds_module()
     if ocds is not None and ocds.looks_like_ocds(path):
+        content_hash = hashing.checked(store, name)
         chunks, rejections, rows_read, info = _ocds_lines(path, name, rates)
     else:
         stream = _Stream(_open(path, mapping, chunk_rows), name, mapping, rates, detected)
         lines = stream.lines()
-        first = next(lines)  # the file's shape and mapping are checked before the store is
+        try:
+            first = next(lines)  # the file's shape and mapping are checked before the store is
+        except ImportRefused:
+            hashing.checked(store, name)  # a file already imported says so first
+            raise
+        content_hash = hashing.checked(store, name)
         chunks = itertools.chain([first], lines)
         rejections, info = stream.rejections, stream.info
         rows_read = lambda: stream.rows_read  # noqa: E731 - known once every chunk is read
