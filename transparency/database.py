@@ -34,8 +34,10 @@ def _config() -> dict[str, str]:
     spill = os.environ.get("TRANSPARENCY_SPILL_DIR") or str(
         Path(tempfile.gettempdir()) / "transparency-spill"
     )
+    # 3GB: DuckDB fills its buffer pool up to the limit, and the Python process (Streamlit,
+    # Polars frames) adds about 0.5 to 1 GB, so a dashboard stays within a 4 GB budget.
     return {
-        "memory_limit": os.environ.get("TRANSPARENCY_MEMORY_LIMIT", "4GB"),
+        "memory_limit": os.environ.get("TRANSPARENCY_MEMORY_LIMIT", "3GB"),
         "temp_directory": spill,
         "max_temp_directory_size": os.environ.get("TRANSPARENCY_SPILL_LIMIT", "20GB"),
         "threads": os.environ.get("TRANSPARENCY_THREADS", str(os.cpu_count() or 2)),
@@ -328,8 +330,8 @@ def build_memory_limit() -> str:
     cached), and Python and DuckDB's own allocations come on top: with the whole limit a
     10M-line build peaked at 4.2 GB under a 4 GB limit.
 
-    >>> build_memory_limit()  # with TRANSPARENCY_MEMORY_LIMIT unset (4GB)  # doctest: +SKIP
-    '3000MB'
+    >>> build_memory_limit()  # with TRANSPARENCY_MEMORY_LIMIT unset (3GB)  # doctest: +SKIP
+    '2250MB'
     """
     text = _config()["memory_limit"]
     units = {"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
