@@ -269,3 +269,21 @@ def test_the_page_connection_says_what_it_prepares(tmp_path, spill, monkeypatch)
     module._OPENED.clear()
     module.connection(str(store.root), version)  # the file is there: no spinner
     assert len(shown) == 1
+
+
+def test_prepare_command_builds_the_cache_once(tmp_path, spill, capsys):
+    _import(tmp_path, tmp_path / "store", "a.csv", 1, "--no-prepare")
+    capsys.readouterr()
+    store = Store(tmp_path / "store")
+    assert main(["prepare", "--store", str(tmp_path / "store")]) == 0
+    assert "Prepared the dashboard pages for the new data (3 lines) in " in capsys.readouterr().out
+    assert _cache_files(spill) == [database.page_cache_path(store)]
+    before = database.builds
+    assert main(["prepare", "--store", str(tmp_path / "store")]) == 0  # ready: no build
+    assert database.builds == before
+
+
+def test_prepare_command_on_an_empty_store_says_so(tmp_path, spill, capsys):
+    assert main(["prepare", "--store", str(tmp_path / "empty")]) == 0
+    assert "has no data: nothing to prepare" in capsys.readouterr().out
+    assert _cache_files(spill) == []
