@@ -42,31 +42,19 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'award_date' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by award_date asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'award_date' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'award_date' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'award_date' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -76,31 +64,19 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'award_date' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by award_date desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'award_date' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'award_date' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'award_date' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -110,31 +86,19 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'amount_usd' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by amount_usd asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'amount_usd' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'amount_usd' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'amount_usd' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -144,31 +108,19 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'amount_usd' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by amount_usd desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'amount_usd' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'amount_usd' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'amount_usd' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -178,31 +130,19 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'supplier_name' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by supplier_name asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'supplier_name' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'supplier_name' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'supplier_name' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -212,31 +152,19 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'supplier_name' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by supplier_name desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'supplier_name' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'supplier_name' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'supplier_name' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -260,31 +188,19 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'contract_id' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by contract_id asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and not $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'contract_id' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'contract_id' and not $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'contract_id' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -294,31 +210,19 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+                where $sort = 'contract_id' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
                 order by contract_id desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and $descending and ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'contract_id' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'contract_id' and $descending and not ($quarter_from is null and $quarter_to is null and len($buyers::varchar[]) = 0
-            and len($categories::varchar[]) = 0 and len($countries::varchar[]) = 0
-            and len($regions::varchar[]) = 0 and len($segments::varchar[]) = 0
-            and len($methods::varchar[]) = 0 and $min_usd is null
-            and ($search is null or $search = ''))
+        where $sort = 'contract_id' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )

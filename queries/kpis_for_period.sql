@@ -8,11 +8,7 @@
 -- so no hash table of millions of ids is built. Bound values pick the branch.
 with settings as (
     select
-        $quarter_from is null and $quarter_to is null
-        and len($buyers::varchar[]) = 0 and len($categories::varchar[]) = 0
-        and len($countries::varchar[]) = 0 and len($regions::varchar[]) = 0
-        and len($segments::varchar[]) = 0 and len($methods::varchar[]) = 0
-        and $min_usd is null and ($search is null or $search = '') as unfiltered
+        no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search) as unfiltered
 ),
 
 cells as (

@@ -248,6 +248,22 @@ union all by name
 select * from searched
 """  # noqa: S608 - code constants only
 
+# True when no filter is set (the risk basis alone restricts nothing). A scalar macro is
+# expanded where it is called, so over bound values it folds to a constant when the query
+# is planned, as the predicate written out would.
+NO_FILTER_MACRO_SQL = """
+create or replace macro no_filter(
+    quarter_from, quarter_to, buyers, categories, countries, regions, segments, methods,
+    min_usd, search
+) as (
+    quarter_from is null and quarter_to is null and len(buyers::varchar[]) = 0
+    and len(categories::varchar[]) = 0 and len(countries::varchar[]) = 0
+    and len(regions::varchar[]) = 0 and len(segments::varchar[]) = 0
+    and len(methods::varchar[]) = 0 and min_usd is null
+    and (search is null or search = '')
+)
+"""
+
 # The `$parameters` a query passes to the macro, in its order (for query headers).
 MACRO_CALL = (
     "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
@@ -269,7 +285,7 @@ def install(
 ) -> None:
     """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup`,
     `filtered_family_rollup`, `filtered_supplier_sums` and `filtered_supplier_lines` table
-    macros on `con`. With `build`, first write the page
+    macros and the `no_filter(...)` scalar macro on `con`. With `build`, first write the page
     tables (`page_lines`, the keys and the cells, see `transparency.rollup`) in memory from
     `source` (see `SOURCES`); without, they must already be there (the page cache, see
     `database.connect_for_pages`).
@@ -285,6 +301,7 @@ def install(
     if build:
         rollup.build(con, source, "main")
     con.execute(MACRO_SQL)
+    con.execute(NO_FILTER_MACRO_SQL)
     con.execute(ROLLUP_MACRO_SQL.replace("{keys}", ",\n        ".join(rollup.KEYS)))
     con.execute(COUNTRY_MACRO_SQL.replace("{keys}", ", ".join(rollup.COUNTRY_KEYS)))
     con.execute(SUPPLIER_MACRO_SQL)
