@@ -10,7 +10,7 @@ import pytest
 from risk_helpers import build_store, connect, copy_model, line
 from streamlit.testing.v1 import AppTest
 
-from transparency import sql
+from transparency import filters, sql
 from transparency.settings import ROOT
 
 PAGE = str(ROOT / "pages" / "methodology.py")
@@ -36,7 +36,9 @@ def store(tmp_path, monkeypatch):
 
 
 def test_coverage_by_reason_query(store):
-    frame = sql.run(connect(store), "coverage_by_reason")
+    con = connect(store)
+    filters.install(con, "scored_lines")  # the page tables it reads, as the pages have them
+    frame = sql.run(con, "coverage_by_reason")
     rows = {r["reason"]: r for r in frame.iter_rows(named=True)}
     # Total 1000.00 USD over 5 lines; Greenland has no TIP placement.
     assert rows["Assessable"]["count_lines"] == 2
