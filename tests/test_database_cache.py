@@ -261,3 +261,35 @@ def test_the_build_notes_which_store_a_file_is_for(tmp_path, spill):
     path = database.prepare_page_cache(store)
     note = path.parent / f"pages-{path.name.split('-')[1]}.store"
     assert note.read_text() == store.url
+
+
+def test_a_file_removed_between_finding_and_attaching_opens_the_current_version(
+    tmp_path, spill, monkeypatch
+):
+    # Another process's import builds a newer version and removes the file this process
+    # just found: the connection opens the version current then instead of failing.
+    store = fixture_store(tmp_path / "store")
+    database.connect_for_pages(store)
+    (found,) = _cache_files(spill)
+    more = fixture_lines().head(2).with_columns(pl.col("source_row") + 100)
+    store.add_batch(
+        more,
+        pl.DataFrame(schema=schema.REJECTION),
+        source_file="more.csv",
+        content_hash="morelines",
+        rows_read=2,
+    )
+    real = database.prepare_page_cache
+    calls = []
+
+    def racing(s):
+        calls.append(s)
+        if len(calls) == 1:
+            found.unlink()  # removed after it was found
+            return found
+        return real(s)
+
+    monkeypatch.setattr(database, "prepare_page_cache", racing)
+    con = database.connect_for_pages(store)
+    assert len(calls) == 2
+    assert _totals(con) == (10, D("8433.33"))

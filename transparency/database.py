@@ -135,10 +135,8 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     """
     from transparency import filters
 
-    path = prepare_page_cache(store)
-    con = connect(store, with_risk=False)
+    con, path = _attach_page_cache(store)
     try:
-        con.execute("attach $path as line_cache (read_only)", {"path": str(path)})
         tables = con.sql(
             "select table_name from duckdb_tables() where database_name = 'line_cache'"
         ).fetchall()
@@ -161,6 +159,30 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _attach_page_cache(store: Store, attempts: int = 3) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """Return a connection over the store with its current page cache attached read-only.
+
+    Between finding the file and attaching it, a build of a newer data version (an import
+    in another process) may remove it; the cache of the version current then is opened
+    instead. An attached file stays readable after its removal.
+    """
+    for attempt in range(attempts):
+        path = prepare_page_cache(store)
+        con = connect(store, with_risk=False)
+        try:
+            con.execute("attach $path as line_cache (read_only)", {"path": str(path)})
+        except duckdb.IOException:
+            con.close()
+            if path.exists() or attempt == attempts - 1:
+                raise
+            continue
+        except BaseException:
+            con.close()
+            raise
+        return con, path
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def prepare_page_cache(store: Store) -> Path:
