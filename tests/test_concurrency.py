@@ -13,6 +13,7 @@ with DuckDB over the store's Parquet files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from unittest.mock import MagicMock
 
 from dashboard_fixtures import fixture_store
+from streamlit import config
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime import Runtime
 from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
@@ -79,6 +81,17 @@ def shared_runtime(monkeypatch) -> None:
     cache = ScriptCache()
     monkeypatch.setattr(app_test, "ScriptCache", lambda: cache)
     monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: cache)
+    # Each AppTest run patches `config.get_option` for its duration to turn on
+    # `global.appTest`; runs in threads overlap, so one run's exit restored the real option
+    # while another ran, whose widgets then missed their test hooks (a KeyError inside
+    # AppTest, seen once in CI). The option is on for the whole test instead.
+    real_get_option = config.get_option
+    monkeypatch.setattr(
+        config,
+        "get_option",
+        lambda key: True if key == "global.appTest" else real_get_option(key),
+    )
+    monkeypatch.setattr(app_test, "patch_config_options", lambda _: contextlib.nullcontext())
 
 
 def write_export(path: Path) -> Path:
