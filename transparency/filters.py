@@ -110,19 +110,23 @@ select * from lines
 _COUNTRY_ONLY = f"""{_NO_LINE_FILTER}
       and len(buyers::varchar[]) = 0 and len(segments::varchar[]) = 0
       and len(methods::varchar[]) = 0"""
-COUNTRY_MACRO_SQL = f"""
-create or replace macro filtered_country_rollup(
+
+
+def _coarse_rollup_macro(name: str, table: str, absent: tuple[str, ...], only: str) -> str:
+    """Return the statement creating table macro `name`: the cells of the coarse `table`
+    (whose keys lack the columns `absent`) when `only` holds, else `filtered_rollup`'s.
+    `{keys}` is left for `install` to fill."""
+    nulls = "".join(f"null::varchar as {column},\n        " for column in absent)
+    return f"""
+create or replace macro {name}(
     {_MACRO_ARGS}
 ) as table
 with small as (
     select
         *,
-        null::varchar as buyer,
-        null::varchar as segment_code,
-        null::varchar as procurement_method,
-        {_RISK_CATEGORY}
-    from lines_rollup_country
-    where {_COUNTRY_ONLY}
+        {nulls}{_RISK_CATEGORY}
+    from {table}
+    where {only}
 ),
 
 small_cells as (
@@ -134,13 +138,21 @@ small_cells as (
 other as (
     select {{keys}}, risk_category, spend_usd, count_lines
     from filtered_rollup({_MACRO_ARGS})
-    where not ({_COUNTRY_ONLY})
+    where not ({only})
 )
 
 select * from small_cells
 union all by name
 select * from other
 """  # noqa: S608 - code constants only
+
+
+COUNTRY_MACRO_SQL = _coarse_rollup_macro(
+    "filtered_country_rollup",
+    "lines_rollup_country",
+    ("buyer", "segment_code", "procurement_method"),
+    _COUNTRY_ONLY,
+)
 
 # Spend and lines per supplier and risk category (columns `supplier_ix`, `risk_category`,
 # `spend_usd`, `count_lines`): from `supplier_cells` when no unit, sector, method or
@@ -186,36 +198,12 @@ select * from other
 # method or line-level filter is set, else from `filtered_rollup`.
 _FAMILY_ONLY = f"""{_NO_LINE_FILTER}
       and len(buyers::varchar[]) = 0 and len(methods::varchar[]) = 0"""
-FAMILY_MACRO_SQL = f"""
-create or replace macro filtered_family_rollup(
-    {_MACRO_ARGS}
-) as table
-with small as (
-    select
-        *,
-        null::varchar as buyer,
-        null::varchar as procurement_method,
-        {_RISK_CATEGORY}
-    from lines_rollup_family
-    where {_FAMILY_ONLY}
-),
-
-small_cells as (
-    select {{keys}}, risk_category, spend_usd, count_lines
-    from small
-    where {_GROUP_PREDICATE}
-),
-
-other as (
-    select {{keys}}, risk_category, spend_usd, count_lines
-    from filtered_rollup({_MACRO_ARGS})
-    where not ({_FAMILY_ONLY})
+FAMILY_MACRO_SQL = _coarse_rollup_macro(
+    "filtered_family_rollup",
+    "lines_rollup_family",
+    ("buyer", "procurement_method"),
+    _FAMILY_ONLY,
 )
-
-select * from small_cells
-union all by name
-select * from other
-"""  # noqa: S608 - code constants only
 
 # The filtered lines in the columns of `supplier_lines` (plus `risk_category`): from that
 # table, stored in supplier-key order, unless a search text is set (it needs the
