@@ -800,16 +800,8 @@ def _page_cache_ready(store: Store) -> bool:
     """
     from transparency import database
 
-    cache_dir = getattr(database, "page_cache_dir", None)
-    cache_key = getattr(database, "page_cache_key", None)
-    if cache_dir is None or cache_key is None:
-        return False
-    where, version = cache_key(store)
-    # The name `database.prepare_page_cache` gives the file; another name just means
-    # scoring here, never other figures.
-    path = Path(cache_dir()) / f"pages-{where}-{version}.duckdb"
     try:
-        written = datetime.fromtimestamp(path.stat().st_mtime).date()
+        written = datetime.fromtimestamp(database.page_cache_path(store).stat().st_mtime).date()
     except OSError:
         return False
     return written == date.today()  # the local day, as DuckDB's current_date
