@@ -90,20 +90,6 @@ SUPPLIER_KEYS: tuple[str, ...] = (
 SOURCES = ("scored_lines", "scored_lines_cached", "scored_lines_joined")
 SCHEMAS = ("main", "line_cache_build")
 
-# Tables `build` writes, in order (`imported_days` only into the page cache file).
-TABLES = (
-    "page_contract_keys",
-    "page_supplier_keys",
-    "page_lines",
-    "lines_rollup",
-    "lines_rollup_country",
-    "supplier_cells",
-    "lines_rollup_values",
-    "supplier_lines",
-    "lines_rollup_family",
-    "imported_days",
-)
-
 _KEYS_SQL = """
 create or replace table {schema}.page_contract_keys as
 select contract_id, (row_number() over ())::integer as contract_key
