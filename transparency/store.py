@@ -76,6 +76,17 @@ def file_hash(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+def refuse_duplicate(batches: list[Batch], content_hash: str, source_file: str) -> None:
+    """Raise `DuplicateImport` when one of `batches` has the same content hash."""
+    for existing in batches:
+        if existing.content_hash == content_hash:
+            raise DuplicateImport(
+                f"{source_file} was already imported as batch {existing.batch_id} "
+                f"(from {existing.source_file} at {existing.imported_at}); "
+                "undo that batch first to import it again."
+            )
+
+
 def count_rows(lines: pl.DataFrame, rejections: pl.DataFrame) -> tuple[int, int]:
     """Return (rows accepted, rows rejected), counted in source rows.
 
@@ -273,13 +284,7 @@ class Store:
         chunks = [lines] if isinstance(lines, pl.DataFrame) else lines
         with self.lock():
             batches = self.batches()
-            for existing in batches:
-                if existing.content_hash == content_hash:
-                    raise DuplicateImport(
-                        f"{source_file} was already imported as batch {existing.batch_id} "
-                        f"(from {existing.source_file} at {existing.imported_at}); "
-                        "undo that batch first to import it again."
-                    )
+            refuse_duplicate(batches, content_hash, source_file)
             now = datetime.now(UTC)
             batch_id = f"{now:%Y%m%dT%H%M%S}-{content_hash[:8]}"
             final = self.batch_path(batch_id)

@@ -47,7 +47,14 @@ from transparency.ingest.excel_reader import ExcelRefused, read_excel
 from transparency.ingest.mapping import Mapping, MappingError, resolve
 from transparency.ingest.ocds import ISO_4217
 from transparency.ingest.parquet_reader import read_parquet
-from transparency.store import Batch, DuplicateImport, Store, StoreError, file_hash
+from transparency.store import (
+    Batch,
+    DuplicateImport,
+    Store,
+    StoreError,
+    file_hash,
+    refuse_duplicate,
+)
 
 TEXT_COLUMNS = (
     "contract_id",
@@ -1322,13 +1329,10 @@ class _Hashing:
         (result,) = self._result
         if isinstance(result, BaseException):
             raise ImportRefused(f"{name}: the file could not be read: {result}") from result
-        for existing in store.batches():
-            if existing.content_hash == result:
-                raise ImportRefused(
-                    f"{name} was already imported as batch {existing.batch_id} (from "
-                    f"{existing.source_file} at {existing.imported_at}); undo that batch "
-                    "first to import it again."
-                )
+        try:
+            refuse_duplicate(store.batches(), result, name)
+        except DuplicateImport as exc:
+            raise ImportRefused(str(exc)) from exc
         return result
 
 
