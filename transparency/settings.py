@@ -32,3 +32,8 @@ def risk_model_path() -> Path:
 def user_fx_rates_path(store: Path) -> Path:
     """Return where a user's own monthly rates file lives (it overrides the shipped rates)."""
     return Path(store) / "fx_rates.csv"
+
+
+def local_mode_remote() -> bool:
+    """Return True when `TRANSPARENCY_LOCAL_MODE_REMOTE=1` lets local mode serve other machines."""
+    return os.environ.get("TRANSPARENCY_LOCAL_MODE_REMOTE", "").strip() == "1"

@@ -3,7 +3,8 @@
 With an `[auth]` section in `.streamlit/secrets.toml` the dashboard signs people in through
 Streamlit's OIDC login (`st.login`) and gives each the role the roles file names
 (`transparency.access`). Without it, the app runs in local single-user mode with full
-rights and says so in the sidebar.
+rights and says so in the sidebar; a secrets file that cannot be used stops the app
+instead (`transparency.signin`: fail closed).
 
 Test hook: when `[auth]` is NOT configured and `TRANSPARENCY_TEST_HOOKS=1`, the variable
 `TRANSPARENCY_TEST_USER` (an e-mail address) simulates a signed-in user whose role comes
@@ -13,15 +14,21 @@ same app would run with full rights. Tests of the `[auth]` path seed `AppTest.us
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
+from streamlit import config
+from streamlit.runtime.secrets import secrets_singleton
 
-from transparency import access
+from transparency import access, signin
+from transparency import settings as app_settings
 from transparency.app.fmt import md
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,22 +40,37 @@ class Identity:
     role: str | None = None
 
 
+def signin_settings() -> signin.SignInSettings:
+    """Return the sign-in mode; raise `signin.SignInConfigError` when it cannot be trusted.
+
+    Reads the secrets files itself (not through `st.secrets`, which treats an unreadable
+    file like a missing one), so a typo stops the app instead of switching sign-in off.
+    """
+    files = [Path(p) for p in config.get_option("secrets.files")]
+    # Streamlit's test harness hands secrets over in memory, on a Secrets object of its own.
+    injected = None if st.secrets is secrets_singleton else st.secrets._secrets
+    settings = signin.read_signin(files, injected)
+    if settings.mode == "local" and not signin.local_mode_allowed(
+        config.get_option("server.address"), allow_remote=app_settings.local_mode_remote()
+    ):
+        raise signin.SignInConfigError(
+            "server.address",
+            "No sign-in is configured, and local single-user mode (full rights, no sign-in) "
+            "serves only this machine: set server.address to 127.0.0.1, configure [auth] in "
+            ".streamlit/secrets.toml, or set TRANSPARENCY_LOCAL_MODE_REMOTE=1 to serve it "
+            "to the network without sign-in.",
+        )
+    return settings
+
+
 def auth_configured() -> bool:
-    """Return True when `.streamlit/secrets.toml` holds an `[auth]` section."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no or unreadable secrets file: no sign-in configured
-        return False
+    """Return True when a complete `[auth]` section is configured (raises when it is broken)."""
+    return signin_settings().mode == "sign_in"
 
 
 def providers() -> list[str | None]:
     """Return the OIDC providers named in `[auth]` (None: the one unnamed provider)."""
-    try:
-        section = st.secrets["auth"]
-    except Exception:  # noqa: BLE001
-        return [None]
-    named = [k for k, v in section.items() if isinstance(v, Mapping) and "client_id" in v]
-    return named or [None]
+    return list(signin_settings().providers) or [None]
 
 
 def oidc_user() -> tuple[bool, str | None]:
@@ -83,7 +105,7 @@ def admitted() -> Identity | None:
     """Return the session's identity when it has a role, else None (no drawing)."""
     try:
         ident = identity()
-    except access.AccessConfigError:
+    except (access.AccessConfigError, signin.SignInConfigError):
         return None
     return ident if ident.role else None
 
@@ -92,6 +114,15 @@ def gate(title: str) -> Identity:
     """Return the session's identity, or show sign-in / no-access and stop the run."""
     try:
         ident = identity()
+    except signin.SignInConfigError as exc:
+        # The operator reads the server log; the visitor learns only that nothing is shown.
+        LOG.error("Sign-in settings cannot be used, so the dashboard shows nothing: %s", exc)
+        st.title(title)
+        st.error(
+            "The dashboard's sign-in settings cannot be used, so nothing is shown. The "
+            f"operator has to fix them (the server log names the file): {md(exc.reason)}"
+        )
+        st.stop()
     except access.AccessConfigError as exc:
         st.title(title)
         st.error(f"Access cannot be checked, so nothing is shown: {md(exc)}")
@@ -149,6 +180,9 @@ def permit(action: str) -> bool:
     """
     try:
         role = identity().role
+    except signin.SignInConfigError as exc:
+        st.error(f"Access cannot be checked: {md(exc.reason)}")
+        return False
     except access.AccessConfigError as exc:
         st.error(f"Access cannot be checked: {md(exc)}")
         return False
