@@ -51,3 +51,22 @@ def test_hostile_value_is_data_not_sql(tmp_path):
 def test_query_names_are_allow_listed():
     with pytest.raises(sql.QueryError, match="not a query name"):
         sql.load("../etc/passwd")
+
+
+def test_view_slots_take_identifiers_only():
+    text = "select {{columns}} from {{source}}"
+    assert sql.fill(text, {"columns": "a, b.c", "source": "main.scored_lines"}) == (
+        "select a, b.c from main.scored_lines"
+    )
+    for bad in ("x; drop table t", "'a'", "a b", "1a", ""):
+        with pytest.raises(sql.QueryError, match="not an identifier list"):
+            sql.fill(text, {"columns": "a", "source": bad})
+    with pytest.raises(sql.QueryError, match="do not match"):
+        sql.fill(text, {"columns": "a"})
+    with pytest.raises(sql.QueryError, match="do not match"):
+        sql.fill("select 1", {"source": "t"})
+
+
+def test_a_definition_header_says_what_it_defines():
+    query = sql.parse("v", "-- defines: view v: one\n-- grain: one row\n-- params: none\nselect 1")
+    assert query.returns == "view v: one" and query.params == {}

@@ -9,6 +9,19 @@ A query file starts with a header of `--` lines::
 and refers to its values only as `$name` placeholders, which DuckDB binds.
 
 >>> run(con, "spend_by_risk_category", {"date_from": d1, "date_to": d2})  # doctest: +SKIP
+
+The views, macros and tables the queries stand on live in `queries/views/`, one per file,
+with the same header but `-- defines:` in place of `-- returns:`. Their text may hold
+`{{slot}}` placeholders for identifiers only (a table, schema or column list chosen by the
+code from an allow-list), never values::
+
+    -- defines: macro filtered_lines(...): the lines that pass the page filters
+    -- grain: one row per contract line
+    -- params: none (macro arguments: quarter_from, quarter_to, ...)
+    create or replace macro filtered_lines(...) as table select * from {{source}} where ...
+
+>>> fill("select * from {{source}}", {"source": "scored_lines"})
+'select * from scored_lines'
 """
 
 from __future__ import annotations
@@ -22,6 +35,14 @@ import duckdb
 import polars as pl
 
 from transparency.settings import QUERIES_DIR
+
+VIEWS_DIR = QUERIES_DIR / "views"
+_SLOT = re.compile(r"\{\{([a-z_][a-z0-9_]*)\}\}")
+# What may fill a slot: an identifier, a qualified one, or a comma-separated list of them.
+_IDENTIFIERS = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?"
+    r"(\s*,\s*[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?)*"
+)
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)")
@@ -58,8 +79,10 @@ def parse(name: str, text: str) -> Query:
                 break
             continue
         key, sep, value = stripped[2:].strip().partition(":")
-        if sep and key.strip() in ("returns", "grain", "params"):
+        if sep and key.strip() in ("returns", "defines", "grain", "params"):
             header[key.strip()] = value.strip()
+    if "defines" in header and "returns" not in header:
+        header["returns"] = header["defines"]
     for key in ("returns", "grain", "params"):
         if key not in header:
             raise QueryError(f"queries/{name}.sql: header line '-- {key}: ...' is missing")
@@ -109,3 +132,35 @@ def run(
         return cur.sql(query.text, params=bound).pl()
     finally:
         cur.close()
+
+
+@functools.cache
+def view(name: str) -> Query:
+    """Return the parsed definition `queries/views/<name>.sql` (a view, macro or table)."""
+    return load(name, VIEWS_DIR)
+
+
+def view_names() -> list[str]:
+    """Return the names of every definition in `queries/views/`, sorted."""
+    return names(VIEWS_DIR)
+
+
+def fill(text: str, names: dict[str, str] | None = None) -> str:
+    """Return `text` with each `{{slot}}` replaced by the identifier(s) `names` gives it.
+
+    Raises `QueryError` for a slot without a name, a name without a slot, or a value that
+    is not an identifier list: values are bound, never written into SQL.
+    """
+    names = names or {}
+    slots = set(_SLOT.findall(text))
+    if slots != set(names):
+        raise QueryError(f"slots {sorted(slots)} and names {sorted(names)} do not match")
+    for slot, value in names.items():
+        if not _IDENTIFIERS.fullmatch(value.strip()):
+            raise QueryError(f"{{{{{slot}}}}}: {value!r} is not an identifier list")
+    return _SLOT.sub(lambda m: names[m.group(1)].strip(), text)
+
+
+def install_view(con: duckdb.DuckDBPyConnection, name: str, **names: str) -> None:
+    """Run the definition `queries/views/<name>.sql` on `con`, its slots filled by `names`."""
+    con.execute(fill(view(name).text, names))
