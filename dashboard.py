@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from transparency import access
+from transparency import access, page_registry
 from transparency.app import APP_TITLE, auth, configure
 
 HERE = Path(__file__).resolve().parent
@@ -31,23 +31,17 @@ if identity is None:
     st.navigation([st.Page(sign_in, title="Sign in", url_path="sign-in")], position="hidden").run()
     st.stop()
 
-pages = [st.Page("pages/overview.py", title="Overview", default=True)]
+pages = []
 # No page icons: Streamlit turns a page's icon into the browser tab icon by fetching it from
 # Google's font servers, which an offline installation cannot reach.
-for path, title in (
-    ("pages/contracts.py", "Contracts"),
-    ("pages/suppliers.py", "Suppliers"),
-    ("pages/quarterly_report.py", "Quarterly report"),
-    ("pages/data.py", "Data"),
-    ("pages/methodology.py", "Methodology"),
-):
+for spec in page_registry.PAGES:
     # A page the role may not open is left out of the menu; its URL then leads to the
     # default page, and the page itself refuses too when run another way (auth.require_page).
-    if not access.can_see(identity.role, access.PAGE_TITLES[title]):
+    if not spec.default and not access.can_see(identity.role, spec.key):
         continue
     # A page file missing from a partial checkout leaves its entry out instead of
     # breaking every page; tests/test_pages.py requires all six files.
-    if (HERE / path).exists():
-        pages.append(st.Page(path, title=title))
+    if spec.default or (HERE / spec.path).exists():
+        pages.append(st.Page(spec.path, title=spec.title, default=spec.default))
 
 st.navigation(pages).run()

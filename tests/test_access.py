@@ -15,20 +15,13 @@ import pytest
 from dashboard_fixtures import fixture_store
 from streamlit.testing.v1 import AppTest
 
-from transparency import access, diligence
+from transparency import access, diligence, page_registry
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARD = str(REPO / "dashboard.py")
-PAGE_FILES = {
-    "overview": "pages/overview.py",
-    "contracts": "pages/contracts.py",
-    "suppliers": "pages/suppliers.py",
-    "quarterly_report": "pages/quarterly_report.py",
-    "data": "pages/data.py",
-    "methodology": "pages/methodology.py",
-}
-TITLES = {v: k for k, v in access.PAGE_TITLES.items()}
+PAGE_FILES = {p.key: p.path for p in page_registry.PAGES}
+TITLES = {p.key: p.title for p in page_registry.PAGES}
 ROLES_TOML = """
 [users]
 "Vera@Example.org" = "viewer"

@@ -19,20 +19,15 @@ from pathlib import Path
 
 import pytest
 
+from transparency import page_registry
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "tests" / "output" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # url path -> (screenshot name, the page title every page shows once it has run)
-PAGES = {
-    "": ("overview", "Overview"),
-    "contracts": ("contracts", "Contracts"),
-    "suppliers": ("suppliers", "Suppliers"),
-    "quarterly_report": ("quarterly_report", None),
-    "data": ("data", "Data"),
-    "methodology": ("methodology", None),
-}
+# (the default page is served at the root)
+PAGES = {("" if p.default else p.key): (p.key, p.title) for p in page_registry.PAGES}
 
 pytestmark = pytest.mark.browser
 

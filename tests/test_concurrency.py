@@ -33,19 +33,15 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
-from transparency import database, ingest
+from transparency import database, ingest, page_registry
 from transparency.app import fmt
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARD = str(REPO / "dashboard.py")
-PAGES = [
-    "pages/contracts.py",
-    "pages/suppliers.py",
-    "pages/quarterly_report.py",
-    "pages/data.py",
-    "pages/methodology.py",
-    "pages/overview.py",
+# Every page, the default one last.
+PAGES = [p.path for p in page_registry.PAGES if not p.default] + [
+    p.path for p in page_registry.PAGES if p.default
 ]
 SESSIONS = 12
 IMPORT_ROWS = 2_000

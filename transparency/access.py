@@ -32,28 +32,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transparency.page_registry import PAGES
+
 ROLES: tuple[str, ...] = ("viewer", "analyst", "steward")
 # Local single-user mode (no sign-in configured): the person at the machine owns the data.
 LOCAL_ROLE = "steward"
 
-# Page key (file name in pages/) -> the least role that may open it.
-PAGE_ROLES: dict[str, str] = {
-    "overview": "viewer",
-    "quarterly_report": "viewer",
-    "methodology": "viewer",
-    "contracts": "analyst",
-    "suppliers": "analyst",
-    "data": "steward",
-}
-# Page titles as the pages pass them to `setup`, for looking up their key.
-PAGE_TITLES: dict[str, str] = {
-    "Overview": "overview",
-    "Quarterly report": "quarterly_report",
-    "Methodology": "methodology",
-    "Contracts": "contracts",
-    "Suppliers": "suppliers",
-    "Data": "data",
-}
+# Page key (file name in pages/) -> the least role that may open it, from the page registry.
+PAGE_ROLES: dict[str, str] = {p.key: p.least_role for p in PAGES}
 # Action -> the least role that may take it.
 ACTION_ROLES: dict[str, str] = {
     "report_download": "viewer",  # the published quarterly figures (aggregates only)

@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from transparency import access, settings
+from transparency import access, page_registry, settings
 from transparency.app import auth, sidebar
 from transparency.app.charts import FALLBACK_COLOURS
 from transparency.app.connection import cached_query, connection, data_version, freeze
@@ -31,14 +31,6 @@ DEMO_NOTICE = (
     "**Demo data.** The figures shown are generated for a fictional organisation, not real "
     "purchases. Import your own export on the Data page."
 )
-PAGES = {
-    "overview": "pages/overview.py",
-    "contracts": "pages/contracts.py",
-    "suppliers": "pages/suppliers.py",
-    "quarterly_report": "pages/quarterly_report.py",
-    "data": "pages/data.py",
-    "methodology": "pages/methodology.py",
-}
 
 
 @dataclass
@@ -190,7 +182,7 @@ def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
         st.info(f"The {name} page is not part of your role ({ident.role}).")
         return
     try:
-        st.switch_page(PAGES[page_key])
+        st.switch_page(page_registry.BY_KEY[page_key].path)
     except StreamlitAPIException:
         st.info(f"The filters are set. Open the {name} page to see the matching rows.")
 

@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.secrets import secrets_singleton
 
-from transparency import access, signin
+from transparency import access, page_registry, signin
 from transparency import settings as app_settings
 from transparency.app.fmt import md
 
@@ -161,8 +161,8 @@ def show_user(ident: Identity) -> None:
 
 def require_page(title: str, ident: Identity) -> None:
     """Stop the page with a message when the user's role may not open it."""
-    key = access.PAGE_TITLES.get(title)
-    if key is None or access.can_see(ident.role, key):
+    page = page_registry.BY_TITLE.get(title)
+    if page is None or access.can_see(ident.role, page.key):
         return
     st.title(title)
     st.error(
