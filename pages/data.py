@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from transparency import limits
+from transparency import settings
 from transparency.app import auth, fmt, setup
 from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
@@ -31,8 +31,8 @@ st.write(
 st.subheader("Import an export")
 # The browser refuses a larger file before sending it; the import checks the size again.
 try:
-    upload_mb = limits.max_upload_mb()
-except limits.LimitError as exc:
+    upload_mb = settings.max_upload_mb()
+except settings.LimitError as exc:
     st.error(f"Imports are off until this setting is fixed: {fmt.md(exc)}")
     upload_mb = None
 upload = (

@@ -27,11 +27,11 @@ signed-in user. Without it, a user who is not listed gets no access::
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transparency import settings
 from transparency.page_registry import PAGES
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "steward")
@@ -48,7 +48,6 @@ ACTION_ROLES: dict[str, str] = {
     "undo": "steward",
     "diligence": "steward",  # record a due-diligence step
 }
-DEFAULT_ROLES_FILE = Path(__file__).resolve().parents[1] / "data" / "roles.toml"
 
 
 class AccessConfigError(ValueError):
@@ -65,8 +64,7 @@ class RolesConfig:
 
 def roles_path() -> Path:
     """Return the roles file (`TRANSPARENCY_ROLES`, else `data/roles.toml`)."""
-    raw = os.environ.get("TRANSPARENCY_ROLES", "").strip()
-    return Path(raw) if raw else DEFAULT_ROLES_FILE
+    return settings.roles_path()
 
 
 def _check_role(value: object, where: str) -> str:

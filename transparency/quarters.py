@@ -14,10 +14,11 @@ datetime.date(2025, 7, 1)
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from transparency import settings
 
 FORM = "YYYYQn, for example 2025Q4"
 _QUARTER = re.compile(r"(\d{4})-?[Qq](\d+)")
@@ -36,7 +37,7 @@ def fiscal_year_start(value: str | int | None = None) -> int:
     >>> fiscal_year_start("4")
     4
     """
-    raw = value if value is not None else os.environ.get("TRANSPARENCY_FISCAL_YEAR_START", "1")
+    raw = value if value is not None else settings.fiscal_year_start_raw()
     text = str(raw).strip()
     if not text.isdigit() or not 1 <= int(text) <= 12:
         raise QuarterError(

@@ -39,7 +39,7 @@ from typing import Any
 
 import polars as pl
 
-from transparency import schema
+from transparency import schema, settings
 
 
 class StoreError(Exception):
@@ -130,12 +130,9 @@ def is_url(root: str | os.PathLike) -> bool:
 def storage_options(url: str) -> dict[str, Any]:
     """Return fsspec options for an object-store URL, from the environment."""
     options: dict[str, Any] = {}
-    endpoint = os.environ.get("TRANSPARENCY_S3_ENDPOINT")
+    endpoint = settings.s3_endpoint()
     if url.startswith(("s3://", "s3a://")) and endpoint:
-        options["client_kwargs"] = {
-            "endpoint_url": endpoint,
-            "region_name": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-        }
+        options["client_kwargs"] = {"endpoint_url": endpoint, "region_name": settings.aws_region()}
     return options
 
 
@@ -149,11 +146,8 @@ class Store:
             import fsspec
 
             self.fs, _ = fsspec.core.url_to_fs(self.url, **storage_options(self.url))
-            local = os.environ.get("TRANSPARENCY_LOCAL_DIR")
             digest = hashlib.sha256(self.url.encode()).hexdigest()[:12]
-            from transparency.settings import DATA_DIR
-
-            self.root = Path(local) if local else DATA_DIR / "store-local" / digest
+            self.root = settings.local_dir() or settings.DATA_DIR / "store-local" / digest
         else:
             self.root = Path(root)
 

@@ -15,7 +15,6 @@ same app would run with full rights. Tests of the `[auth]` path seed `AppTest.us
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,8 +94,8 @@ def identity() -> Identity:
         if not signed_in:
             return Identity("signed_out")
         return Identity("signed_in", email, access.role_for(email, access.load_roles()))
-    test_user = os.environ.get("TRANSPARENCY_TEST_USER", "").strip()
-    if test_user and os.environ.get("TRANSPARENCY_TEST_HOOKS") == "1":
+    test_user = app_settings.test_user()
+    if test_user:
         return Identity("test", test_user, access.role_for(test_user, access.load_roles()))
     return Identity("local", None, access.LOCAL_ROLE)
 
