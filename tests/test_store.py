@@ -186,3 +186,75 @@ def test_an_empty_batch_is_a_readable_empty_file(tmp_path):
     frame = pl.read_parquet(store.batch_path(batch.batch_id))
     assert frame.height == 0
     assert frame.schema == schema.empty_lines().schema
+
+
+def colliding_csvs(tmp_path) -> tuple:
+    """Write two different CSV exports whose SHA-256 share their first 8 hex digits."""
+    import hashlib
+
+    head = "contract_id,award_date,supplier_name,supplier_country,amount,currency,category\n"
+    seen: dict[str, bytes] = {}
+    n = 0
+    while True:
+        n += 1
+        body = f"C{n},2025-01-15,Acme {n},DE,{n % 900 + 100}.00,USD,43211500\n"
+        data = (head + body).encode()
+        prefix = hashlib.sha256(data).hexdigest()[:8]
+        if prefix in seen:
+            break
+        seen[prefix] = data
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(seen[prefix])
+    second.write_bytes(data)
+    return first, second
+
+
+def test_two_files_colliding_in_one_second_get_their_own_batch_ids(tmp_path, monkeypatch):
+    from transparency import store as store_module
+    from transparency.ingest import import_file
+
+    first, second = colliding_csvs(tmp_path)
+    assert first.read_bytes() != second.read_bytes()
+    assert store_module.file_hash(first)[:8] == store_module.file_hash(second)[:8]
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 3, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(store_module, "datetime", Frozen)
+    s = Store(tmp_path / "store")
+    a = import_file(first, s).batch
+    b = import_file(second, s).batch
+    base = f"20261203T120000-{store_module.file_hash(first)[:8]}"
+    assert (a.batch_id, b.batch_id) == (base, f"{base}-2")
+    # Each file counted once, and undoing one leaves the other.
+    want = Decimal(a.total_usd) + Decimal(b.total_usd)
+    assert connect(s).sql("select sum(amount_usd) from contract_lines").fetchall()[0][0] == want
+    s.undo(a.batch_id)
+    assert [x.batch_id for x in s.batches()] == [b.batch_id]
+    assert connect(s).sql("select count(*) from contract_lines").fetchall()[0][0] == 1
+
+
+def test_a_file_left_in_batches_keeps_its_id_from_being_reused(tmp_path, monkeypatch):
+    from transparency import store as store_module
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 3, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(store_module, "datetime", Frozen)
+    s = Store(tmp_path / "store")
+    orphan = s.batch_path("20261203T120000-abcdef01")
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"left by a killed import")
+    batch = s.add_batch(
+        lines_frame(["1.00"]),
+        rejections_frame([]),
+        source_file="f.csv",
+        content_hash="abcdef01" + "0" * 56,
+        rows_read=1,
+    )
+    assert batch.batch_id == "20261203T120000-abcdef01-2"
+    assert orphan.read_bytes() == b"left by a killed import"

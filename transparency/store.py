@@ -280,7 +280,7 @@ class Store:
             batches = self.batches()
             refuse_duplicate(batches, content_hash, source_file)
             now = datetime.now(UTC)
-            batch_id = f"{now:%Y%m%dT%H%M%S}-{content_hash[:8]}"
+            batch_id = self._new_batch_id(batches, now, content_hash)
             final = self.batch_path(batch_id)
             staging = (
                 final
@@ -324,6 +324,21 @@ class Store:
             )
             self._write_manifest([*batches, batch])
             return batch
+
+    def _new_batch_id(self, batches: list[Batch], now: datetime, content_hash: str) -> str:
+        """Return an id no listed batch and no file left in `batches/` has.
+
+        The id is the import's second and 8 hex digits of the file hash; two files imported
+        in one second can share both (8 hex digits collide after some 65,000 files, and
+        can be crafted), so a taken id gets a counter: `...-2`, `...-3`.
+        """
+        taken = {b.batch_id for b in batches}
+        base = f"{now:%Y%m%dT%H%M%S}-{content_hash[:8]}"
+        candidate, n = base, 1
+        while candidate in taken or self._exists(self.batch_path(candidate)):
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
 
     def _write_chunks(
         self, chunks: Iterable[pl.DataFrame], batch_id: str, where: Any
