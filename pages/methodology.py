@@ -12,7 +12,7 @@ import streamlit as st
 
 from transparency import risk
 from transparency.app import fmt, setup
-from transparency.risk_model import RiskModelError
+from transparency.risk.model import RiskModelError
 
 page = setup("Methodology", filters=False)
 

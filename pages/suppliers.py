@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
-from transparency import diligence, risk_model
 from transparency.app import auth, charts, fmt, setup, supplier_records, tables
 from transparency.app.connection import prepare_in_background
-from transparency.risk_model import STEPS
+from transparency.risk import diligence
+from transparency.risk import model as risk_model
+from transparency.risk.model import STEPS
 
 PAGE_SIZE = 50
 

@@ -29,7 +29,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from transparency import diligence, schema
+from transparency import schema
+from transparency.risk import diligence
 from transparency.store import Store
 
 APPAREL = ("53101502", "53", "Apparel and Luggage and Personal Care Products", "5310", "Clothing")

@@ -15,7 +15,8 @@ import pytest
 from dashboard_fixtures import fixture_store
 from streamlit.testing.v1 import AppTest
 
-from transparency import access, diligence, page_registry
+from transparency import access, page_registry
+from transparency.risk import diligence
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

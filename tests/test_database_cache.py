@@ -19,8 +19,9 @@ import polars as pl
 import pytest
 from dashboard_fixtures import fixture_lines, fixture_store, stub_connection
 
-from transparency import database, diligence, schema, sql
+from transparency import database, schema, sql
 from transparency.filters import Filters
+from transparency.risk import diligence
 
 D = Decimal
 REPO = Path(__file__).resolve().parents[1]

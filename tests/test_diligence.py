@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from transparency import cli, diligence
+from transparency import cli
+from transparency.risk import diligence
 
 TODAY = date.today()
 REPO = Path(__file__).resolve().parents[1]
@@ -122,7 +123,7 @@ def test_kill_during_adds_never_loses_an_accepted_record(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        from transparency import diligence
+        from transparency.risk import diligence
         for i in range(100000):
             diligence.add({str(store)!r}, supplier_id=f"S{{i}}", step="audit",
                           recorded_by="x", step_date="2024-01-01", evidence="e" * 500)

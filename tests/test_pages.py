@@ -14,8 +14,9 @@ import pytest
 from dashboard_fixtures import fixture_store
 from streamlit.testing.v1 import AppTest
 
-from transparency import database, demo, diligence, page_registry, schema
+from transparency import database, demo, page_registry, schema
 from transparency.app import fmt
+from transparency.risk import diligence
 from transparency.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from risk_helpers import build_store, connect, copy_model, line, scored, write_reference
 
-from transparency import database, diligence, risk
-from transparency.risk_model import CATEGORIES
+from transparency import database, risk
+from transparency.risk import diligence, scoring
+from transparency.risk.model import CATEGORIES
 from transparency.store import Store
 
 TODAY = date.today()
@@ -355,9 +356,9 @@ def test_fast_view_is_used_and_matches_the_joined_fallback(env):
     """The per-line (positional) view and the per-line-join fallback give identical rows."""
     _, ref, store = env
     con = connect(store, reference_dir=ref)
-    assert risk._install_lines(con) == "positional"
+    assert scoring._install_lines(con) == "positional"
     fast = con.sql("select * from scored_lines order by contract_id").fetchall()
-    con.execute(risk.JOINED_SQL)
+    risk.install_by_key(con)
     joined = con.sql("select * from scored_lines order by contract_id").fetchall()
     assert fast == joined
 
@@ -367,8 +368,8 @@ def test_misaligned_scan_falls_back_to_joins(env, monkeypatch):
     con = connect(store, reference_dir=ref)
     expected = scored(con)
     # Pretend the store scan came back in another order than the one computed.
-    monkeypatch.setattr(risk, "_ALIGNMENT_SQL", "select 1, count(*) from risk_lines")
-    assert risk._install_lines(con) == "joined"
+    monkeypatch.setattr(scoring, "_aligned", lambda con, lines: False)
+    assert scoring._install_lines(con) == "joined"
     assert scored(con) == expected
 
 

@@ -8,7 +8,7 @@ import pytest
 from risk_helpers import TIP, build_store, copy_model, line, write_reference
 
 from transparency import risk
-from transparency.risk_model import RiskModelError, load
+from transparency.risk.model import RiskModelError, load
 from transparency.store import Store
 
 

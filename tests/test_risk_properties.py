@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from risk_helpers import build_store, line, write_reference
 
-from transparency import database, diligence, risk
-from transparency.risk_model import CATEGORIES, TIER_ORDER, load, parse
+from transparency import database, risk
+from transparency.risk import diligence
+from transparency.risk.model import CATEGORIES, TIER_ORDER, load, parse
 
 COUNTRIES = ("DEU", "BRA", "MYS", "PRK", "IND")
 CODES = ("43211500", "76111500", "50201700", "53101500", "42141500", "46181500", None)

@@ -93,7 +93,9 @@ def page_cache_key(store: Store) -> tuple[str, str]:
     file changes, a due-diligence record is added, (with records) the day changes, or the
     scoring code or the page tables' code changes; the store part names the store.
     """
-    from transparency import diligence, reference, risk, risk_model, rollup
+    from transparency import risk, rollup
+    from transparency.risk import diligence, reference
+    from transparency.risk import model as risk_model
 
     record = diligence.path(store)
     steps = record.read_bytes() if record.exists() else b""
@@ -381,17 +383,15 @@ def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
 
     `scored_lines` joins each line to its risk by position, which DuckDB runs on one thread
     (the whole write then runs on that thread: about a minute at 10M lines).
-    `risk.JOINED_SQL`, the per-line-join form `risk` keeps as its fallback (tested equal,
-    `test_risk_golden`), joins by key to small tables and runs on every thread; its columns
-    are cast to the types of `scored_lines` so the table is the same.
+    `queries/views/scored_lines_by_key.sql`, the per-line-join form `risk` keeps as its
+    fallback (tested equal, `test_risk_golden`), joins by key to small tables and runs on
+    every thread; it is created as `scored_lines_joined_raw` (its `{{view}}` slot), and its
+    columns are cast to the types of `scored_lines` so the table is the same.
     """
+    # local like this module's other `risk` imports (no cycle: all can move to the top together)
     from transparency import risk
 
-    head = "create or replace view scored_lines as"
-    text = getattr(risk, "JOINED_SQL", "")
-    if head not in text:
-        return "scored_lines"
-    con.execute(text.replace(head, "create or replace view scored_lines_joined_raw as", 1))
+    risk.install_by_key(con, "scored_lines_joined_raw")
     columns = con.sql("describe scored_lines").fetchall()
     raw = [row[0] for row in con.sql("describe scored_lines_joined_raw").fetchall()]
     if sorted(raw) != sorted(row[0] for row in columns) or not all(

@@ -30,8 +30,9 @@ import duckdb
 import polars as pl
 
 from transparency import quarters as quarters_mod
-from transparency import risk_model, sql
+from transparency import sql
 from transparency.quarters import Quarter
+from transparency.risk import model as risk_model
 from transparency.settings import QUERIES_DIR, risk_model_path
 from transparency.store import Store
 
@@ -764,7 +765,7 @@ def _diligence_hash(store: Store, today: date) -> str | None:
     residual category leaves the fingerprint as it was.
     """
     try:
-        from transparency import diligence
+        from transparency.risk import diligence
     except ImportError:
         return None
     frame = diligence.records(store)

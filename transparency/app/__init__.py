@@ -189,7 +189,7 @@ def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
 
 def supplier_records(s: Store, supplier_id: str | None, supplier_name: str) -> pl.DataFrame:
     """Return the due-diligence records of one supplier (by id, else by name), oldest first."""
-    from transparency import diligence
+    from transparency.risk import diligence
 
     if supplier_id:
         return diligence.records(s, supplier_id=supplier_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from transparency import risk_model
 from transparency.app import fmt
+from transparency.risk import model as risk_model
 
 
 def contracts_table(contracts: pl.DataFrame, key: str) -> None:

@@ -11,6 +11,8 @@ before appending, so earlier records are never touched.
 ...     valid_until="2027-03-01")                                  # doctest: +SKIP
 >>> records(store, supplier_id="S-17").height                      # doctest: +SKIP
 1
+>>> path("/srv/store").name
+'diligence.jsonl'
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transparency.risk_model import STEPS
+from transparency.risk.model import STEPS
 
 FILE_NAME = "diligence.jsonl"
 

@@ -4,21 +4,23 @@ Every problem stops with `RiskModelError` naming the file, the row (1-based data
 column and the value. Tier files are found by the model's `reference.tip_tiers` pattern, so
 a newer `tip_tiers_2026.csv` with the same columns is used as soon as it is dropped in.
 
->>> ref = load(risk_model.load())             # doctest: +SKIP
+>>> ref = load(model.load())                  # doctest: +SKIP
 >>> ref.tip.select("report_year").max().item()  # doctest: +SKIP
 2025
+>>> reference_dir("elsewhere/reference").name
+'reference'
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from transparency import countries as countries_mod
 from transparency import settings
-from transparency.risk_model import (
+from transparency.risk.model import (
     CONFIDENCES,
     ILAB_LEVELS,
     TIERS,
@@ -73,17 +75,15 @@ def reference_dir(folder: str | Path | None = None) -> Path:
     """Return the reference folder: argument, $TRANSPARENCY_REFERENCE_DIR, or data/reference."""
     if folder is not None:
         return Path(folder)
-    return Path(os.environ.get("TRANSPARENCY_REFERENCE_DIR") or settings.REFERENCE_DIR)
+    return settings.reference_dir()
 
 
 def country_table(folder: Path | None = None) -> pl.DataFrame:
     """Return iso3, name, region, subregion for every known country (UN M49 regions)."""
     if folder is None:
         try:
-            from transparency import countries
-
-            return countries.countries().select("iso3", "name", "region", "subregion")
-        except (ImportError, OSError):
+            return countries_mod.countries().select("iso3", "name", "region", "subregion")
+        except OSError:
             folder = settings.REFERENCE_DIR
     path = Path(folder) / "countries.csv"
     if not path.exists():
@@ -154,12 +154,41 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     files = model.reference_files
     countries = country_table(None if folder == settings.REFERENCE_DIR else folder)
     known = set(countries.get_column("iso3").to_list()) | set(model.extra_country_codes)
-
     tip_paths = sorted(folder.glob(files["tip_tiers"]))
-    if not tip_paths:
-        raise RiskModelError(f"{folder}: no TIP tier file matches {files['tip_tiers']!r}")
+    tip = _load_tip(folder, tip_paths, files["tip_tiers"], known)
+    ilab = _load_ilab(folder / files["ilab_findings"], known)
+    dol = _load_dol(folder / files["dol_goods"], known)
+    mapping = _load_mapping(folder / files["dol_goods_to_unspsc"])
+    unmapped = dol.filter(~pl.col("good").is_in(mapping.get_column("good").to_list()))
+    if unmapped.height:
+        row = unmapped.row(0, named=True)
+        raise _fail(
+            folder / files["dol_goods"],
+            row["_row"],
+            "good",
+            f"listed good has no mapping in {files['dol_goods_to_unspsc']}",
+            row["good"],
+        )
+    sectors = _load_sectors(folder / files["high_risk_sectors"], model)
+    used = [*tip_paths, *(folder / files[k] for k in files if k != "tip_tiers")]
+    return Reference(
+        folder=folder,
+        files=tuple(used),
+        tip=tip,
+        ilab=ilab.drop("_row"),
+        dol_goods=dol.drop("_row"),
+        dol_map=mapping.drop("_row"),
+        sectors=sectors.drop("_row"),
+        countries=countries,
+    )
+
+
+def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) -> pl.DataFrame:
+    """Return the TIP placements of every tier file, each (year, country) given once."""
+    if not paths:
+        raise RiskModelError(f"{folder}: no TIP tier file matches {pattern!r}")
     tip_frames = []
-    for path in tip_paths:
+    for path in paths:
         frame = _read(path, TIP_COLUMNS)
         _check_required(frame, path, ("report_year", "iso3", "tier"))
         frame = _int_column(frame, path, "report_year")
@@ -178,9 +207,11 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
             f"{folder}: TIP placement for iso3 {first['iso3']!r} in report year "
             f"{first['report_year']} is given twice ({places}); keep one"
         )
-    tip = tip.select(*TIP_COLUMNS, "file")
+    return tip.select(*TIP_COLUMNS, "file")
 
-    path = folder / files["ilab_findings"]
+
+def _load_ilab(path: Path, known: set[str]) -> pl.DataFrame:
+    """Return the ILAB findings with `ilab_level`, the advancement level's leading words."""
     ilab = _read(path, ILAB_COLUMNS)
     _check_required(ilab, path, ("iso3", "advancement_level", "findings_year"))
     ilab = _int_column(ilab, path, "findings_year")
@@ -207,17 +238,22 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     if dupes.height:
         row = dupes.row(0, named=True)
         raise _fail(path, row["_row"], "iso3", "country listed twice", row["iso3"])
+    return ilab
 
-    path = folder / files["dol_goods"]
+
+def _load_dol(path: Path, known: set[str]) -> pl.DataFrame:
+    """Return the DOL list of goods with true/false flags and NFC-normalised names."""
     dol = _read(path, DOL_COLUMNS)
     _check_required(dol, path, ("good", "iso3", "list_edition"))
     _check_in(dol, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
     for column in ("child_labour", "forced_labour", "produced_with_inputs"):
         dol = _bool_column(dol, path, column)
     dol = _int_column(dol, path, "list_edition")
-    dol = dol.with_columns(pl.col("good").str.normalize("NFC"))
+    return dol.with_columns(pl.col("good").str.normalize("NFC"))
 
-    path = folder / files["dol_goods_to_unspsc"]
+
+def _load_mapping(path: Path) -> pl.DataFrame:
+    """Return the reviewed mapping of listed goods to UNSPSC segment/family and CPV division."""
     mapping = _read(path, MAP_COLUMNS)
     _check_required(mapping, path, ("good", "unspsc_segment", "confidence"))
     mapping = mapping.with_columns(pl.col("good").str.normalize("NFC"))
@@ -248,18 +284,11 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     if bad.height:
         row = bad.row(0, named=True)
         raise _fail(path, row["_row"], "cpv_division", "must be 2 digits", row["cpv_division"])
-    unmapped = dol.filter(~pl.col("good").is_in(mapping.get_column("good").to_list()))
-    if unmapped.height:
-        row = unmapped.row(0, named=True)
-        raise _fail(
-            folder / files["dol_goods"],
-            row["_row"],
-            "good",
-            f"listed good has no mapping in {files['dol_goods_to_unspsc']}",
-            row["good"],
-        )
+    return mapping
 
-    path = folder / files["high_risk_sectors"]
+
+def _load_sectors(path: Path, model: RiskModel) -> pl.DataFrame:
+    """Return the high-risk sector list; each group must have a score in the model."""
     sectors = _read(path, SECTOR_COLUMNS)
     _check_required(sectors, path, ("scheme", "code", "risk_group"))
     _check_in(sectors, path, "scheme", {"UNSPSC", "CPV"}, "must be UNSPSC or CPV")
@@ -274,15 +303,4 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     if bad.height:
         row = bad.row(0, named=True)
         raise _fail(path, row["_row"], "code", "must be 2 or 4 digits", row["code"])
-
-    used = [*tip_paths, *(folder / files[k] for k in files if k != "tip_tiers")]
-    return Reference(
-        folder=folder,
-        files=tuple(used),
-        tip=tip,
-        ilab=ilab.drop("_row"),
-        dol_goods=dol.drop("_row"),
-        dol_map=mapping.drop("_row"),
-        sectors=sectors.drop("_row"),
-        countries=countries,
-    )
+    return sectors

@@ -170,6 +170,11 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
+def categories() -> tuple[str, ...]:
+    """Return the five category names in display order."""
+    return CATEGORIES
+
+
 def step_labels(path: str | Path | None = None) -> dict[str, str]:
     """Return due-diligence step key -> label, in the model's order.
 
@@ -191,42 +196,26 @@ def read_bytes(path: str | Path | None = None) -> tuple[Path, bytes]:
 def load(path: str | Path | None = None) -> RiskModel:
     """Read and check the risk model; raise `RiskModelError` on the first problem found."""
     model_path, data = read_bytes(path)
+    return parse(model_path, read_toml(model_path, data))
+
+
+def read_toml(path: Path, data: bytes) -> dict[str, Any]:
+    """Return the TOML document in `data` (read from `path`); raise `RiskModelError` if invalid."""
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RiskModelError(f"{model_path}: not valid TOML: {exc}") from exc
-    return parse(model_path, raw)
+        raise RiskModelError(f"{path}: not valid TOML: {exc}") from exc
 
 
 def parse(path: Path, raw: dict[str, Any]) -> RiskModel:
-    """Check a TOML document already read into `raw` and return the model."""
+    """Check a TOML document already read into `raw` and return the model.
+
+    The sections are checked in file order, so the first problem found is the one reported.
+    """
     r = _Reader(path, raw)
-    rule = r.get("country.tip_year_rule", str)
-    if rule not in TIP_YEAR_RULES:
-        raise r.fail("country.tip_year_rule", f"must be one of {list(TIP_YEAR_RULES)}", rule)
-    country_cap = r.score("country.cap", 1, 100)
-    tier_scores = {t: r.score(f"country.tier_scores.{t}", 0, 100) for t in TIERS}
-    _no_extra_keys(r, "country.tier_scores", TIERS)
-    for lower, higher in zip(TIER_ORDER, TIER_ORDER[1:], strict=False):
-        if tier_scores[higher] < tier_scores[lower]:
-            raise r.fail(
-                f"country.tier_scores.{higher}",
-                f"must not be below the score of {lower!r} ({tier_scores[lower]})",
-                tier_scores[higher],
-            )
-    ilab = {lvl: r.score(f"country.ilab_adjustment.{lvl}", 0, 100) for lvl in ILAB_LEVELS}
-    _no_extra_keys(r, "country.ilab_adjustment", ILAB_LEVELS)
+    rule, country_cap, tier_scores, ilab = _country(r)
     sector_default = r.score("sector.default", 0, 100)
-    groups_raw = r.get("sector.groups", dict)
-    groups = {}
-    for name in groups_raw:
-        groups[name] = SectorGroup(
-            name,
-            r.score(f"sector.groups.{name}.score", 0, 100),
-            r.get(f"sector.groups.{name}.label", str),
-        )
-    if "dol_listed_good" not in groups:
-        raise r.fail("sector.groups.dol_listed_good", "is missing")
+    groups = _sector_groups(r)
     pair_scores = {t: r.score(f"listed_pair.{t}", 0, 100) for t in LABOUR_TYPES}
     confidences = r.get("listed_pair.confidences", list)
     for value in confidences:
@@ -239,28 +228,8 @@ def parse(path: Path, raw: dict[str, Any]) -> RiskModel:
     bands = _bands(r)
     na_colour = _colour(r, "not_assessable.colour")
     max_reduction = r.score("diligence.max_reduction", 0, 3)
-    steps = {}
-    for step in STEPS:
-        steps[step] = Step(
-            step,
-            r.score(f"diligence.steps.{step}.bands", 0, 3),
-            r.get(f"diligence.steps.{step}.label", str),
-        )
-    _no_extra_keys(r, "diligence.steps", STEPS)
-    files = {
-        key: r.get(f"reference.{key}", str)
-        for key in (
-            "tip_tiers",
-            "ilab_findings",
-            "dol_goods",
-            "dol_goods_to_unspsc",
-            "high_risk_sectors",
-        )
-    }
-    extra_codes = r.get("reference.extra_country_codes", list, default=[])
-    for code in extra_codes:
-        if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
-            raise r.fail("reference.extra_country_codes", "entries must be 3 capital letters", code)
+    steps = _steps(r)
+    files, extra_codes = _reference_files(r)
     model = RiskModel(
         path=path,
         raw=raw,
@@ -283,16 +252,90 @@ def parse(path: Path, raw: dict[str, Any]) -> RiskModel:
         reference_files=files,
         extra_country_codes=tuple(extra_codes),
     )
+    _check_bands_reach(r, model)
+    return model
+
+
+def _country(r: _Reader) -> tuple[str, int, dict[str, int], dict[str, int]]:
+    """Return the [country] section: TIP year rule, cap, tier scores, ILAB adjustments."""
+    rule = r.get("country.tip_year_rule", str)
+    if rule not in TIP_YEAR_RULES:
+        raise r.fail("country.tip_year_rule", f"must be one of {list(TIP_YEAR_RULES)}", rule)
+    country_cap = r.score("country.cap", 1, 100)
+    tier_scores = {t: r.score(f"country.tier_scores.{t}", 0, 100) for t in TIERS}
+    _no_extra_keys(r, "country.tier_scores", TIERS)
+    for lower, higher in zip(TIER_ORDER, TIER_ORDER[1:], strict=False):
+        if tier_scores[higher] < tier_scores[lower]:
+            raise r.fail(
+                f"country.tier_scores.{higher}",
+                f"must not be below the score of {lower!r} ({tier_scores[lower]})",
+                tier_scores[higher],
+            )
+    ilab = {lvl: r.score(f"country.ilab_adjustment.{lvl}", 0, 100) for lvl in ILAB_LEVELS}
+    _no_extra_keys(r, "country.ilab_adjustment", ILAB_LEVELS)
+    return rule, country_cap, tier_scores, ilab
+
+
+def _sector_groups(r: _Reader) -> dict[str, SectorGroup]:
+    """Return [sector.groups]; the group `dol_listed_good` must be there."""
+    groups = {}
+    for name in r.get("sector.groups", dict):
+        groups[name] = SectorGroup(
+            name,
+            r.score(f"sector.groups.{name}.score", 0, 100),
+            r.get(f"sector.groups.{name}.label", str),
+        )
+    if "dol_listed_good" not in groups:
+        raise r.fail("sector.groups.dol_listed_good", "is missing")
+    return groups
+
+
+def _steps(r: _Reader) -> dict[str, Step]:
+    """Return [diligence.steps]: every known step, no other."""
+    steps = {}
+    for step in STEPS:
+        steps[step] = Step(
+            step,
+            r.score(f"diligence.steps.{step}.bands", 0, 3),
+            r.get(f"diligence.steps.{step}.label", str),
+        )
+    _no_extra_keys(r, "diligence.steps", STEPS)
+    return steps
+
+
+def _reference_files(r: _Reader) -> tuple[dict[str, str], list[str]]:
+    """Return [reference]: the file (or pattern) of each reference table, extra country codes."""
+    files = {
+        key: r.get(f"reference.{key}", str)
+        for key in (
+            "tip_tiers",
+            "ilab_findings",
+            "dol_goods",
+            "dol_goods_to_unspsc",
+            "high_risk_sectors",
+        )
+    }
+    extra_codes = r.get("reference.extra_country_codes", list, default=[])
+    for code in extra_codes:
+        if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
+            raise r.fail("reference.extra_country_codes", "entries must be 3 capital letters", code)
+    return files, extra_codes
+
+
+def _check_bands_reach(r: _Reader, model: RiskModel) -> None:
+    """Raise unless the bands cover every total from the lowest possible up to total.cap."""
+    bands = model.bands
     lowest = model.lowest_total()
     if bands[0].min > lowest:
         raise r.fail(
             "bands.0.min", f"must be at most the lowest possible total {lowest}", bands[0].min
         )
-    if bands[-1].max < total_cap:
+    if bands[-1].max < model.total_cap:
         raise r.fail(
-            f"bands.{len(bands) - 1}.max", f"must reach total.cap ({total_cap})", bands[-1].max
+            f"bands.{len(bands) - 1}.max",
+            f"must reach total.cap ({model.total_cap})",
+            bands[-1].max,
         )
-    return model
 
 
 def _no_extra_keys(r: _Reader, key: str, allowed: tuple[str, ...]) -> None:

@@ -1,0 +1,16 @@
+-- defines: macro risk_line_key(...): the scoring key of a line, one per distinct combination of the columns risk depends on
+-- grain: one value per contract line
+-- params: none (macro arguments: a line's supplier_country, award_date, segment_code, family_code, category_scheme, category_raw, category_code)
+-- The supplier is left out: its due diligence is joined separately. Raw codes enter the
+-- key for every scheme but UNSPSC (a cheaper test per line than a case-insensitive match
+-- on 'CPV'). `risk_line_keys` is built and joined with this one expression, so scoring
+-- runs once per key, not once per line.
+create or replace macro risk_line_key(
+    supplier_country, award_date, segment_code, family_code, category_scheme, category_raw,
+    category_code
+) as hash(
+    supplier_country, year(award_date), segment_code, family_code,
+    category_scheme,
+    case when category_scheme <> 'UNSPSC' then category_raw end,
+    case when category_scheme <> 'UNSPSC' then category_code end
+)

@@ -1,0 +1,365 @@
+"""Risk model tables: the frames `scoring.install` writes to the connection, built from the
+model file and the reference files.
+
+Each frame holds values only the model or a reference file gives (scores, bands, labels);
+the SQL in `queries/views/` joins them and never carries a model number itself.
+
+>>> from transparency.risk import model
+>>> categories_frame(model.load()).get_column("category").to_list()
+['Low', 'Medium', 'High', 'Very high', 'Not assessable']
+>>> combination_frame(model.load()).columns[:3]
+['country_score', 'sector_score', 'pair_score']
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import polars as pl
+
+from transparency.risk import diligence
+from transparency.risk.model import NOT_ASSESSABLE, RiskModel
+from transparency.risk.reference import Reference
+from transparency.store import Store
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "categories_frame",
+    "combination_frame",
+    "country_year_frame",
+    "diligence_frame",
+    "listed_pairs_frame",
+    "sector_keys_frame",
+    "settings_frame",
+]
+
+# Award years the country table covers; dates outside are clamped to these ends (the same
+# ends as in queries/views/risk_line_keys.sql).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def categories_frame(model: RiskModel) -> pl.DataFrame:
+    """Return risk_categories: category, sort_order, colour, min_score, max_score."""
+    rows = [(b.category, i, b.colour, b.min, b.max) for i, b in enumerate(model.bands, start=1)]
+    rows.append((NOT_ASSESSABLE, len(rows) + 1, model.not_assessable_colour, None, None))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "category": pl.String,
+            "sort_order": pl.Int32,
+            "colour": pl.String,
+            "min_score": pl.Int32,
+            "max_score": pl.Int32,
+        },
+        orient="row",
+    )
+
+
+def country_year_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
+    """Return one row per country and award year with the TIP placement the line uses."""
+    chosen = _tip_by_award_year(model, ref)
+    ilab = ref.ilab.select("iso3", "ilab_level", "advancement_level", "findings_year")
+    out = chosen.join(ilab, on="iso3", how="left").with_columns(
+        pl.col("tier").replace_strict(model.tier_scores, return_dtype=pl.Int32).alias("tier_score"),
+        pl.col("ilab_level")
+        .replace_strict(model.ilab_adjustment, default=0, return_dtype=pl.Int32)
+        .alias("ilab_adjustment"),
+    )
+    out = out.with_columns(
+        pl.min_horizontal(
+            pl.col("tier_score") + pl.col("ilab_adjustment"), pl.lit(model.country_cap)
+        )
+        .cast(pl.Int32)
+        .alias("country_score"),
+    )
+    return out.select(
+        "iso3",
+        "award_year",
+        "tier",
+        "tip_year",
+        "tier_score",
+        "ilab_level",
+        "ilab_adjustment",
+        "country_score",
+        (
+            pl.lit("TIP ")
+            + pl.col("tip_year").cast(pl.String)
+            + pl.lit(" (")
+            + pl.col("file")
+            + pl.lit(")")
+            + pl.when(pl.col("ilab_level").is_not_null())
+            .then(pl.lit("; ILAB findings ") + pl.col("findings_year").cast(pl.String))
+            .otherwise(pl.lit(""))
+        ).alias("country_source"),
+        _country_driver().alias("country_driver"),
+    )
+
+
+def _tip_by_award_year(model: RiskModel, ref: Reference) -> pl.DataFrame:
+    """Return iso3, award_year, tip_year, tier, file, is_fallback under the model's TIP rule.
+
+    `award_year`: the latest placement at or before the award year, else the earliest one
+    (`is_fallback`); `latest`: the latest placement for every year.
+    """
+    tip = ref.tip.select(
+        "iso3", pl.col("report_year").cast(pl.Int32).alias("tip_year"), "tier", "file"
+    ).sort("iso3", "tip_year")
+    years = pl.DataFrame(
+        {"award_year": range(FIRST_YEAR, LAST_YEAR + 1)}, schema={"award_year": pl.Int32}
+    )
+    grid = tip.select("iso3").unique().join(years, how="cross")
+    if model.tip_year_rule == "latest":
+        chosen = grid.join(tip.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
+        return chosen.with_columns(pl.lit(False).alias("is_fallback"))
+    before = grid.sort("award_year").join_asof(
+        tip.sort("tip_year"),
+        left_on="award_year",
+        right_on="tip_year",
+        by="iso3",
+        strategy="backward",
+        check_sortedness=False,
+    )
+    earliest = tip.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
+    return before.join(earliest, on="iso3", suffix="_first").with_columns(
+        pl.col("tip_year").is_null().alias("is_fallback"),
+        pl.coalesce("tip_year", "tip_year_first").alias("tip_year"),
+        pl.coalesce("tier", "tier_first").alias("tier"),
+        pl.coalesce("file", "file_first").alias("file"),
+    )
+
+
+def _country_driver() -> pl.Expr:
+    """Return the expression of a country's risk driver text (TIP placement; ILAB finding)."""
+    tip_part = (
+        pl.col("tier")
+        + pl.lit(" (TIP ")
+        + pl.col("tip_year").cast(pl.String)
+        + pl.when(pl.col("is_fallback"))
+        .then(
+            pl.lit(", earliest placement; none at or before ")
+            + pl.col("award_year").cast(pl.String)
+        )
+        .otherwise(pl.lit(""))
+        + pl.lit(")")
+    )
+    # "No Assessment" says nothing about the country, so the drivers leave it out.
+    assessed = pl.col("ilab_level").is_not_null() & (pl.col("ilab_level") != "No Assessment")
+    ilab_part = pl.when(assessed).then(
+        pl.lit("ILAB ")
+        + pl.col("findings_year").cast(pl.String)
+        + pl.lit(": ")
+        + pl.col("ilab_level")
+        + pl.when(pl.col("ilab_adjustment") > 0)
+        .then(pl.lit(" (+") + pl.col("ilab_adjustment").cast(pl.String) + pl.lit(")"))
+        .otherwise(pl.lit(""))
+    )
+    return pl.concat_str([tip_part, ilab_part], separator="; ", ignore_nulls=True)
+
+
+def _mapping_keys(model: RiskModel, ref: Reference) -> pl.DataFrame:
+    """Return good -> sector_key rows for the mappings the model trusts (UNSPSC and CPV)."""
+    trusted = ref.dol_map.filter(pl.col("confidence").is_in(list(model.pair_confidences)))
+    unspsc = trusted.select(
+        "good", pl.coalesce("unspsc_family", "unspsc_segment").alias("sector_key")
+    )
+    cpv = trusted.filter(pl.col("cpv_division").is_not_null()).select(
+        "good", (pl.lit("CPV:") + pl.col("cpv_division")).alias("sector_key")
+    )
+    return pl.concat([unspsc, cpv]).unique()
+
+
+def sector_keys_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
+    """Return one row per category key (UNSPSC '53', '5310'; CPV 'CPV:18', 'CPV:1921')."""
+    groups = model.sector_groups
+    sectors = ref.sectors.select(
+        pl.when(pl.col("scheme") == "CPV")
+        .then(pl.lit("CPV:") + pl.col("code"))
+        .otherwise(pl.col("code"))
+        .alias("sector_key"),
+        "risk_group",
+        pl.col("sector").fill_null(pl.col("title")).alias("detail"),
+    )
+    listed = (
+        _mapping_keys(model, ref)
+        .group_by("sector_key")
+        .agg(pl.col("good").unique().sort())
+        .select(
+            "sector_key",
+            pl.lit("dol_listed_good").alias("risk_group"),
+            pl.when(pl.col("good").list.len() > 3)
+            .then(
+                pl.col("good").list.head(3).list.join(", ")
+                + pl.lit(" and ")
+                + (pl.col("good").list.len() - 3).cast(pl.String)
+                + pl.lit(" more")
+            )
+            .otherwise(pl.col("good").list.join(", "))
+            .alias("detail"),
+        )
+    )
+    rows = pl.concat([sectors, listed])
+    rows = rows.with_columns(
+        pl.col("risk_group")
+        .replace_strict({g: v.score for g, v in groups.items()}, return_dtype=pl.Int32)
+        .alias("score"),
+        (
+            pl.col("risk_group").replace_strict(
+                {g: v.label for g, v in groups.items()}, return_dtype=pl.String
+            )
+            + pl.lit(": ")
+            + pl.col("detail")
+        ).alias("flag"),
+    )
+    return (
+        rows.sort("score", "flag", descending=[True, False])
+        .group_by("sector_key", maintain_order=True)
+        .agg(
+            pl.col("score").max().alias("sector_score"),
+            pl.col("flag").unique(maintain_order=True).str.join("; ").alias("sector_flags"),
+        )
+        .sort("sector_key")
+    )
+
+
+def listed_pairs_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
+    """Return one row per (country, category key) with the DOL goods listed for both."""
+    goods = ref.dol_goods
+    scores = model.pair_scores
+    score = pl.max_horizontal(
+        pl.when(pl.col("forced_labour")).then(scores["forced_labour"]).otherwise(0),
+        pl.when(pl.col("child_labour")).then(scores["child_labour"]).otherwise(0),
+        pl.when(pl.col("produced_with_inputs")).then(scores["produced_with_inputs"]).otherwise(0),
+    ).cast(pl.Int32)
+    kinds = pl.concat_str(
+        [
+            pl.when(pl.col("forced_labour")).then(pl.lit("forced labour")),
+            pl.when(pl.col("child_labour")).then(pl.lit("child labour")),
+            pl.when(pl.col("produced_with_inputs")).then(
+                pl.lit("produced with inputs made with child or forced labour")
+                + pl.when(pl.col("input_country").is_not_null())
+                .then(pl.lit(" (inputs from ") + pl.col("input_country") + pl.lit(")"))
+                .otherwise(pl.lit(""))
+            ),
+        ],
+        separator=", ",
+        ignore_nulls=True,
+    )
+    per_good = goods.with_columns(score.alias("pair_score"), kinds.alias("kinds")).join(
+        _mapping_keys(model, ref), on="good"
+    )
+    per_good = per_good.filter(pl.col("pair_score") > 0).with_columns(
+        (
+            pl.lit("'")
+            + pl.col("good")
+            + pl.lit("' listed for this country, ")
+            + pl.col("kinds")
+            + pl.lit(" (DOL ")
+            + pl.col("list_edition").cast(pl.String)
+            + pl.lit(")")
+        ).alias("text")
+    )
+    return (
+        per_good.sort("good")
+        .group_by("iso3", "sector_key", maintain_order=True)
+        .agg(
+            pl.col("pair_score").max().alias("pair_score"),
+            pl.col("good").unique(maintain_order=True).str.join(", ").alias("listed_goods"),
+            pl.col("text").unique(maintain_order=True).str.join("; ").alias("listed_text"),
+        )
+        .sort("iso3", "sector_key")
+    )
+
+
+def combination_frame(model: RiskModel) -> pl.DataFrame:
+    """Return every reachable (country, sector, pair) score triple with its total and band."""
+    countries = sorted(
+        {
+            min(t + a, model.country_cap)
+            for t in model.tier_scores.values()
+            for a in model.ilab_adjustment.values()
+        }
+    )
+    sectors = sorted({model.sector_default, *(g.score for g in model.sector_groups.values())})
+    pairs = sorted({0, *model.pair_scores.values()})
+    top = len(model.bands)
+    rows = []
+    for c, s, p in itertools.product(countries, sectors, pairs):
+        total = min(c + s + p, model.total_cap)
+        base = min(c + s, model.total_cap)
+        order = _band(model, total)
+        base_order = _band(model, base)
+        if p > 0:
+            order = max(order, min(base_order + model.pair_min_raise, top))
+        rows.append((c, s, p, total, base_order, order, model.bands[order - 1].category))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "country_score": pl.Int32,
+            "sector_score": pl.Int32,
+            "pair_score": pl.Int32,
+            "total_score": pl.Int32,
+            "base_order": pl.Int32,
+            "inherent_order": pl.Int32,
+            "inherent_category": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _band(model: RiskModel, total: int) -> int:
+    if total < model.bands[0].min:
+        return 1
+    return model.band_of(min(total, model.bands[-1].max))
+
+
+def diligence_frame(model: RiskModel, store: Store | Path | None) -> pl.DataFrame:
+    """Return the due-diligence steps on record with the bands each lowers."""
+    schema = {
+        "diligence_key": pl.String,
+        "step": pl.String,
+        "step_date": pl.Date,
+        "valid_until": pl.Date,
+        "bands": pl.Int32,
+        "label": pl.String,
+    }
+    if store is None:
+        return pl.DataFrame(schema=schema)
+    recs = diligence.records(store)
+    if recs.height == 0:
+        return pl.DataFrame(schema=schema)
+    return recs.select(
+        pl.coalesce("supplier_id", "supplier_name").alias("diligence_key"),
+        "step",
+        "step_date",
+        "valid_until",
+        pl.col("step")
+        .replace_strict({k: v.bands for k, v in model.steps.items()}, return_dtype=pl.Int32)
+        .alias("bands"),
+        pl.col("step")
+        .replace_strict({k: v.label for k, v in model.steps.items()}, return_dtype=pl.String)
+        .alias("label"),
+    )
+
+
+def settings_frame(model: RiskModel, fingerprint: str) -> pl.DataFrame:
+    """Return the single-row risk_settings table."""
+    return pl.DataFrame(
+        {
+            "sector_default": [model.sector_default],
+            "max_reduction": [model.max_reduction],
+            "tip_year_rule": [model.tip_year_rule],
+            "model_name": [model.name],
+            "model_version": [model.version],
+            "fingerprint": [fingerprint],
+        },
+        schema={
+            "sector_default": pl.Int32,
+            "max_reduction": pl.Int32,
+            "tip_year_rule": pl.String,
+            "model_name": pl.String,
+            "model_version": pl.String,
+            "fingerprint": pl.String,
+        },
+    )
