@@ -1,4 +1,9 @@
-"""Normalising and validating canonical-named lines: `finish_lines`."""
+"""Normalising and validating canonical-named lines: `finish_lines` and its steps.
+
+Each step takes the frame and returns it with its columns normalised, reporting the
+rows it rejects; the steps run in a fixed order because later ones read what earlier
+ones left (a date rejected as implausible is left out of the FX lookup, for example).
+"""
 
 from __future__ import annotations
 
@@ -69,67 +74,112 @@ def finish_lines(
     for name in (*schema.CONTRACT_LINE, "amount_usd"):
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    found: list[pl.DataFrame] = [rejections]
+    report = _Report(rejections, source_file, headings)
+    # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
+    if not trimmed:
+        frame = clean_strings(frame)
+    for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
+        report.reject(frame, pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
+    for column in ("amount", "amount_usd"):
+        frame = _amount(frame, report, column, decimal, thousands, detected)
+    report.reject(
+        frame, pl.col("_amount_raw").is_null(), "amount", pl.col("_amount_raw"), "missing amount"
+    )
+    frame = _award_date(frame, report, date_order, date_format, detected)
+    frame = _plausible_dates(frame, report)
+    frame = _currency(frame, report)
+    frame = _country_category_method(frame, method_overrides)
+    frame = _usd(frame, rates, headings)
+    _check_usd(frame, report)
+    return _accepted(frame, report.found, partial_rows)
 
-    def reject(condition: pl.Expr, column: str, value: pl.Expr, reason: pl.Expr | str) -> None:
-        found.append(
+
+class _Report:
+    """The rejections of one frame: those handed in first, then one per step's reason."""
+
+    def __init__(self, rejections: pl.DataFrame, source_file: str, headings: dict) -> None:
+        self.given = rejections
+        self.found: list[pl.DataFrame] = [rejections]
+        self.file = source_file
+        self.headings = headings
+
+    def reject(
+        self,
+        frame: pl.DataFrame,
+        condition: pl.Expr,
+        column: str,
+        value: pl.Expr,
+        reason: pl.Expr | str,
+    ) -> None:
+        self.found.append(
             validate.rejections_where(
                 frame,
                 condition,
-                file=source_file,
-                column=label(headings, column),
+                file=self.file,
+                column=label(self.headings, column),
                 value=value,
                 reason=reason,
             )
         )
 
-    # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
-    if not trimmed:
-        frame = clean_strings(frame)
-    for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
-        reject(pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
 
-    # Amounts.
-    for column in ("amount", "amount_usd"):
-        dtype = frame.schema[column]
-        if dtype == pl.String:
-            text = pl.col(column)
-            if decimal:
-                dec, thou = decimal, thousands
-            elif column in detected:
-                dec, thou = detected[column]
-            else:
-                try:
-                    dec, thou = numbers.detect_style(frame.get_column(column))
-                except numbers.AmbiguousNumbers as exc:
-                    raise numbers_refused(source_file, headings, column, exc) from exc
-            frame = frame.with_columns(text.alias(f"_{column}_raw"))
-            raw_values = frame.get_column(f"_{column}_raw")
-            parsed = None
-            if dec == ".":
-                # Fast path: plain numbers ("1234.5", "-7", "1e3") cast directly; any value
-                # the cast cannot read sends the whole column through the full parser.
-                direct = raw_values.cast(pl.Decimal(38, 10), strict=False)
-                if direct.null_count() == raw_values.null_count():
-                    parsed = pl.lit(direct.cast(schema.MONEY))
-            if parsed is None:
-                parsed = numbers.parse_amount(pl.col(f"_{column}_raw"), dec, thou)
-            frame = frame.with_columns(parsed.alias(column))
-            raw_col = pl.col(f"_{column}_raw")
-            reject(
-                raw_col.is_not_null() & pl.col(column).is_null(),
-                column,
-                raw_col,
-                "not a number",
-            )
-        else:
-            frame = frame.with_columns(
-                pl.col(column).cast(pl.String).alias(f"_{column}_raw"),
-                pl.col(column).cast(schema.MONEY),
-            )
-    reject(pl.col("_amount_raw").is_null(), "amount", pl.col("_amount_raw"), "missing amount")
+def _amount(
+    frame: pl.DataFrame,
+    report: _Report,
+    column: str,
+    decimal: str | None,
+    thousands: str | None,
+    detected: dict,
+) -> pl.DataFrame:
+    """Parse `column` (text; a typed number is taken as it is), its raw text kept in
+    `_<column>_raw`; a value that is not a number is rejected."""
+    if frame.schema[column] != pl.String:
+        return frame.with_columns(
+            pl.col(column).cast(pl.String).alias(f"_{column}_raw"),
+            pl.col(column).cast(schema.MONEY),
+        )
+    text = pl.col(column)
+    if decimal:
+        dec, thou = decimal, thousands
+    elif column in detected:
+        dec, thou = detected[column]
+    else:
+        try:
+            dec, thou = numbers.detect_style(frame.get_column(column))
+        except numbers.AmbiguousNumbers as exc:
+            raise numbers_refused(report.file, report.headings, column, exc) from exc
+    frame = frame.with_columns(text.alias(f"_{column}_raw"))
+    raw_values = frame.get_column(f"_{column}_raw")
+    parsed = None
+    if dec == ".":
+        # Fast path: plain numbers ("1234.5", "-7", "1e3") cast directly; any value
+        # the cast cannot read sends the whole column through the full parser.
+        direct = raw_values.cast(pl.Decimal(38, 10), strict=False)
+        if direct.null_count() == raw_values.null_count():
+            parsed = pl.lit(direct.cast(schema.MONEY))
+    if parsed is None:
+        parsed = numbers.parse_amount(pl.col(f"_{column}_raw"), dec, thou)
+    frame = frame.with_columns(parsed.alias(column))
+    raw_col = pl.col(f"_{column}_raw")
+    report.reject(
+        frame,
+        raw_col.is_not_null() & pl.col(column).is_null(),
+        column,
+        raw_col,
+        "not a number",
+    )
+    return frame
 
-    # Award date.
+
+def _award_date(
+    frame: pl.DataFrame,
+    report: _Report,
+    date_order: str | None,
+    date_format: str | None,
+    detected: dict,
+) -> pl.DataFrame:
+    """Parse `award_date` (text; a typed date is taken as it is), its raw text kept in
+    `_award_date_raw`; an unreadable or missing date is rejected."""
     if frame.schema["award_date"] == pl.String:
         text = pl.col("award_date")
         order = date_order
@@ -139,7 +189,7 @@ def finish_lines(
             try:
                 order = dates.detect_order(frame.get_column("award_date"))
             except dates.AmbiguousDates as exc:
-                raise dates_refused(source_file, headings, exc) from exc
+                raise dates_refused(report.file, report.headings, exc) from exc
         frame = frame.with_columns(text.alias("_award_date_raw"))
         frame = frame.with_columns(
             on_uniques(
@@ -152,7 +202,8 @@ def finish_lines(
         expected = date_format or {"dmy": "day/month/year", "mdy": "month/day/year"}.get(
             order or "", "an ISO date (YYYY-MM-DD)"
         )
-        reject(
+        report.reject(
+            frame,
             pl.col("_award_date_raw").is_not_null() & pl.col("award_date").is_null(),
             "award_date",
             pl.col("_award_date_raw"),
@@ -164,8 +215,9 @@ def finish_lines(
             pl.col("award_date").cast(pl.Date),
         )
     # A date a reader already reported as unreadable is not reported again as missing.
-    already = rejections.get_column("source_row").implode()
-    reject(
+    already = report.given.get_column("source_row").implode()
+    report.reject(
+        frame,
         pl.col("award_date").is_null()
         & pl.col("_award_date_raw").is_null()
         & ~pl.col("source_row").is_in(already),
@@ -173,34 +225,42 @@ def finish_lines(
         pl.col("_award_date_raw"),
         "missing award date",
     )
-    # Dates no procurement line can have (Excel's day zero, a typo'd year) are rejected,
-    # and then left out of the FX lookup so the row has one reason, not two.
+    return frame
+
+
+def _plausible_dates(frame: pl.DataFrame, report: _Report) -> pl.DataFrame:
+    """Reject dates no procurement line can have (Excel's day zero, a typo'd year), and
+    leave them out of the FX lookup so the row has one reason, not two."""
     earliest = limits.min_award_date()
     days_ahead = limits.max_days_ahead()
     latest = date.today() + timedelta(days=days_ahead)
     date_col = pl.col("award_date")
-    reject(
+    report.reject(
+        frame,
         date_col < earliest,
         "award_date",
         pl.col("_award_date_raw"),
         f"award date before {earliest.isoformat()} (TRANSPARENCY_MIN_AWARD_DATE): not a "
         "plausible award date",
     )
-    reject(
+    report.reject(
+        frame,
         date_col > latest,
         "award_date",
         pl.col("_award_date_raw"),
         f"award date more than {days_ahead} days after the import date "
         f"({latest.isoformat()}, TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.when((date_col < earliest) | (date_col > latest))
         .then(None)
         .otherwise(date_col)
         .alias("award_date")
     )
 
-    # Currency.
+
+def _currency(frame: pl.DataFrame, report: _Report) -> pl.DataFrame:
+    """Normalise `currency` to an ISO 4217 code; a missing or unknown one is rejected (null)."""
     frame = frame.with_columns(pl.col("currency").cast(pl.String).alias("_currency_raw"))
     frame = frame.with_columns(
         on_uniques(frame, "_currency_raw", validate.normalise_currency, pl.String()).alias(
@@ -208,18 +268,24 @@ def finish_lines(
         )
     )
     bad_code = ~pl.col("currency").is_in(sorted(ISO_4217))
-    reject(pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency")
-    reject(
+    report.reject(
+        frame, pl.col("currency").is_null(), "currency", pl.col("_currency_raw"), "missing currency"
+    )
+    report.reject(
+        frame,
         pl.col("currency").is_not_null() & bad_code,
         "currency",
         pl.col("_currency_raw"),
         "not an ISO 4217 currency code",
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.when(bad_code.fill_null(True)).then(None).otherwise(pl.col("currency")).alias("currency")
     )
 
-    # Countries, categories, methods.
+
+def _country_category_method(frame: pl.DataFrame, method_overrides: dict | None) -> pl.DataFrame:
+    """Country to ISO alpha-3, category to a UNSPSC code with its titles, method to one of
+    `schema.PROCUREMENT_METHODS`; the raw text of each is kept beside it."""
     frame = frame.with_columns(
         pl.coalesce(pl.col("supplier_country_raw"), pl.col("supplier_country")).alias(
             "supplier_country_raw"
@@ -263,8 +329,12 @@ def finish_lines(
     titles = ("segment_code", "segment_title", "family_code", "family_title")
     classified = categories.classify(frame.select("category_code"))
     frame = frame.with_columns(classified.select(titles))
+    return frame
 
-    # USD: from the export where it has a USD amount, else from the rates.
+
+def _usd(frame: pl.DataFrame, rates: pl.DataFrame, headings: dict[str, str]) -> pl.DataFrame:
+    """Add `amount_usd` and its rate: from the export where it has a USD amount, else
+    from `rates`."""
     export_usd = pl.col("_export_usd")
     # A canonical file (for example a batch exported by this tool) carries its own rate.
     given = frame.select(
@@ -307,7 +377,14 @@ def finish_lines(
             .otherwise(pl.col("fx_source"))
             .alias("fx_source"),
         )
-    reject(
+    return frame
+
+
+def _check_usd(frame: pl.DataFrame, report: _Report) -> None:
+    """Reject a line without a rate for its currency and month, and a value no single
+    line can have (a misplaced decimal mark or a code in the amount)."""
+    report.reject(
+        frame,
         pl.col("amount_usd").is_null()
         & pl.col("amount").is_not_null()
         & pl.col("currency").is_not_null()
@@ -323,10 +400,9 @@ def finish_lines(
             pl.lit(currency.MAX_STALE_MONTHS),
         ),
     )
-
-    # A value no single line can have: a misplaced decimal mark or a code in the amount.
     max_usd = limits.max_line_usd()
-    reject(
+    report.reject(
+        frame,
         pl.col("amount_usd").abs() > pl.lit(max_usd, dtype=schema.USD),
         "amount",
         pl.col("_amount_raw"),
@@ -337,6 +413,11 @@ def finish_lines(
         ),
     )
 
+
+def _accepted(
+    frame: pl.DataFrame, found: list[pl.DataFrame], partial_rows: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return (the lines of rows not rejected, the rejection report sorted by row)."""
     rejections = pl.concat(found, how="vertical_relaxed").sort("source_row", maintain_order=True)
     own = pl.concat(found[1:], how="vertical_relaxed") if partial_rows else rejections
     rejected_rows = own.get_column("source_row").unique()
