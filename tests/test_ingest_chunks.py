@@ -16,7 +16,7 @@ from test_ingest_hypothesis import _write, exports
 
 from transparency.ingest import ImportRefused, import_file
 from transparency.ingest.duplicates import Duplicates
-from transparency.ingest.readers.csv_reader import stream_csv
+from transparency.ingest.readers.csv_stream import stream_csv
 from transparency.ingest.text import clean_strings
 from transparency.store import Store
 

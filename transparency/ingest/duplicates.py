@@ -62,20 +62,7 @@ class Duplicates:
         in_run[:-1] |= same_prev[1:]
         repeated = np.zeros(n, dtype=bool)
         repeated[order[in_run]] = True
-        earlier = np.zeros(n, dtype=bool)
-        first = np.zeros(n, dtype=np.int64)
-        if self.bitset is None:
-            self.bitset = np.zeros(1 << (self.bits - 3), dtype=np.uint8)
-        slot = hashes >> np.uint64(64 - self.bits)
-        byte, bit = (slot >> np.uint64(3)).astype(np.int64), (slot & np.uint64(7)).astype(np.uint8)
-        if self.runs:
-            maybe = np.flatnonzero((self.bitset[byte] >> bit) & 1)
-            wanted = hashes[maybe]
-            for seen, firsts in self.runs:  # each hash is kept in one run only
-                at = np.minimum(np.searchsorted(seen, wanted), seen.size - 1)
-                hit = seen[at] == wanted
-                earlier[maybe[hit]] = True
-                first[maybe[hit]] = firsts[at[hit]]
+        earlier, first = self._seen_before(hashes)
         found = []
         if earlier.any():
             matched = raw.filter(pl.Series(earlier)).with_columns(
@@ -93,8 +80,40 @@ class Duplicates:
                 .with_columns(at_first.alias("_first"))
                 .filter(pl.col("source_row") != pl.col("_first"))
             )
-        # Remember this chunk's new hashes with the row of their first occurrence (the
-        # smallest row of each run of equal hashes).
+        self._remember(ordered, order, same_prev, earlier, rows)
+        if not found:
+            return validate.empty_rejections()
+        return self._report(pl.concat(found, how="vertical_relaxed"), columns)
+
+    def _seen_before(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (hash seen in an earlier chunk, the row of its first occurrence) per row."""
+        n = len(hashes)
+        earlier = np.zeros(n, dtype=bool)
+        first = np.zeros(n, dtype=np.int64)
+        if self.bitset is None:
+            self.bitset = np.zeros(1 << (self.bits - 3), dtype=np.uint8)
+        slot = hashes >> np.uint64(64 - self.bits)
+        byte, bit = (slot >> np.uint64(3)).astype(np.int64), (slot & np.uint64(7)).astype(np.uint8)
+        if self.runs:
+            maybe = np.flatnonzero((self.bitset[byte] >> bit) & 1)
+            wanted = hashes[maybe]
+            for seen, firsts in self.runs:  # each hash is kept in one run only
+                at = np.minimum(np.searchsorted(seen, wanted), seen.size - 1)
+                hit = seen[at] == wanted
+                earlier[maybe[hit]] = True
+                first[maybe[hit]] = firsts[at[hit]]
+        return earlier, first
+
+    def _remember(
+        self,
+        ordered: np.ndarray,
+        order: np.ndarray,
+        same_prev: np.ndarray,
+        earlier: np.ndarray,
+        rows: np.ndarray,
+    ) -> None:
+        """Keep this chunk's new hashes with the row of their first occurrence (the
+        smallest row of each run of equal hashes), and set their bits."""
         starts = np.flatnonzero(~same_prev)
         fresh = ~earlier[order[starts]]
         if fresh.any():
@@ -107,10 +126,10 @@ class Duplicates:
             bits = np.left_shift(np.uint8(1), (slot & np.uint64(7)).astype(np.uint8))
             heads = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
             self.bitset[at[heads]] |= np.bitwise_or.reduceat(bits, heads)
-        if not found:
-            return validate.empty_rejections()
-        dups = pl.concat(found, how="vertical_relaxed").sort("source_row")
-        return dups.select(
+
+    def _report(self, dups: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+        """Return the rejection rows of the duplicates (with `_first`), sorted by row."""
+        return dups.sort("source_row").select(
             pl.lit(self.file, dtype=pl.String).alias("file"),
             pl.col("source_row"),
             pl.lit(WHOLE_ROW, dtype=pl.String).alias("column"),

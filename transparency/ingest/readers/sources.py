@@ -10,7 +10,8 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from transparency.ingest.mapping import Mapping
-from transparency.ingest.readers.csv_reader import CsvError, NotStreamable, read_csv, stream_csv
+from transparency.ingest.readers.csv_reader import CsvError, NotStreamable, read_csv
+from transparency.ingest.readers.csv_stream import stream_csv
 from transparency.ingest.readers.excel_reader import ExcelRefused, read_excel
 from transparency.ingest.readers.parquet_reader import read_parquet
 from transparency.ingest.refusals import ImportRefused
