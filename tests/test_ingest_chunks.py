@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_ingest_hypothesis import _write, exports
 
-from transparency.ingest import ImportRefused, import_file, pipeline
-from transparency.ingest.csv_reader import stream_csv
+from transparency.ingest import ImportRefused, import_file
+from transparency.ingest.duplicates import Duplicates
+from transparency.ingest.readers.csv_stream import stream_csv
+from transparency.ingest.text import clean_strings
 from transparency.store import Store
 
 HEADER = "PO Number,Vendor Name,PO Date,Amount,Currency,Description\n"
@@ -217,7 +219,7 @@ def test_a_hash_collision_falls_back_to_the_whole_file(tmp_path, monkeypatch) ->
         calls.append(1)
         return False
 
-    monkeypatch.setattr(pipeline._Duplicates, "verify", differs)
+    monkeypatch.setattr(Duplicates, "verify", differs)
     chunked = _import_both(path, tmp_path)[0]
     monkeypatch.undo()
     whole = _import_both(path, tmp_path / "again")[1]
@@ -226,7 +228,7 @@ def test_a_hash_collision_falls_back_to_the_whole_file(tmp_path, monkeypatch) ->
 
 
 def test_verify_compares_the_rows_for_real() -> None:
-    duplicates = pipeline._Duplicates("f.csv")
+    duplicates = Duplicates("f.csv")
     first = pl.DataFrame({"a": ["x", "y"], "b": [None, "z"], "source_row": [1, 2]})
     assert duplicates.check(first).height == 0
     again = pl.DataFrame({"a": ["x"], "b": [None], "source_row": [3]})
@@ -243,13 +245,13 @@ def test_text_is_trimmed_of_any_white_space(space) -> None:
     # Trimming does not depend on which values share a chunk: a column whose only
     # untrimmed value ends in any Unicode white space is trimmed like every other.
     frame = pl.DataFrame({"x": ["Acme", f"Beta{space}", f"{space}Cord", space, None]})
-    out = pipeline._clean_strings(frame).get_column("x").to_list()
+    out = clean_strings(frame).get_column("x").to_list()
     assert out == ["Acme", "Beta", "Cord", None, None]
 
 
 def test_clean_text_left_alone_when_nothing_to_trim() -> None:
     frame = pl.DataFrame({"x": ["Côte d'Ivoire", "naïve…", "日本", None]})
-    assert pipeline._clean_strings(frame).equals(frame)
+    assert clean_strings(frame).equals(frame)
 
 
 def test_bench_csv_is_written_in_blocks_with_one_heading(tmp_path) -> None:

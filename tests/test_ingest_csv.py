@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from transparency.ingest import import_file
-from transparency.ingest.csv_reader import read_csv, sniff_delimiter
+from transparency.ingest.readers.csv_reader import read_csv, sniff_delimiter
 
 ROWS = [
     ["PO Number", "Vendor Name", "Vendor Country", "PO Date", "Amount", "Currency"],

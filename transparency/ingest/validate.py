@@ -104,3 +104,17 @@ def rejections_where(
 def empty_rejections() -> pl.DataFrame:
     """Return an empty rejection report."""
     return pl.DataFrame(schema=schema.REJECTION)
+
+
+WHOLE_ROW = "(whole row)"
+
+
+def row_rejections(rows: list[tuple[int, str, str]], file: str) -> pl.DataFrame:
+    """Return rejection rows for (source row, raw value, reason) found by a reader."""
+    if not rows:
+        return empty_rejections()
+    return pl.DataFrame(
+        [(file, row, WHOLE_ROW, value, reason) for row, value, reason in rows],
+        schema=schema.REJECTION,
+        orient="row",
+    )

@@ -15,12 +15,9 @@ so the caller can refuse to guess between the two.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
-import mmap
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +25,7 @@ import polars as pl
 
 BOM = codecs.BOM_UTF8
 DELIMITERS = (",", ";", "\t", "|")
-_HEADER_BYTES = 1 << 20
+HEADER_BYTES = 1 << 20
 _SCAN_CHUNK = 1 << 24
 # A lead byte followed by a continuation byte: text that was written as UTF-8.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -86,7 +83,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
     return _legacy(data)
 
 
-def _unwrap(data: bytes, name: str) -> tuple[bytes, str | None, bool]:
+def unwrap(data: bytes, name: str) -> tuple[bytes, str | None, bool]:
     """Return (bytes, encoding if settled, had a BOM): UTF-8 and UTF-16 BOMs, binary files."""
     if data.startswith(BOM):
         return data[len(BOM) :], "utf-8", True
@@ -155,12 +152,12 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _header(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
+def heading_line(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
     """Return the heading line's fields and its length in bytes (quoted newlines allowed).
 
     Raises UnicodeDecodeError when the heading line is not UTF-8.
     """
-    head = data[:_HEADER_BYTES].decode("utf-8", errors="surrogateescape")
+    head = data[:HEADER_BYTES].decode("utf-8", errors="surrogateescape")
     buf = io.StringIO(head, newline="")
     try:
         row = next(csv.reader(buf, delimiter=delimiter), None)
@@ -171,12 +168,12 @@ def _header(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
     end = buf.tell()
     raw = head[:end].encode("utf-8", errors="surrogateescape")
     raw.decode("utf-8")  # strict: a cp1252 heading sends the file to _decode
-    if end >= len(head) and len(data) > _HEADER_BYTES:
+    if end >= len(head) and len(data) > HEADER_BYTES:
         raise CsvError(f"{name}: the heading line is longer than 1 MB; is this a CSV export?")
     return row, len(raw)
 
 
-def _names(headings: list[str]) -> list[str]:
+def column_names(headings: list[str]) -> list[str]:
     """Return unique frame names: a repeated or empty heading gets its column number."""
     seen: set[str] = set()
     names = []
@@ -189,7 +186,7 @@ def _names(headings: list[str]) -> list[str]:
     return names
 
 
-def _synthetic(delimiter: str, width: int) -> bytes:
+def synthetic_heading(delimiter: str, width: int) -> bytes:
     # One sentinel column beyond the headings: a value there means the row is too long.
     return delimiter.join(f"c{i}" for i in range(width + 1)).encode() + b"\n"
 
@@ -199,7 +196,7 @@ def _polars_read(
 ) -> pl.DataFrame:
     """Read `body` under the synthetic heading line (`data`: the two joined already)."""
     return pl.read_csv(
-        io.BytesIO(_synthetic(delimiter, width) + body if data is None else data),
+        io.BytesIO(synthetic_heading(delimiter, width) + body if data is None else data),
         separator=delimiter,
         infer_schema=False,
         quote_char='"',
@@ -242,7 +239,7 @@ def read_csv(
     ragged: a list of (data row number, fields found, raw row text).
     """
     path = Path(path)
-    data, settled, bom = _unwrap(path.read_bytes(), path.name)
+    data, settled, bom = unwrap(path.read_bytes(), path.name)
     encoding = encoding or settled
     used = settled or "utf-8"
     if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8") and not settled:
@@ -259,8 +256,8 @@ def read_csv(
 
     for attempt in (1, 2):
         try:
-            headings, header_len = _header(data, delimiter, path.name)
-            frame, ragged = _read_body(data[header_len:], delimiter, len(headings), path.name)
+            headings, header_len = heading_line(data, delimiter, path.name)
+            frame, ragged = read_body(data[header_len:], delimiter, len(headings), path.name)
             break
         except UnicodeDecodeError as exc:
             if attempt == 2 or encoding:
@@ -268,7 +265,7 @@ def read_csv(
                     f"{path.name}: the text is not valid {encoding or 'UTF-8'}."
                 ) from exc
             data, used = _decode(data, None)
-    names = _names(headings)
+    names = column_names(headings)
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     info = {
         "encoding": used,
@@ -342,7 +339,7 @@ def _fast_ragged(
     return ragged
 
 
-def _read_body(
+def read_body(
     body: bytes,
     delimiter: str,
     width: int,
@@ -405,123 +402,3 @@ def _read_body(
             pl.when(index.is_in(bad.implode())).then(None).otherwise(pl.all()).name.keep()
         )
     return frame, ragged
-
-
-def stream_csv(
-    path: str | Path,
-    *,
-    chunk_rows: int,
-    delimiter: str | None = None,
-    encoding: str | None = None,
-) -> tuple[dict, Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]]:
-    """Read a UTF-8 CSV file in pieces of about `chunk_rows` records, as `read_csv` would.
-
-    Returns (info, pieces): `info` as `read_csv`'s (with headings, without ragged), and
-    an iterator of (frame, ragged rows numbered within the piece, is the last piece).
-    Pieces end at a newline outside quotes, found with byte counts (C speed), so only
-    one piece of the file's bytes is in memory at a time. Raises `NotStreamable` (now
-    or from the iterator) for what only the whole-file reader handles: other encodings,
-    UTF-16, CR-only line endings, a heading line that is not UTF-8, irregular quoting;
-    the caller then reads the file with `read_csv`.
-
-    >>> info, pieces = stream_csv("export.csv", chunk_rows=500_000)   # doctest: +SKIP
-    >>> frame, ragged, last = next(pieces)                              # doctest: +SKIP
-    """
-    path = Path(path)
-    name = path.name
-    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise NotStreamable(f"{name}: encoding {encoding}")
-    with open(path, "rb") as fh:
-        head = fh.read(_HEADER_BYTES + 1)
-    bom = head.startswith(BOM)
-    skip = len(BOM) if bom else 0
-    if not bom:
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:65536]:
-            raise NotStreamable(f"{name}: UTF-16 or binary")
-        _unwrap(head, name)  # refuses PDFs, images, archives and binary content by name
-    data = head[skip:]
-    if b"\n" not in data:
-        raise NotStreamable(f"{name}: no newline in the first MB")
-    endings = "crlf" if b"\r\n" in data[:65536] else "lf"
-    if delimiter is None:
-        delimiter = sniff_delimiter(data[:65536].decode("utf-8", errors="replace"))
-    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-    if len(delimiter) != 1:
-        raise NotStreamable(f"{name}: delimiter {delimiter!r}")
-    try:
-        headings, header_len = _header(data, delimiter, name)
-    except UnicodeDecodeError as exc:
-        raise NotStreamable(f"{name}: heading not UTF-8") from exc
-    if not headings:
-        raise NotStreamable(f"{name}: no heading line")
-    # Bytes per piece from the lines of the first 64 KB: pieces of about chunk_rows rows.
-    sample = data[header_len : header_len + 65536]
-    per_line = len(sample) / max(sample.count(b"\n"), 1)
-    piece_bytes = max(int(chunk_rows * per_line), 1)
-    width = len(headings)
-    names = _names(headings)
-    info = {
-        "encoding": "utf-8",
-        "bom": bom,
-        "line_endings": endings,
-        "delimiter": delimiter,
-        "headings": headings,
-    }
-
-    def pieces() -> Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]:
-        # The file is mapped, not read: cuts are found in the page cache, and each piece
-        # is copied once, into the bytes Polars parses (behind the synthetic heading).
-        synthetic = _synthetic(delimiter, width)
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            with contextlib.suppress(AttributeError, OSError):
-                mm.madvise(mmap.MADV_SEQUENTIAL)
-            view = np.frombuffer(mm, dtype=np.uint8)
-            try:
-                size = len(mm)
-                start = skip + header_len
-                while True:
-                    cut, pos = -1, start + piece_bytes - 1
-                    scanned, quotes = start, 0  # quotes in [start, scanned); a piece starts outside
-                    while pos < size:
-                        end = mm.find(b"\n", pos)
-                        if end < 0:
-                            break
-                        quotes += _count(view, 34, scanned, end)
-                        scanned = end
-                        if quotes % 2 == 0:
-                            cut = end + 1
-                            break
-                        pos = end + 1
-                    cut = size if cut < 0 else cut
-                    data = b"".join((synthetic, memoryview(mm)[start:cut]))
-                    body = memoryview(data)[len(synthetic) :]
-                    last = cut >= size
-                    try:
-                        frame, ragged = _read_body(
-                            body, delimiter, width, name, strict=True, data=data
-                        )
-                    except UnicodeDecodeError as exc:
-                        raise NotStreamable(f"{name}: not UTF-8") from exc
-                    finally:
-                        body.release()
-                    del data
-                    # Pages already read leave this process (they stay in the page cache),
-                    # so the map does not grow the resident memory to the file's size.
-                    with contextlib.suppress(AttributeError, OSError, ValueError):
-                        mm.madvise(mmap.MADV_DONTNEED, 0, cut - cut % mmap.PAGESIZE)
-                    yield frame.rename(dict(zip(frame.columns, names, strict=True))), ragged, last
-                    if last:
-                        return
-                    start = cut
-            finally:
-                del view  # the map closes only when no array points into it
-
-    return info, pieces()
-
-
-def _count(view: np.ndarray, byte: int, start: int, end: int) -> int:
-    """Return how many times `byte` occurs in view[start:end], 4 MB at a time."""
-    total = 0
-    for lo in range(start, end, 1 << 22):
-        total += int(np.count_nonzero(view[lo : min(end, lo + (1 << 22))] == byte))
-    return total
