@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from transparency import limits
+from transparency import settings
 from transparency.ingest import ImportRefused, import_file
 
 CORPUS = Path(__file__).resolve().parent / "data" / "bad"
@@ -101,8 +101,8 @@ def test_a_file_above_the_upload_limit_is_refused(tmp_path, tmp_store, monkeypat
 def test_the_default_upload_limit_is_200_mb(monkeypatch) -> None:
     monkeypatch.delenv("TRANSPARENCY_MAX_UPLOAD_MB", raising=False)
     monkeypatch.delenv("TRANSPARENCY_MAX_IMPORT_ROWS", raising=False)
-    assert limits.max_upload_bytes() == 200 * 1024 * 1024
-    assert limits.max_import_rows() == 20_000_000
+    assert settings.max_upload_bytes() == 200 * 1024 * 1024
+    assert settings.max_import_rows() == 20_000_000
 
 
 def test_a_file_above_the_row_limit_is_refused(tmp_path, tmp_store, monkeypatch) -> None:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from transparency import categories, countries, currency, limits, schema
+from transparency import categories, countries, currency, schema, settings
 from transparency.ingest import dates, numbers, validate
 from transparency.ingest.ocds import ISO_4217
 from transparency.ingest.refusals import dates_refused, label, numbers_refused
@@ -231,8 +231,8 @@ def _award_date(
 def _plausible_dates(frame: pl.DataFrame, report: _Report) -> pl.DataFrame:
     """Reject dates no procurement line can have (Excel's day zero, a typo'd year), and
     leave them out of the FX lookup so the row has one reason, not two."""
-    earliest = limits.min_award_date()
-    days_ahead = limits.max_days_ahead()
+    earliest = settings.min_award_date()
+    days_ahead = settings.max_days_ahead()
     latest = date.today() + timedelta(days=days_ahead)
     date_col = pl.col("award_date")
     report.reject(
@@ -400,7 +400,7 @@ def _check_usd(frame: pl.DataFrame, report: _Report) -> None:
             pl.lit(currency.MAX_STALE_MONTHS),
         ),
     )
-    max_usd = limits.max_line_usd()
+    max_usd = settings.max_line_usd()
     report.reject(
         frame,
         pl.col("amount_usd").abs() > pl.lit(max_usd, dtype=schema.USD),

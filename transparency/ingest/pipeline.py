@@ -3,7 +3,7 @@
 Every input row ends up either in the batch or in the rejection report (file, source
 row, column, raw value, reason); `rows_read == rows_accepted + rows_rejected`.
 
-Policies (limits and their variables: `transparency.limits`):
+Policies (limits and their variables: `transparency.settings`):
 
 - Refused whole, with a message naming file, column and what was found: empty files,
   a heading line with no rows, files above the size or row limit, non-text content,
@@ -29,14 +29,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import itertools
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from transparency import currency, limits
+from transparency import currency, settings
 from transparency.ingest.mapping import Mapping, MappingError
 from transparency.ingest.normalise import finish_lines
 from transparency.ingest.readers.sources import open_source
@@ -63,23 +62,15 @@ class ImportResult:
     rejections_path: Path
 
 
-DEFAULT_CHUNK_ROWS = 500_000
-
-
 def chunk_rows_setting() -> int:
-    """Return the rows per chunk of a streamed import (`TRANSPARENCY_IMPORT_CHUNK_ROWS`).
+    """Return the rows per chunk of a streamed import (`settings.import_chunk_rows`).
 
-    Default 500,000 (about 0.5 GB of working memory per chunk in flight); 0 reads every
-    file whole, as before streaming.
+    Raises `ImportRefused` for a malformed setting, so it reads like any refusal.
     """
-    text = os.environ.get("TRANSPARENCY_IMPORT_CHUNK_ROWS", "").strip().replace("_", "")
     try:
-        rows = int(text) if text else DEFAULT_CHUNK_ROWS
-    except ValueError as exc:
-        raise ImportRefused(
-            f"TRANSPARENCY_IMPORT_CHUNK_ROWS must be a whole number of rows, not {text!r}."
-        ) from exc
-    return max(rows, 0)
+        return settings.import_chunk_rows()
+    except settings.LimitError as exc:
+        raise ImportRefused(str(exc)) from exc
 
 
 def _ocds_module():
@@ -122,14 +113,14 @@ def import_file(
     if not path.is_file():
         raise ImportRefused(f"{path}: no such file.")
     try:
-        limits.current()  # a malformed limit variable is reported before any work
-    except limits.LimitError as exc:
+        settings.import_limits()  # a malformed limit variable is reported before any work
+    except settings.LimitError as exc:
         raise ImportRefused(f"{name}: not imported: {exc}") from exc
-    size, most = path.stat().st_size, limits.max_upload_bytes()
+    size, most = path.stat().st_size, settings.max_upload_bytes()
     if size > most:
         raise ImportRefused(
             f"{name}: the file is {size / 1048576:,.1f} MB, above the upload limit of "
-            f"{limits.max_upload_mb():,g} MB (TRANSPARENCY_MAX_UPLOAD_MB). Split the export "
+            f"{settings.max_upload_mb():,g} MB (TRANSPARENCY_MAX_UPLOAD_MB). Split the export "
             "into smaller files, or raise the limit."
         )
     if mapping is not None and not isinstance(mapping, Mapping):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transparency import limits
+from transparency import settings
 
 
 class ImportRefused(Exception):
@@ -51,7 +51,7 @@ def check_duplicate_headings(headings: list[str], used: dict[str, list[str]], na
 
 
 def check_rows(rows_read: int, name: str) -> None:
-    most = limits.max_import_rows()
+    most = settings.max_import_rows()
     if rows_read > most:
         raise ImportRefused(
             f"{name}: has {rows_read:,} rows, more than the import limit of {most:,} rows "

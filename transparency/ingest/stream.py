@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from transparency import limits
+from transparency import settings
 from transparency.ingest import dates, numbers, validate
 from transparency.ingest.columns import apply_mapping
 from transparency.ingest.duplicates import Duplicates
@@ -307,7 +307,7 @@ class Stream:
             try:
                 if self.resolved is None:
                     self._start(raw, last)
-                elif self.rows_read > limits.max_import_rows():
+                elif self.rows_read > settings.max_import_rows():
                     self._count_rest(reading)
                 frame, rejections = self._mapped(raw, found, dedupe=True)
                 options = self._options()
@@ -352,7 +352,7 @@ class Stream:
             try:
                 if self.resolved is None:
                     self._start(raw, last)
-                elif self.rows_read > limits.max_import_rows():
+                elif self.rows_read > settings.max_import_rows():
                     self._count_rest(reading)
                 frame, _ = self._mapped(raw, found, dedupe=False)
                 options = self._options()

@@ -11,7 +11,7 @@ from typing import Any
 
 import ijson
 
-from transparency import limits
+from transparency import settings
 from transparency.ingest.ocds.depth import TOO_DEEP, Spliced, deep_regions
 from transparency.ingest.ocds.detect import skip_bom
 
@@ -46,7 +46,7 @@ def read_units(path: Path, kind: str) -> Iterator[Unit]:
         "record_package": ("records.item", "records"),
     }[kind]
     number = 0
-    depth = limits.max_json_depth()
+    depth = settings.max_json_depth()
     regions = deep_regions(path, depth, 2 if kind == "array" else 3)
     with open(path, "rb") as raw:
         skip_bom(raw)

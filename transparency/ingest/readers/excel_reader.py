@@ -2,7 +2,7 @@
 
 An XLSX file is a zip archive. Before the sheet is parsed, the archive is checked
 against zip bombs (a few KB that unpack to gigabytes): the sizes its directory states
-(total, and each part's packing ratio) must stay within `transparency.limits`, and then
+(total, and each part's packing ratio) must stay within `transparency.settings`, and then
 every part is unpacked as a stream, counting the bytes, so a directory that lies about
 the sizes is caught too (the CRC check fails, or the count passes the limit).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from transparency import limits
+from transparency import settings
 
 # Parts smaller than this are not held to the ratio: tiny XML parts pack oddly well.
 _RATIO_FLOOR = 1 << 20
@@ -35,7 +35,7 @@ def check_archive(path: str | Path) -> int:
     48213
     """
     path = Path(path)
-    most, ratio = limits.max_xlsx_unpacked_bytes(), limits.max_xlsx_ratio()
+    most, ratio = settings.max_xlsx_unpacked_bytes(), settings.max_xlsx_ratio()
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
