@@ -12,8 +12,7 @@ import argparse
 import json
 
 from transparency import diligence
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency.commands import UserError, add_store_argument, store_from
 from transparency.commands.import_cmd import add_prepare_argument, prepare_pages
 from transparency.risk_model import STEPS
 
