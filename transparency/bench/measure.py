@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars
 
 
@@ -72,6 +71,10 @@ def percentiles(times_ms: list[float]) -> dict[str, float]:
 
 def machine() -> dict[str, Any]:
     """Describe the machine the figures were measured on."""
+    # lazy: duckdb takes about 0.2 s to import, and the spawned CSV-import process, which
+    # imports this module for its memory figures, never needs it
+    import duckdb
+
     return {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
