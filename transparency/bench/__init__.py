@@ -5,7 +5,7 @@ different sizes can be compared (README "Scaling"). Outside the library's core: 
 `transparency.commands.bench` imports it, and no library module imports it back.
 
 Modules: `measure` (phases, timings, machine), `runner` (the phases in order),
-`import_phase`, `queries`, `risk_phase`, `pages` (raw timings from
+`import_phase`, `queries`, `risk_phase`, `report_phase`, `pages` (raw timings from
 `transparency.app.bench_pages`, the only part that needs Streamlit), `pandas_side`
 (the same figures with pandas) and `tables` (text and Markdown).
 

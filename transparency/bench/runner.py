@@ -15,8 +15,8 @@ from transparency.bench.import_phase import bench_import
 from transparency.bench.measure import machine, phase
 from transparency.bench.pages import bench_pages
 from transparency.bench.queries import STREAMED, bench_queries
+from transparency.bench.report_phase import bench_report
 from transparency.bench.risk_phase import bench_risk
-from transparency.bench_report import bench_report
 from transparency.ingest import import_file
 from transparency.store import Store
 
