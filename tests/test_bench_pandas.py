@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 from figures_fixture import build
 
-from transparency import bench_pandas, database, demo, figures
+from transparency import database, demo, figures
+from transparency.bench import pandas_side as bench_pandas
 from transparency.schema import REJECTION
 from transparency.store import Store
 

@@ -255,7 +255,7 @@ def test_clean_text_left_alone_when_nothing_to_trim() -> None:
 
 
 def test_bench_csv_is_written_in_blocks_with_one_heading(tmp_path) -> None:
-    from transparency.bench_import import HEADINGS, write_csv
+    from transparency.bench.import_phase import HEADINGS, write_csv
 
     path = write_csv(2_500, tmp_path / "b.csv", block=1_000)
     again = write_csv(2_500, tmp_path / "c.csv", block=1_000)

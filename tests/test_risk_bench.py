@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from risk_helpers import build_store, connect, line, write_reference
 
-from transparency.bench_risk import bench_risk
+from transparency.bench.risk_phase import bench_risk
 
 
 def test_bench_risk_reports_both_timings(tmp_path):

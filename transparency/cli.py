@@ -1,7 +1,8 @@
 """`python -m transparency COMMAND ...`: one module per command in `transparency/commands/`.
 
 Each command module defines `register(subparsers)`, which adds its parser and sets
-`func` to a function taking the parsed arguments and returning an exit code.
+`func` to a function taking the parsed arguments and returning an exit code. A command
+raises `transparency.commands.UserError` for a failure the user can fix.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pkgutil
 import sys
 
 from transparency import commands
+from transparency.commands import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +37,3 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-
-class UserError(Exception):
-    """A failure the user can fix (bad file, bad argument); printed without a traceback."""

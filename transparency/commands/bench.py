@@ -6,8 +6,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from transparency import bench
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("bench", help="measure speed and memory (figures, not pass/fail)")
@@ -23,6 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: `--help` imports every command module, and the bench package (outside the
+    # library's core, imported only here) loads duckdb, the ingest and the report
+    from transparency import bench
+
     with tempfile.TemporaryDirectory(prefix="transparency-bench-") as tmp:
         results = bench.run(args.rows, args.workdir or Path(tmp) / "bench")
     print(bench.render(results))

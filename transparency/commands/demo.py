@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency import demo
+from transparency.commands import UserError, add_store_argument, store_from
+from transparency.store import StoreError
 
 
 def _positive(text: str) -> int:
@@ -23,8 +24,6 @@ def _positive(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from transparency import demo
-
     parser = sub.add_parser(
         "demo",
         help="add generated demo data (a fictional organisation) to the store",
@@ -57,9 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from transparency import demo
-    from transparency.store import StoreError
-
     end = args.end or demo.default_end_quarter()
     try:
         start, stop = demo.period(end)

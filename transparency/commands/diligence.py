@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency.commands import UserError, add_store_argument, store_from
 from transparency.commands.import_cmd import add_prepare_argument, prepare_pages
 from transparency.risk import diligence
 from transparency.risk.model import STEPS

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency.commands import UserError, add_store_argument, store_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:

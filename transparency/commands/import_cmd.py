@@ -8,8 +8,7 @@ import sys
 import time
 from typing import TextIO
 
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency.commands import UserError, add_store_argument, store_from
 from transparency.store import Store
 
 
@@ -32,7 +31,7 @@ def prepare_pages(args: argparse.Namespace, store: Store, out: TextIO | None = N
     """
     if getattr(args, "no_prepare", False) or not store.batches():
         return  # an empty store's pages show no figures
-    from transparency import database
+    from transparency import database  # lazy: keeps `--help` fast (package docstring)
 
     out = out or sys.stdout
     lines = sum(batch.lines for batch in store.batches())
@@ -71,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from transparency.ingest import ImportRefused, import_file
+    from transparency.ingest import ImportRefused, import_file  # lazy: keeps `--help` fast
 
     store = store_from(args)
     failed = []

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from transparency.cli import UserError
-from transparency.commands import add_store_argument, store_from
+from transparency.commands import UserError, add_store_argument, store_from
 from transparency.commands.import_cmd import add_prepare_argument, prepare_pages
 from transparency.store import StoreError
 

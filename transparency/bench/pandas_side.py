@@ -3,7 +3,7 @@ with plain pandas, from the same scored lines, checked equal to DuckDB's, with t
 
 `pandas_figures(lines, steps, quarter)` computes every table `figures.figures` returns (and
 the top line and the comparison quarters' top lines) with the definitions of
-`transparency/figures.py` and `queries/figures_*.sql`; `canonical(fig)` puts DuckDB's
+`transparency.figures` and `queries/figures_*.sql`; `canonical(fig)` puts DuckDB's
 `Figures` in the same plain form; `differences(a, b)` names what differs.
 
 Money is compared exactly, in whole cents: pandas sums each line's `amount_usd` as an
@@ -28,7 +28,9 @@ import pandas as pd
 import polars as pl
 
 from transparency import figures as figures_mod
-from transparency import quarters
+from transparency import quarters, sql
+from transparency.bench.measure import percentiles, timed
+from transparency.bench.queries import query_param_sets
 from transparency.quarters import Quarter
 
 # The scored-line columns the figures read, and the money as whole cents.
@@ -410,8 +412,6 @@ def pandas_comparison(con: Any, store: Any, repeat: int = 3) -> list[dict[str, A
     Overview, each group's USD sum must agree (to 1e-9 relative: pandas sums floats, DuckDB
     exact decimals); the quarterly figures must agree exactly (cents, counts, shares).
     """
-    from transparency.bench import percentiles, query_param_sets, timed
-
     results = _overview(con, query_param_sets(con)["all lines"], repeat)
     latest = con.sql("select max(award_quarter) from scored_lines").fetchall()[0][0]
     lines, steps = read_lines(con), read_steps(con)
@@ -421,9 +421,7 @@ def pandas_comparison(con: Any, store: Any, repeat: int = 3) -> list[dict[str, A
         lambda: pandas_figures(lines, steps, latest, labels=labels), repeat
     )
     diff = differences(by_pandas, canonical(fig))
-    entry = _result(
-        "Quarterly figures (all tables)", duck_times, pandas_times, not diff, percentiles
-    )
+    entry = _result("Quarterly figures (all tables)", duck_times, pandas_times, not diff)
     # What DuckDB read, so the ratio is read right: "cells" are the page cache's
     # pre-aggregated cells, built in the bench's connect phase (timed there) as the
     # dashboard builds them once per data version; nothing is kept between these calls
@@ -440,7 +438,7 @@ def pandas_comparison(con: Any, store: Any, repeat: int = 3) -> list[dict[str, A
     return results
 
 
-def _result(label: str, duck_times, pandas_times, equal: bool, percentiles) -> dict[str, Any]:
+def _result(label: str, duck_times, pandas_times, equal: bool) -> dict[str, Any]:
     return {
         "aggregation": label,
         "duckdb_p50_ms": percentiles(duck_times)["p50_ms"],
@@ -454,9 +452,6 @@ def _result(label: str, duck_times, pandas_times, equal: bool, percentiles) -> d
 
 def _overview(con: Any, params: dict[str, Any], repeat: int) -> list[dict[str, Any]]:
     """Time the Overview's aggregations with DuckDB's query files and with a pandas groupby."""
-    from transparency import sql
-    from transparency.bench import percentiles, timed
-
     frame = con.sql(
         "select inherent_category, coalesce(supplier_country, 'unknown') as supplier_country, "
         "award_quarter, amount_usd::double as amount_usd from scored_lines"
@@ -492,5 +487,5 @@ def _overview(con: Any, params: dict[str, Any], repeat: int) -> list[dict[str, A
         equal = len(expected) == len(got) and all(
             abs(a - b) <= 1e-9 * max(abs(a), 1.0) for a, b in zip(expected, got, strict=True)
         )
-        results.append(_result(label, duck_times, pandas_times, equal, percentiles))
+        results.append(_result(label, duck_times, pandas_times, equal))
     return results

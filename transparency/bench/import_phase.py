@@ -16,6 +16,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from transparency.bench.measure import peak_rss_kib, reset_peak_rss
+from transparency.ingest import import_file
+from transparency.store import Store
+
 HEADINGS = [
     "PO Number",
     "Line No",
@@ -82,11 +86,8 @@ def bench_import(rows: int, workdir: Path) -> dict:
     own and not pandas'; CPU seconds count every thread and are steadier than wall time
     on a shared machine.
     """
+    # lazy: pandas takes about 0.5 s to import; `write_csv`, which tests use alone, needs none
     import pandas as pd
-
-    from transparency.bench import _peak_rss_kib, _reset_peak_rss
-    from transparency.ingest import import_file
-    from transparency.store import Store
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -94,12 +95,12 @@ def bench_import(rows: int, workdir: Path) -> dict:
     store_dir = workdir / "bench_store"
     shutil.rmtree(store_dir, ignore_errors=True)
 
-    _reset_peak_rss()
+    reset_peak_rss()
     start, cpu = time.perf_counter(), time.process_time()
     result = import_file(path, Store(store_dir))
     import_seconds = time.perf_counter() - start
     import_cpu = time.process_time() - cpu
-    peak_mib = _peak_rss_kib() / 1024
+    peak_mib = peak_rss_kib() / 1024
     shutil.rmtree(store_dir, ignore_errors=True)
 
     start = time.perf_counter()
