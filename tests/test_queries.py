@@ -1,8 +1,10 @@
 """Every query file: header (returns, grain, params), declared == used parameters, and a run.
 
 The dashboard's queries are checked row by row against hand-computed results on the
-eight-line fixture with hand-assigned risk (`dashboard_fixtures`). Every other query file
-is at least run on the same fixture store with the real risk model installed.
+eight-line fixture with hand-assigned risk (`dashboard_fixtures`). Every query file is also
+run on the same fixture store with the real risk model installed and its rows compared with
+rows worked out by hand (the risk of each fixture line under the shipped model is derived in
+the comment above `_expected`); a new query file fails until its rows are added there.
 """
 
 from __future__ import annotations
@@ -97,14 +99,395 @@ def _sample(name: str, ptype: str) -> object:
     return "x"
 
 
+# The three periods of the figures queries: the reported quarter 2025Q3, the previous
+# quarter 2025Q2, and 2024Q4 in the year-earlier slot (the fixture has no 2024Q3 line; any
+# third period exercises the same branch, and this one has a line).
+PERIODS = {
+    "q_from": date(2025, 7, 1),
+    "q_to": date(2025, 10, 1),
+    "prev_from": date(2025, 4, 1),
+    "prev_to": date(2025, 7, 1),
+    "year_from": date(2024, 10, 1),
+    "year_to": date(2025, 1, 1),
+    "quarter": "2025Q3",
+    "previous": "2025Q2",
+    "year_earlier": "2024Q4",
+}
+
+# Risk of the eight fixture lines under the shipped model (data/risk_model.toml) and
+# reference data (data/reference/), worked out by hand; no diligence records, so residual =
+# inherent. Bands: Low 2-4, Medium 5-6, High 7-8, Very high 9-10.
+#   rows 1, 2, 7 (C1, C1, C6)  CHN: TIP 2025 Tier 3 = 5, ILAB No Assessment +0; UNSPSC 5310
+#       UFLPA priority = 4; Garments listed for China, forced labour +2 -> 11, capped 10:
+#       Very high
+#   rows 3, 8 (C2, C7)  KEN: TIP 2023 Tier 2 = 2, ILAB Minimal Advancement +1 = 3; 7611
+#       PPN 02/23 service = 3 -> 6: Medium
+#   row 4 (C3)  FRA: Tier 1 = 1; 4412 no group, default 1 -> 2: Low
+#   row 5 (C4)  no supplier country: Not assessable (sector 2611 UFLPA = 4 still shown)
+#   row 6 (C5)  DEU: TIP 2023 Tier 1 = 1; 4321 DOL-listed good category (Electronics) = 2
+#       -> 3: Low
+# Hence inherent: Very high 1000 + 500 + 800 = 2300.00 (3 lines); Medium 2000 + 100 =
+# 2100.00 (2); Low 333.33 + 700 = 1033.33 (2); High 0; Not assessable 1500.00 (1); all
+# 6933.33 over 8 lines, 7 contracts, 5 suppliers. Shares are rounded to 6 places.
+TIER_3 = "Tier 3"
+APPAREL = "Apparel and Luggage and Personal Care Products"
+CLEANING = "Industrial Cleaning Services"
+POWER = "Power Generation and Distribution Machinery and Accessories"
+IT = "Information Technology Broadcasting and Telecommunications"
+OFFICE = "Office Equipment and Accessories and Supplies"
+COLOURS_OF_MODEL = [
+    ("Low", 1, "#009E73"),
+    ("Medium", 2, "#F0E442"),
+    ("High", 3, "#E69F00"),
+    ("Very high", 4, "#D55E00"),
+    ("Not assessable", 5, "#999999"),
+]
+NA = "Not assessable"
+VH = "Very high"
+MED = "Medium"
+UNKNOWN = "Supplier country unknown"
+P, Q, Y = "previous_quarter", "quarter", "year_earlier"
+CELL_COLUMNS = (
+    "part",
+    "period",
+    "supplier_country",
+    "segment_code",
+    "procurement_method",
+    "inherent_category",
+    "residual_category",
+    "not_assessable_reason",
+    "count_lines",
+    "spend_usd",
+)
+
+
+def _expected(batch: str) -> dict[str, tuple[dict, tuple[str, ...], list[tuple]]]:
+    """Per query: parameters beyond `_sample`'s, the columns checked, the rows by hand."""
+    by_period = {
+        "figures_lines_by_period": (
+            ("period", "count_lines", "imported_usd"),
+            [
+                ("previous_quarter", 2, D("2333.33")),
+                ("quarter", 3, D("3000.00")),
+                ("year_earlier", 1, D("100.00")),
+            ],
+        ),
+        "figures_totals_by_period": (
+            ("period", "spend_usd", "count_lines", "count_contracts", "count_suppliers"),
+            [
+                ("previous_quarter", D("2333.33"), 2, 2, 2),
+                ("quarter", D("3000.00"), 3, 3, 3),
+                ("year_earlier", D("100.00"), 1, 1, 1),
+            ],
+        ),
+        "figures_counts_by_period": (
+            ("period", "count_contracts", "count_suppliers", "batch_ids"),
+            [
+                ("previous_quarter", 2, 2, [batch]),
+                ("quarter", 3, 3, [batch]),
+                ("year_earlier", 1, 1, [batch]),
+            ],
+        ),
+    }
+    expected = {name: (PERIODS, cols, rows) for name, (cols, rows) in by_period.items()}
+    expected |= {
+        "colour_by_risk_category": (
+            {},
+            ("risk_category", "sort_order", "colour"),
+            COLOURS_OF_MODEL,
+        ),
+        "figures_colour_by_risk_category": (
+            {},
+            ("category", "sort_order", "colour"),
+            COLOURS_OF_MODEL,
+        ),
+        "contract_detail": (
+            {"batch_id": batch, "source_row": 1},
+            (
+                "contract_id",
+                "line_id",
+                "country_tier",
+                "country_score",
+                "sector_score",
+                "is_listed_pair",
+                "total_score",
+                "inherent_category",
+                "residual_category",
+            ),
+            [("C1", "1", TIER_3, 5, 4, True, 10, VH, VH)],
+        ),
+        "contract_lines_export": (
+            {},
+            ("source_row", "award_quarter", "total_score", "inherent_category", "amount_usd"),
+            [
+                (8, "2024Q4", 6, "Medium", D("100.00")),
+                (1, "2025Q1", 10, VH, D("1000.00")),
+                (2, "2025Q1", 10, VH, D("500.00")),
+                (3, "2025Q2", 6, "Medium", D("2000.00")),
+                (4, "2025Q2", 2, "Low", D("333.33")),
+                (5, "2025Q3", None, NA, D("1500.00")),
+                (6, "2025Q3", 3, "Low", D("700.00")),
+                (7, "2025Q3", 10, VH, D("800.00")),
+            ],
+        ),
+        "contract_lines_page": (
+            {},  # `_sample`: by amount_usd, descending, ten to a page
+            ("source_row", "risk_category", "total_score"),
+            [
+                (3, "Medium", 6),
+                (5, NA, None),
+                (1, VH, 10),
+                (7, VH, 10),
+                (6, "Low", 3),
+                (2, VH, 10),
+                (4, "Low", 2),
+                (8, "Medium", 6),
+            ],
+        ),
+        "contracts_for_supplier": (
+            {"supplier_key": "S1"},
+            (
+                "contract_id",
+                "first_award_date",
+                "count_lines",
+                "spend_usd",
+                "inherent_category",
+                "residual_category",
+            ),
+            [
+                ("C6", date(2025, 9, 30), 1, D("800.00"), VH, VH),
+                ("C1", date(2025, 1, 15), 2, D("1500.00"), VH, VH),
+            ],
+        ),
+        "coverage_by_reason": (
+            {},
+            ("reason", "is_assessable", "count_lines", "spend_usd", "share_lines", "share_spend"),
+            [
+                ("Assessable", True, 7, D("5433.33"), 0.875, 0.783654),  # 5433.33 / 6933.33
+                (UNKNOWN, False, 1, D("1500.00"), 0.125, 0.216346),  # 1500 / 6933.33
+            ],
+        ),
+        "figures_quarters_available": (
+            {},
+            ("month", "count_lines", "spend_usd"),
+            [
+                (date(2024, 12, 1), 1, D("100.00")),
+                (date(2025, 1, 1), 1, D("1000.00")),
+                (date(2025, 2, 1), 1, D("500.00")),
+                (date(2025, 4, 1), 1, D("2000.00")),
+                (date(2025, 5, 1), 1, D("333.33")),
+                (date(2025, 7, 1), 1, D("1500.00")),
+                (date(2025, 8, 1), 1, D("700.00")),
+                (date(2025, 9, 1), 1, D("800.00")),
+            ],
+        ),
+        "figures_spend_by_cell": (
+            PERIODS,
+            CELL_COLUMNS,
+            [
+                ("country", P, "FRA", None, None, "Low", "Low", None, 1, D("333.33")),
+                ("country", P, "KEN", None, None, "Medium", "Medium", None, 1, D("2000.00")),
+                ("country", Q, "CHN", None, None, VH, VH, None, 1, D("800.00")),
+                ("country", Q, "DEU", None, None, "Low", "Low", None, 1, D("700.00")),
+                ("country", Q, None, None, None, NA, NA, UNKNOWN, 1, D("1500.00")),
+                ("country", Y, "KEN", None, None, "Medium", "Medium", None, 1, D("100.00")),
+                ("method", P, None, None, "direct", "Low", None, None, 1, D("333.33")),
+                ("method", P, None, None, "limited", "Medium", None, None, 1, D("2000.00")),
+                ("method", Q, None, None, "open", "Low", None, None, 1, D("700.00")),
+                ("method", Q, None, None, "open", VH, None, None, 1, D("800.00")),
+                ("method", Q, None, None, "selective", NA, None, None, 1, D("1500.00")),
+                ("method", Y, None, None, "other", "Medium", None, None, 1, D("100.00")),
+                ("segment", P, None, "44", None, "Low", None, None, 1, D("333.33")),
+                ("segment", P, None, "76", None, "Medium", None, None, 1, D("2000.00")),
+                ("segment", Q, None, "26", None, NA, None, None, 1, D("1500.00")),
+                ("segment", Q, None, "43", None, "Low", None, None, 1, D("700.00")),
+                ("segment", Q, None, "53", None, VH, None, None, 1, D("800.00")),
+                ("segment", Y, None, "76", None, "Medium", None, None, 1, D("100.00")),
+                # Only lines of inherent High or Very high count towards steps: C6 alone.
+                ("steps", Q, None, None, None, VH, None, None, 1, D("800.00")),
+            ],
+        ),
+        "figures_spend_by_combination": (
+            PERIODS,
+            (*CELL_COLUMNS[1:4], "supplier_country_name", *CELL_COLUMNS[4:], "step_keys"),
+            [
+                (P, "FRA", "44", "France", "direct", "Low", "Low", None, 1, D("333.33"), None),
+                (P, "KEN", "76", "Kenya", "limited", MED, MED, None, 1, D("2000.00"), None),
+                (Q, "CHN", "53", "China", "open", VH, VH, None, 1, D("800.00"), None),
+                (Q, "DEU", "43", "Germany", "open", "Low", "Low", None, 1, D("700.00"), None),
+                (Q, None, "26", None, "selective", NA, NA, UNKNOWN, 1, D("1500.00"), None),
+                (Y, "KEN", "76", "Kenya", "other", MED, MED, None, 1, D("100.00"), None),
+            ],
+        ),
+        "filter_options_by_kind": (
+            {},
+            ("kind", "value", "label"),
+            [
+                ("buyer", "Field Office Nairobi", "Field Office Nairobi"),
+                ("buyer", "Headquarters", "Headquarters"),
+                ("country", "CHN", "China"),
+                ("country", "FRA", "France"),
+                ("country", "DEU", "Germany"),
+                ("country", "KEN", "Kenya"),
+                ("country", "unknown", "Unknown country"),
+                *[("method", m, m) for m in ("direct", "limited", "open", "other", "selective")],
+                *[("quarter", q, q) for q in ("2024Q4", "2025Q1", "2025Q2", "2025Q3")],
+                *[("region", r, r) for r in ("Africa", "Asia", "Europe", "Unknown")],
+                ("segment", "26", f"26 {POWER}"),
+                ("segment", "43", f"43 {IT}"),
+                ("segment", "44", f"44 {OFFICE}"),
+                ("segment", "53", f"53 {APPAREL}"),
+                ("segment", "76", f"76 {CLEANING}"),
+            ],
+        ),
+        "kpis_for_period": (
+            {},
+            ("total_usd", "high_usd", "count_lines", "count_contracts", "count_suppliers"),
+            [(D("6933.33"), D("2300.00"), 8, 7, 5)],
+        ),
+        "spend_by_country": (
+            {},
+            (
+                "supplier_country",
+                "country_name",
+                "region",
+                "country_tier",
+                "spend_usd",
+                "count_lines",
+                "high_share",
+                "main_category",
+            ),
+            [
+                ("CHN", "China", "Asia", TIER_3, D("2300.00"), 3, 1.0, VH),
+                ("KEN", "Kenya", "Africa", "Tier 2", D("2100.00"), 2, 0.0, "Medium"),
+                (None, "Unknown country", "Unknown", None, D("1500.00"), 1, 0.0, NA),
+                ("DEU", "Germany", "Europe", "Tier 1", D("700.00"), 1, 0.0, "Low"),
+                ("FRA", "France", "Europe", "Tier 1", D("333.33"), 1, 0.0, "Low"),
+            ],
+        ),
+        "spend_by_quarter": (
+            {},
+            ("award_quarter", "spend_usd", "count_lines"),
+            [
+                ("2024Q4", D("100.00"), 1),
+                ("2025Q1", D("1500.00"), 2),
+                ("2025Q2", D("2333.33"), 2),
+                ("2025Q3", D("3000.00"), 3),
+            ],
+        ),
+        "spend_by_quarter_risk": (
+            {},
+            ("award_quarter", "risk_category", "spend_usd", "count_lines"),
+            [
+                ("2024Q4", "Medium", D("100.00"), 1),
+                ("2025Q1", VH, D("1500.00"), 2),
+                ("2025Q2", "Low", D("333.33"), 1),
+                ("2025Q2", "Medium", D("2000.00"), 1),
+                ("2025Q3", "Low", D("700.00"), 1),
+                ("2025Q3", VH, D("800.00"), 1),
+                ("2025Q3", NA, D("1500.00"), 1),
+            ],
+        ),
+        "spend_by_risk_category": (
+            {},
+            ("risk_category", "colour", "spend_usd", "count_lines", "share_of_spend"),
+            [
+                ("Low", "#009E73", D("1033.33"), 2, 0.149038),
+                ("Medium", "#F0E442", D("2100.00"), 2, 0.302885),
+                ("High", "#E69F00", D("0.00"), 0, 0.0),
+                (VH, "#D55E00", D("2300.00"), 3, 0.331731),
+                (NA, "#999999", D("1500.00"), 1, 0.216346),
+            ],
+        ),
+        "spend_by_segment_family": (
+            {},
+            ("segment_label", "family_label", "spend_usd", "count_lines", "high_share"),
+            [
+                (f"53 {APPAREL}", "5310 Clothing", D("2300.00"), 3, 1.0),
+                (f"76 {CLEANING}", "7611 Janitorial services", D("2100.00"), 2, 0.0),
+                (f"26 {POWER}", "2611 Batteries", D("1500.00"), 1, 0.0),
+                (f"43 {IT}", "4321 Computer Equipment", D("700.00"), 1, 0.0),
+                (f"44 {OFFICE}", "4412 Office supplies", D("333.33"), 1, 0.0),
+            ],
+        ),
+        "spend_by_supplier_quarter": (
+            {"supplier_key": "S1", "risk_basis": "residual"},
+            ("award_quarter", "risk_category", "spend_usd"),
+            [("2025Q1", VH, D("1500.00")), ("2025Q3", VH, D("800.00"))],
+        ),
+        "supplier_list": (
+            {},
+            (
+                "supplier_key",
+                "countries",
+                "sectors",
+                "spend_usd",
+                "count_contracts",
+                "highest_category",
+                "high_share",
+            ),
+            [
+                ("S1", "China", APPAREL, D("2300.00"), 2, VH, 1.0),
+                ("S2", "Kenya", CLEANING, D("2100.00"), 2, "Medium", 0.0),
+                ("S4", "Unknown country", POWER, D("1500.00"), 1, NA, 0.0),
+                ("S5", "Germany", IT, D("700.00"), 1, "Low", 0.0),
+                ("S3", "France", OFFICE, D("333.33"), 1, "Low", 0.0),
+            ],
+        ),
+        "supplier_profile": (
+            {"supplier_key": "S1"},
+            (
+                "supplier_name",
+                "countries",
+                "spend_usd",
+                "count_lines",
+                "count_contracts",
+                "first_award_date",
+                "last_award_date",
+                "inherent_category",
+                "residual_category",
+            ),
+            [
+                (
+                    "Alpha Textiles",
+                    "China",
+                    D("2300.00"),
+                    3,
+                    2,
+                    date(2025, 1, 15),
+                    date(2025, 9, 30),
+                    VH,
+                    VH,
+                )
+            ],
+        ),
+        "top_high_risk_suppliers": (
+            {"limit": 10},
+            ("supplier_key", "countries", "high_usd", "spend_usd", "count_contracts"),
+            # Only S1 has High or Very high lines under the real model (KEN is Medium).
+            [("S1", "China", D("2300.00"), D("2300.00"), 2)],
+        ),
+    }
+    return expected
+
+
+def _rounded(rows: list[tuple]) -> list[tuple]:
+    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+
+
 @pytest.mark.parametrize("name", ALL)
-def test_every_query_runs_on_the_fixture_with_the_real_risk_model(real, store, name):
+def test_every_query_gives_the_hand_computed_rows_with_the_real_risk_model(real, store, name):
+    batch = store.batches()[0].batch_id
+    expected = _expected(batch)
+    assert name in expected, (
+        f"queries/{name}.sql has no hand-computed rows: add them to _expected() "
+        "(worked out from dashboard_fixtures' eight lines and the risk table above)"
+    )
+    extra, columns, want = expected[name]
     query = sql.load(name)
-    params = {p: _sample(p, t) for p, t in query.params.items()}
-    if "batch_id" in params:
-        params["batch_id"] = store.batches()[0].batch_id
+    params = {p: extra.get(p, _sample(p, t)) for p, t in query.params.items()}
     frame = sql.run(real, name, params)
-    assert isinstance(frame, pl.DataFrame)
+    assert _rounded(list(frame.select(columns).iter_rows())) == want, name
 
 
 def rows(frame: pl.DataFrame, *columns: str) -> list[tuple]:

@@ -18,8 +18,21 @@ from one writer at a time (the lock is local to a machine); any number of dashbo
 may read it. Due-diligence records and user rates live in a local folder beside it
 (`TRANSPARENCY_LOCAL_DIR`, default `data/store-local/<hash>/`).
 
->>> store = Store(tmp_path)            # doctest: +SKIP
->>> store.add_batch(lines, rejections, source_file="po.csv", content_hash="ab12", rows_read=3)
+>>> import tempfile
+>>> folder = tempfile.TemporaryDirectory()
+>>> store = Store(folder.name)
+>>> lines = schema.conform(pl.DataFrame({"source_row": [1, 2], "amount_usd": ["10.00", "2.50"]}))
+>>> rejections = pl.DataFrame(
+...     [("po.csv", 3, "amount", "", "amount is missing")], schema=schema.REJECTION, orient="row"
+... )
+>>> batch = store.add_batch(
+...     lines, rejections, source_file="po.csv", content_hash="ab12", rows_read=3
+... )
+>>> batch.rows_accepted, batch.rows_rejected, batch.lines, batch.total_usd
+(2, 1, 2, '12.50')
+>>> [b.source_file for b in store.batches()]
+['po.csv']
+>>> folder.cleanup()
 """
 
 from __future__ import annotations
