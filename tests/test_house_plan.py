@@ -21,8 +21,8 @@ file and line, so one run shows all that is left to do.
   `-- returns:` or `-- defines:`, `-- grain:` and `-- params:`, and no Python-format braces
   other than `{{slot}}` placeholders; every file in `queries/views/` is named (a string
   equal to its stem, or to its file name) by some module under `transparency/`.
-- No environment variable is read outside `transparency/settings.py` and
-  `transparency/limits.py` (`os.environ[...] = ...`, `del os.environ[...]`,
+- No environment variable is read outside `transparency/settings.py`
+  (`os.environ[...] = ...`, `del os.environ[...]`,
   `os.environ.pop/update/clear` are writes and allowed).
 """
 
@@ -45,7 +45,7 @@ LIBRARY = REPO / "transparency"
 APP = LIBRARY / "app"
 QUERIES = REPO / "queries"
 VIEWS = QUERIES / "views"
-ENV_READERS = {LIBRARY / "settings.py", LIBRARY / "limits.py"}
+ENV_READERS = {LIBRARY / "settings.py"}
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 LONG_BECAUSE = "Long because"
