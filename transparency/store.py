@@ -42,7 +42,9 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -156,6 +158,7 @@ class Store:
         self.url = str(root).rstrip("/")
         self.fs = None
         if is_url(root):
+            # lazy: only object stores need fsspec and its protocol plugins
             import fsspec
 
             self.fs, _ = fsspec.core.url_to_fs(self.url, **storage_options(self.url))
@@ -362,12 +365,6 @@ class Store:
         (both Polars and pyarrow release the GIL), so reading and writing share the cores;
         at most two chunks wait in memory.
         """
-        import queue
-        import threading
-
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         # Polars hands strings to Arrow as views without a copy (the old large_string
         # export copied every string: about 0.35 s per 1M lines). The Arrow schema is not
         # stored in the file, so readers take the plain Parquet types (no view types).
@@ -376,10 +373,6 @@ class Store:
         # chunk (up to 1M rows) is smaller and faster than 256k groups (27.8 MB, 1.1 s).
         compat = pl.CompatLevel.newest()
         arrow_schema = schema.empty_lines().to_arrow(compat_level=compat).schema
-        # Columns with a value per line gain nothing from a dictionary, which pyarrow
-        # would build and then drop (same file size or smaller, less CPU).
-        unique = {"contract_id", "line_id", "amount", "amount_usd", "source_row"}
-        dictionary = [name for name in arrow_schema.names if name not in unique]
         sink = self.fs.open(where, "wb") if self.fs is not None else open(where, "wb")
         n_lines, total, rows = 0, Decimal(0), []
         tables: queue.Queue = queue.Queue(maxsize=1)
@@ -396,18 +389,7 @@ class Store:
                     pass
 
         try:
-            writer = pq.ParquetWriter(
-                sink,
-                arrow_schema,
-                compression="zstd",
-                compression_level=1,
-                use_dictionary=dictionary,
-                store_schema=False,
-                # The C library's allocator: pyarrow's default (mimalloc) hands the encoder's
-                # buffers back to the kernel and faults them in again, chunk after chunk
-                # (10M-line import: 17 s with it against 20 s, 29 against 37 CPU-s).
-                memory_pool=pa.system_memory_pool(),
-            )
+            writer = _parquet_writer(sink, arrow_schema)
             thread = threading.Thread(target=write, name="batch-writer", daemon=True)
             thread.start()
             try:
@@ -451,3 +433,26 @@ class Store:
         """Return a batch's rejection report."""
         data = self._read_bytes(self.rejections_path(batch_id))
         return pl.read_csv(data, schema=schema.REJECTION)
+
+
+def _parquet_writer(sink: Any, arrow_schema: Any) -> Any:
+    """Return the Parquet writer of a batch file: zstd level 1, dictionaries where they pay."""
+    # lazy: pyarrow takes a few tenths of a second to import; only writing a batch needs it
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Columns with a value per line gain nothing from a dictionary, which pyarrow
+    # would build and then drop (same file size or smaller, less CPU).
+    unique = {"contract_id", "line_id", "amount", "amount_usd", "source_row"}
+    return pq.ParquetWriter(
+        sink,
+        arrow_schema,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=[name for name in arrow_schema.names if name not in unique],
+        store_schema=False,
+        # The C library's allocator: pyarrow's default (mimalloc) hands the encoder's
+        # buffers back to the kernel and faults them in again, chunk after chunk
+        # (10M-line import: 17 s with it against 20 s, 29 against 37 CPU-s).
+        memory_pool=pa.system_memory_pool(),
+    )

@@ -24,6 +24,7 @@ from transparency.app.charts import FALLBACK_COLOURS
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
 from transparency.filters import Filters
+from transparency.risk import diligence
 from transparency.store import Store
 
 APP_TITLE = "Procurement transparency"
@@ -94,6 +95,7 @@ def _ensure_demo(s: Store) -> None:
     # their own data, it must not come back.
     if s.manifest_path.exists():
         return
+    # lazy: the demo generator (numpy, the profile) is needed once, on a new store only
     from transparency import demo
 
     with st.spinner("First start: generating demo data (about 10 seconds)…"):
@@ -117,6 +119,7 @@ def _leave_pages_folder_mode() -> None:
     mode off and rerunning runs `dashboard.py`, which selects the same page.
     """
     try:
+        # guarded: Streamlit's internals move between releases
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a later Streamlit without the old mode
         return
@@ -189,7 +192,6 @@ def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
 
 def supplier_records(s: Store, supplier_id: str | None, supplier_name: str) -> pl.DataFrame:
     """Return the due-diligence records of one supplier (by id, else by name), oldest first."""
-    from transparency.risk import diligence
 
     if supplier_id:
         return diligence.records(s, supplier_id=supplier_id)

@@ -8,7 +8,9 @@ dropped with a notice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -156,6 +158,31 @@ def render(option_frame: pl.DataFrame) -> Filters:
         **on_change("f_categories"),
         placeholder="All categories",
     )
+    _what_and_where(sb, options, on_change)
+    sb.number_input(
+        "Minimum line amount (USD)",
+        min_value=0.0,
+        step=1000.0,
+        **on_change("f_min_usd"),
+        format="%.2f",
+    )
+    sb.text_input(
+        "Search (supplier, contract, description)",
+        **on_change("f_search"),
+        max_chars=200,
+    )
+    sb.button("Clear filters", on_click=_clear, disabled=current().is_default(), key="f_clear")
+
+    filters = current()
+    _mirror(filters)
+    for notice in st.session_state.pop(NOTICES, []):
+        # Notices quote values from the URL: escaped, so a link cannot inject markdown.
+        st.sidebar.warning(md(notice))
+    return filters
+
+
+def _what_and_where(sb: Any, options: dict, on_change: Callable[[str], dict]) -> None:
+    """Draw the unit, region, country, sector and method filters."""
     sb.multiselect(
         "Organisational unit",
         list(options["buyer"]),
@@ -194,26 +221,6 @@ def render(option_frame: pl.DataFrame) -> Filters:
         **on_change("f_methods"),
         placeholder="All methods",
     )
-    sb.number_input(
-        "Minimum line amount (USD)",
-        min_value=0.0,
-        step=1000.0,
-        **on_change("f_min_usd"),
-        format="%.2f",
-    )
-    sb.text_input(
-        "Search (supplier, contract, description)",
-        **on_change("f_search"),
-        max_chars=200,
-    )
-    sb.button("Clear filters", on_click=_clear, disabled=current().is_default(), key="f_clear")
-
-    filters = current()
-    _mirror(filters)
-    for notice in st.session_state.pop(NOTICES, []):
-        # Notices quote values from the URL: escaped, so a link cannot inject markdown.
-        st.sidebar.warning(md(notice))
-    return filters
 
 
 def _mirror(filters: Filters) -> None:

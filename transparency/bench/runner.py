@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from transparency import database, demo
+from transparency import database, demo, settings
 from transparency.bench.import_phase import bench_import
 from transparency.bench.measure import machine, phase
 from transparency.bench.pages import bench_pages
@@ -30,12 +30,12 @@ def run(rows: int, workdir: Path, seed: int = 2388, end_quarter: str = "2026Q3")
     store = Store(workdir / "store")
     # The bench's own files pass the upload limit (10M CSV lines are about 1 GB); it is
     # restored after the run.
-    upload_limit = os.environ.get("TRANSPARENCY_MAX_UPLOAD_MB")
+    upload_limit = settings.env("TRANSPARENCY_MAX_UPLOAD_MB")
     os.environ["TRANSPARENCY_MAX_UPLOAD_MB"] = str(max(200, rows // 5_000))
     try:
         return _run(results, store, rows, workdir, seed, end_quarter)
     finally:
-        if upload_limit is None:
+        if not upload_limit:
             os.environ.pop("TRANSPARENCY_MAX_UPLOAD_MB", None)
         else:
             os.environ["TRANSPARENCY_MAX_UPLOAD_MB"] = upload_limit
