@@ -318,6 +318,53 @@ def test_no_import_cycles_among_transparency_modules():
     )
 
 
+# Outer rings: the app, the command line, the demo generator and the benchmark. The core
+# (everything else) never imports them, not even inside a function, so the library can be
+# used, tested and measured without Streamlit, argparse or the bench.
+OUTER = (
+    "transparency.app",
+    "transparency.bench",
+    "transparency.commands",
+    "transparency.cli",
+    "transparency.demo",
+    "transparency.__main__",
+)
+
+
+def _outer(name: str) -> bool:
+    return any(name == o or name.startswith(o + ".") for o in OUTER)
+
+
+def test_the_core_never_imports_the_outer_rings():
+    offenders = []
+    for name, path in _library_modules().items():
+        if _outer(name):
+            continue
+        for node in ast.walk(_tree(path)):
+            if not isinstance(node, IMPORTS):
+                continue
+            for module, imported in _targets(node, path):
+                full = f"{module}.{imported}" if imported else module
+                if _outer(module) or _outer(full):
+                    offenders.append(f"{_rel(path)}:{node.lineno}: imports {full}")
+    _report(offenders, "Core modules importing the app, CLI, demo or bench:")
+
+
+def test_only_the_bench_command_imports_the_bench():
+    offenders = []
+    for name, path in _library_modules().items():
+        if name.startswith("transparency.bench") or name == "transparency.commands.bench":
+            continue
+        for node in ast.walk(_tree(path)):
+            if not isinstance(node, IMPORTS):
+                continue
+            for module, imported in _targets(node, path):
+                full = f"{module}.{imported}" if imported else module
+                if module.startswith("transparency.bench") or full == "transparency.bench":
+                    offenders.append(f"{_rel(path)}:{node.lineno}: imports {full}")
+    _report(offenders, "Modules other than commands/bench.py importing the benchmark:")
+
+
 # --- size: modules and functions -------------------------------------------------------
 
 
