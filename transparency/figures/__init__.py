@@ -33,7 +33,13 @@ import duckdb
 from transparency import quarters
 from transparency.figures import connect
 from transparency.figures.available import available_quarters, describe_quarters, no_data
-from transparency.figures.breakdowns import PARTS, PERIODS, period_params
+from transparency.figures.breakdowns import (
+    METHOD_ORDER,
+    PARTS,
+    PERIODS,
+    period_params,
+    step_labels,
+)
 from transparency.figures.connect import connection_for, page_cache_ready_today, score_periods
 from transparency.figures.core import compute
 from transparency.figures.definitions import (
@@ -65,8 +71,11 @@ from transparency.figures.result import (
 from transparency.quarters import Quarter
 from transparency.store import Store
 
-# The name `transparency.bench` reads the figures queries' parameters by.
+# The names the benchmark modules read (`bench._params`, `bench_pandas._METHOD_ORDER` and
+# `_step_labels`) from before the package: kept until those modules use the public ones.
 _params = period_params
+_METHOD_ORDER = METHOD_ORDER
+_step_labels = step_labels
 
 __all__ = [
     "CATEGORIES",
@@ -75,6 +84,7 @@ __all__ = [
     "HIGH_RISK",
     "METHODOLOGY",
     "METHOD_LABELS",
+    "METHOD_ORDER",
     "PARTS",
     "PERIODS",
     "SHARE",
@@ -103,6 +113,7 @@ __all__ = [
     "reconcile",
     "score_periods",
     "share",
+    "step_labels",
 ]
 
 

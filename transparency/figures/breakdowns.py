@@ -25,7 +25,7 @@ from transparency.settings import risk_model_path
 PERIODS = ("quarter", "previous_quarter", "year_earlier")
 _MONEY = pl.Decimal(38, 2)
 _SHARE_TYPE = pl.Decimal(38, 4)
-_METHOD_ORDER = {m: i for i, m in enumerate(("open", "selective", "limited", "direct", "other"))}
+METHOD_ORDER = {m: i for i, m in enumerate(("open", "selective", "limited", "direct", "other"))}
 
 # The parts of a cube: each breakdown reads one. From the lines, every part is the whole
 # combination cube; from the page cache's cells (figures_spend_by_cell), each part holds the
@@ -131,7 +131,7 @@ def _by_segment(cube: pl.DataFrame) -> pl.DataFrame:
 
 def _by_method(cube: pl.DataFrame) -> pl.DataFrame:
     sums = _sums(cube, ["procurement_method"])
-    order = [_METHOD_ORDER.get(m, len(_METHOD_ORDER)) for m in sums["procurement_method"]]
+    order = [METHOD_ORDER.get(m, len(METHOD_ORDER)) for m in sums["procurement_method"]]
     labels = [METHOD_LABELS.get(m, str(m).capitalize()) for m in sums["procurement_method"]]
     return (
         sums.with_columns(
@@ -174,7 +174,7 @@ def _diligence(cube: pl.DataFrame, high_risk_usd: Decimal) -> pl.DataFrame:
     }
     covered = high.filter(pl.col("step_keys").is_not_null())
     found[None] = (int(covered["count_lines"].sum() or 0), money_sum(covered["spend_usd"]))
-    labels = _step_labels()
+    labels = step_labels()
     # The known steps always appear, in the recording form's order, then any others found.
     keys = list(labels) + sorted(k for k in found if k is not None and k not in labels)
     rows = []
@@ -253,7 +253,7 @@ def breakdowns(
     return tables
 
 
-def _step_labels() -> dict[str, str]:
+def step_labels() -> dict[str, str]:
     """Return step key -> label from the risk model (the same labels every page shows)."""
     return risk_model.step_labels(risk_model_path())
 
