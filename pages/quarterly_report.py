@@ -28,7 +28,7 @@ def _quarters(store_root: str, version: str, start_month: int) -> list[str]:
 def _figures(store_root: str, version: str, label: str, start_month: int):
     con = connection(store_root, version)
     quarter = quarters.parse(label, start_month=start_month)
-    return figures_mod.figures(Store(store_root), quarter, con=con)
+    return figures_mod.compute(con, Store(store_root), quarter)
 
 
 try:

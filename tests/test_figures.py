@@ -132,7 +132,7 @@ def _patch_cube(monkeypatch, change):
         out = real_run(con, name, params, **kw)
         return change(out) if name == "figures_spend_by_combination" else out
 
-    monkeypatch.setattr(figures.sql, "run", run)
+    monkeypatch.setattr(sql, "run", run)
 
 
 def test_figures_refuse_lines_duplicated_by_scoring(store, monkeypatch):
@@ -243,14 +243,14 @@ def test_a_quarter_without_data_lists_the_quarters_that_have_some(store):
 
 def test_figures_use_todays_page_cache_instead_of_scoring(store, tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSPARENCY_SPILL_DIR", str(tmp_path / "spill"))
-    assert not figures._page_cache_ready(store)  # no cache: figures() scores its quarters
+    assert not figures.page_cache_ready_today(store)  # no cache: figures() scores its quarters
     database.connect_for_pages(store).close()  # as the dashboard builds it
-    assert figures._page_cache_ready(store)
+    assert figures.page_cache_ready_today(store)
 
     def no_scoring(*args, **kwargs):
         raise AssertionError("scored again although the page cache holds the scored lines")
 
-    monkeypatch.setattr(figures, "score_periods", no_scoring)
+    monkeypatch.setattr(figures.connect, "score_periods", no_scoring)
     fig = figures.figures(store, "2025Q4")
     for key, value in EXPECTED_Q4.items():
         assert fig.top[key] == value, key
@@ -258,7 +258,7 @@ def test_figures_use_todays_page_cache_instead_of_scoring(store, tmp_path, monke
     (path,) = (tmp_path / "spill" / "page-cache").glob("*.duckdb")
     yesterday = time.time() - 86_400
     os.utime(path, (yesterday, yesterday))
-    assert not figures._page_cache_ready(store)
+    assert not figures.page_cache_ready_today(store)
 
 
 def test_a_quarter_without_data_on_a_given_connection(store):
@@ -392,7 +392,7 @@ def _patch_cells(monkeypatch, drop):
         out = real_run(con, name, params, **kw)
         return out.filter(~drop) if name == "figures_spend_by_cell" else out
 
-    monkeypatch.setattr(figures.sql, "run", run)
+    monkeypatch.setattr(sql, "run", run)
 
 
 def test_page_cache_cells_that_lose_a_line_do_not_reconcile(store, pages, monkeypatch):
@@ -422,7 +422,7 @@ def test_page_cache_cells_with_a_changed_amount_do_not_reconcile(store, pages, m
             .alias("spend_usd")
         )
 
-    monkeypatch.setattr(figures.sql, "run", run)
+    monkeypatch.setattr(sql, "run", run)
     with pytest.raises(figures.ReconciliationError) as err:
         figures.figures(store, "2025Q4", con=pages)
     assert "by_country.spend_usd: USD 6215.34 in 6 lines against USD 6215.33 in 6" in str(err.value)

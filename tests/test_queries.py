@@ -461,6 +461,18 @@ def _expected(batch: str) -> dict[str, tuple[dict, tuple[str, ...], list[tuple]]
                 )
             ],
         ),
+        # 2025Q3 holds three of the fixture's lines.
+        "period_has_lines": (
+            {"date_from": date(2025, 7, 1), "date_to": date(2025, 10, 1)},
+            ("has_lines",),
+            [(True,)],
+        ),
+        # Of the names asked for, the scoring tables exist; a made-up name does not.
+        "tables_present": (
+            {"names": ["risk_categories", "scored_lines", "no_such_table"]},
+            ("table_name",),
+            [("risk_categories",), ("scored_lines",)],
+        ),
         "top_high_risk_suppliers": (
             {"limit": 10},
             ("supplier_key", "countries", "high_usd", "spend_usd", "count_contracts"),

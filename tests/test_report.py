@@ -221,7 +221,7 @@ def test_page_runs_in_the_dashboard_navigation(tmp_path, monkeypatch):
 
 
 def test_pdf_without_dejavu_falls_back_to_core_fonts(fig, monkeypatch, tmp_path):
-    monkeypatch.setattr(report, "FONT_DIR", tmp_path / "no-fonts")
+    monkeypatch.setattr(report.pdf, "FONT_DIR", tmp_path / "no-fonts")
     reader = PdfReader(io.BytesIO(report.pdf_report(fig)))
     text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
     assert "Total spend (USD) 6,215.33 1,500.00" in text

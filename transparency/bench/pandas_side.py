@@ -235,7 +235,7 @@ def _by_segment(lines: pd.DataFrame, total: int) -> list[dict[str, Any]]:
 def _by_method(lines: pd.DataFrame, total: int) -> list[dict[str, Any]]:
     frame = _sums(lines, ["procurement_method"])
     methods = frame["procurement_method"]
-    order = methods.map(lambda m: figures_mod._METHOD_ORDER.get(m, len(figures_mod._METHOD_ORDER)))
+    order = methods.map(lambda m: figures_mod.METHOD_ORDER.get(m, len(figures_mod.METHOD_ORDER)))
     labels = methods.map(lambda m: figures_mod.METHOD_LABELS.get(m, str(m).capitalize()))
     frame = frame.assign(_order=order, method=labels).sort_values(
         ["_order", "method"], kind="stable"
@@ -312,7 +312,7 @@ def pandas_figures(
     `steps` as `read_steps`. Money in whole cents, shares in ten-thousandths.
     """
     q = quarter if isinstance(quarter, Quarter) else quarters.parse(quarter)
-    labels = labels if labels is not None else figures_mod._step_labels()
+    labels = labels if labels is not None else figures_mod.step_labels()
     today = today or date.today()
     award = lines["award_date"]
     periods = {}
@@ -415,7 +415,7 @@ def pandas_comparison(con: Any, store: Any, repeat: int = 3) -> list[dict[str, A
     results = _overview(con, query_param_sets(con)["all lines"], repeat)
     latest = con.sql("select max(award_quarter) from scored_lines").fetchall()[0][0]
     lines, steps = read_lines(con), read_steps(con)
-    labels = figures_mod._step_labels()
+    labels = figures_mod.step_labels()
     duck_times, fig = timed(lambda: figures_mod.figures(store, latest, con=con), repeat)
     pandas_times, by_pandas = timed(
         lambda: pandas_figures(lines, steps, latest, labels=labels), repeat

@@ -38,16 +38,12 @@ def query_param_sets(con) -> dict[str, dict[str, Any]]:
         "supplier_key": supplier_key,
         "date_from": _quarter_start(latest or "2025Q1"),
         "date_to": _quarter_start(_next_quarter(latest or "2025Q1")),
+        "names": ["contract_lines", "risk_categories"],
     }
-    try:
-        q = quarters.parse(latest or "2025Q1")
-        extra.update(figures._params(q))
-        # The figures' page-cache queries name the three quarters by label.
-        extra.update(
-            quarter=q.label, previous=q.previous().label, year_earlier=q.year_earlier().label
-        )
-    except AttributeError:
-        pass  # the figures queries then report the parameters they miss
+    q = quarters.parse(latest or "2025Q1")
+    extra.update(figures.period_params(q))
+    # The figures' page-cache queries name the three quarters by label.
+    extra.update(quarter=q.label, previous=q.previous().label, year_earlier=q.year_earlier().label)
     everything = {**filters.Filters().sql_params(), **extra}
     narrowed = {
         **filters.Filters(

@@ -39,7 +39,7 @@ def bench_report(store: Store, quarter: str | Quarter | None = None) -> dict[str
     q = quarter if isinstance(quarter, Quarter) else quarters.parse(quarter)
     figures.score_periods(con, store, q)
     scored = time.perf_counter()
-    fig = figures.figures(store, q, con=con)
+    fig = figures.compute(con, store, q)
     computed = time.perf_counter()
     timings: dict[str, float] = {}
     for name, render in (
@@ -53,7 +53,7 @@ def bench_report(store: Store, quarter: str | Quarter | None = None) -> dict[str
     del con
     # The command attaches the dashboard's page cache when today's exists (the bench's
     # connect phase builds it), else it scores the three quarters as timed above.
-    page_cache = figures._page_cache_ready(store)
+    page_cache = figures.page_cache_ready_today(store)
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
         report.write_report(figures.figures(store, q), out)

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def compute(args: argparse.Namespace):
     """Return the `Figures` the arguments ask for, or raise `UserError` with a clear message."""
+    # lazy: the figures pull in duckdb, polars and the risk model (about 1 s); the command
+    # line imports every command module to register it, and most commands need none of them
     from transparency import figures, quarters
 
     try:
@@ -42,7 +44,10 @@ def compute(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: as in `compute`
     from transparency.figures import TABLES
+
+    # lazy: as in `compute`, and the report package adds plotly and xlsxwriter
     from transparency.report import DEMO_NOTE, cell_text, change_text, top_line_rows
 
     fig = compute(args)

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: the report pulls in duckdb, polars, plotly and xlsxwriter (over 1 s); the command
+    # line imports every command module to register it
     from transparency.report import write_report
 
     fig = compute(args)
