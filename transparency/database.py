@@ -11,6 +11,7 @@ or value is ever pasted into SQL text.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import json
 import logging
@@ -26,8 +27,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from transparency import schema
-from transparency.store import Store
+from transparency import diligence, filters, reference, risk, risk_model, rollup, schema, sql
+from transparency.store import Store, is_url
 
 
 def _config() -> dict[str, str]:
@@ -54,8 +55,6 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
     con.execute("set enable_progress_bar = false")  # commands print their own output
     install_lines(con, store)
     if with_risk:
-        from transparency import risk
-
         risk.install(con, store)
     return con
 
@@ -91,16 +90,15 @@ def page_cache_key(store: Store) -> tuple[str, str]:
 
     The version part changes when a batch lands or is undone, the risk model or a reference
     file changes, a due-diligence record is added, (with records) the day changes, or the
-    scoring code or the page tables' code changes; the store part names the store.
+    scoring code or the page tables' code (Python or `queries/views/`) changes; the store part
+    names the store.
     """
-    from transparency import diligence, reference, risk, risk_model, rollup
-
     record = diligence.path(store)
     steps = record.read_bytes() if record.exists() else b""
     # The code that scores and shapes the lines: a release that changes it rebuilds the file.
     code = hashlib.sha256()
-    for module in (risk, risk_model, reference, diligence, rollup, schema):
-        code.update(Path(module.__file__).read_bytes())
+    for path in _code_files():
+        code.update(path.read_bytes())
     parts = [
         PAGE_CACHE_FORMAT,
         duckdb.__version__,
@@ -115,6 +113,16 @@ def page_cache_key(store: Store) -> tuple[str, str]:
         parts.append(date.today().isoformat())
     where = hashlib.sha256(store.url.encode()).hexdigest()[:12]
     return where, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _code_files() -> list[Path]:
+    """Return the files whose text decides the page cache's contents: the scoring and
+    page-table modules (every module of a package) and the definitions in `queries/views/`."""
+    files = []
+    for module in (risk, risk_model, reference, diligence, rollup, schema):
+        path = Path(module.__file__)
+        files += sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+    return files + sorted(sql.VIEWS_DIR.glob("*.sql"))
 
 
 def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
@@ -133,8 +141,6 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     under the memory limit. Files of older versions of the same store, and half-built files
     of processes that no longer run, are removed when a new one is built.
     """
-    from transparency import filters
-
     con, path = _attach_page_cache(store)
     try:
         tables = con.sql(
@@ -287,10 +293,6 @@ def _stop_builds() -> None:
 
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
     """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
-    import fcntl
-
-    from transparency import risk, rollup
-
     global builds
     lock = path.with_suffix(".lock")
     with open(lock, "a+") as fh:
@@ -414,8 +416,6 @@ def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:
     A process still reading a removed file keeps reading it (the file lives until it is
     closed); only new connections need the current version.
     """
-    from transparency.store import is_url
-
     store_part = keep.name.split("-")[1]
     gone = set()
     for note in Path(folder).glob("pages-*.store"):
@@ -468,20 +468,6 @@ def remove_stale_scratch(folder: Path) -> list[Path]:
     return removed
 
 
-# The lines as imported, per award date: the independent side of the quarterly figures'
-# reconciliation and the months that have data. The page cache stores it as a table
-# (`rollup.build`), so a page connection never scans the lines for it.
-IMPORTED_DAYS_SQL = """
-create or replace view imported_days as
-select
-    award_date,
-    count(*) as count_lines,
-    sum(amount_usd) as spend_usd
-from contract_lines
-group by award_date
-"""
-
-
 def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     """Create or replace the `contract_lines` view over the store's committed batches, and
     the `imported_days` view over it."""
@@ -493,7 +479,7 @@ def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     else:
         rel = con.from_arrow(schema.empty_lines().to_arrow())
     rel.create_view("contract_lines", replace=True)
-    con.execute(IMPORTED_DAYS_SQL)
+    sql.install_view(con, "imported_days")
 
 
 def install_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
