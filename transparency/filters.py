@@ -209,6 +209,43 @@ def _check_list(
     return tuple(kept)
 
 
+def _parse_quarters(
+    params: Mapping[str, str | Sequence[str]], notices: list[str]
+) -> tuple[str | None, str | None]:
+    """Return the period's first and last quarter in `params` (swapped if reversed)."""
+    quarters: dict[str, str | None] = {}
+    for key in ("from", "to"):
+        value = _single(params.get(key))
+        if value is not None and not _QUARTER.match(value.upper()):
+            notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
+            value = None
+        quarters[key] = value.upper() if value else None
+    if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
+        notices.append(
+            f"The period started after it ended ({quarters['from']} to {quarters['to']}); "
+            "the two quarters were swapped."
+        )
+        quarters["from"], quarters["to"] = quarters["to"], quarters["from"]
+    return quarters["from"], quarters["to"]
+
+
+def _parse_min_usd(raw_min: str | None, notices: list[str]) -> Decimal | None:
+    """Return the minimum amount in USD to the cent, or None when unset, zero or invalid."""
+    min_usd: Decimal | None = None
+    if raw_min is not None:
+        try:
+            min_usd = Decimal(raw_min.replace(",", ""))
+            if not min_usd.is_finite() or min_usd < 0:
+                raise InvalidOperation
+            min_usd = min_usd.quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            notices.append(f"Ignored minimum amount {raw_min[:20]!r}: expected a number ≥ 0.")
+            min_usd = None
+        if min_usd == 0:
+            min_usd = None
+    return min_usd
+
+
 def parse(
     params: Mapping[str, str | Sequence[str]],
     options: Mapping[str, Sequence[str]] | None = None,
@@ -228,19 +265,7 @@ def parse(
     def allowed(attr: str, value: str) -> bool:
         return attr not in options or value in options[attr]
 
-    quarters: dict[str, str | None] = {}
-    for key in ("from", "to"):
-        value = _single(params.get(key))
-        if value is not None and not _QUARTER.match(value.upper()):
-            notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
-            value = None
-        quarters[key] = value.upper() if value else None
-    if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
-        notices.append(
-            f"The period started after it ended ({quarters['from']} to {quarters['to']}); "
-            "the two quarters were swapped."
-        )
-        quarters["from"], quarters["to"] = quarters["to"], quarters["from"]
+    quarter_from, quarter_to = _parse_quarters(params, notices)
 
     basis = _single(params.get("basis")) or "inherent"
     if basis not in RISK_BASES:
@@ -289,20 +314,7 @@ def parse(
         "expected one of " + ", ".join(PROCUREMENT_METHODS) + ".",
         notices,
     )
-
-    min_usd: Decimal | None = None
-    raw_min = _single(params.get("min_usd"))
-    if raw_min is not None:
-        try:
-            min_usd = Decimal(raw_min.replace(",", ""))
-            if not min_usd.is_finite() or min_usd < 0:
-                raise InvalidOperation
-            min_usd = min_usd.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            notices.append(f"Ignored minimum amount {raw_min[:20]!r}: expected a number ≥ 0.")
-            min_usd = None
-        if min_usd == 0:
-            min_usd = None
+    min_usd = _parse_min_usd(_single(params.get("min_usd")), notices)
 
     search = _single(params.get("q")) or ""
     if len(search) > MAX_SEARCH:
@@ -310,8 +322,8 @@ def parse(
         search = search[:MAX_SEARCH]
 
     filters = Filters(
-        quarter_from=quarters["from"],
-        quarter_to=quarters["to"],
+        quarter_from=quarter_from,
+        quarter_to=quarter_to,
         buyers=buyers,
         risk_basis=basis,
         categories=categories,
