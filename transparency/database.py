@@ -11,13 +11,13 @@ or value is ever pasted into SQL text.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 from datetime import date
@@ -26,22 +26,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from transparency import schema
-from transparency.store import Store
+from transparency import filters, risk, rollup, schema, settings, sql
+from transparency.risk import diligence, reference
+from transparency.risk import model as risk_model
+from transparency.store import Store, is_url
 
 
 def _config() -> dict[str, str]:
-    spill = os.environ.get("TRANSPARENCY_SPILL_DIR") or str(
-        Path(tempfile.gettempdir()) / "transparency-spill"
-    )
-    # 3GB: DuckDB fills its buffer pool up to the limit, and the Python process (Streamlit,
-    # Polars frames) adds about 0.5 to 1 GB, so a dashboard stays within a 4 GB budget.
-    return {
-        "memory_limit": os.environ.get("TRANSPARENCY_MEMORY_LIMIT", "3GB"),
-        "temp_directory": spill,
-        "max_temp_directory_size": os.environ.get("TRANSPARENCY_SPILL_LIMIT", "20GB"),
-        "threads": os.environ.get("TRANSPARENCY_THREADS", str(os.cpu_count() or 2)),
-    }
+    return settings.duckdb_config()
 
 
 def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnection:
@@ -54,8 +46,6 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
     con.execute("set enable_progress_bar = false")  # commands print their own output
     install_lines(con, store)
     if with_risk:
-        from transparency import risk
-
         risk.install(con, store)
     return con
 
@@ -91,18 +81,15 @@ def page_cache_key(store: Store) -> tuple[str, str]:
 
     The version part changes when a batch lands or is undone, the risk model or a reference
     file changes, a due-diligence record is added, (with records) the day changes, or the
-    scoring code or the page tables' code changes; the store part names the store.
+    scoring code or the page tables' code (Python or `queries/views/`) changes; the store part
+    names the store.
     """
-    from transparency import risk, rollup
-    from transparency.risk import diligence, reference
-    from transparency.risk import model as risk_model
-
     record = diligence.path(store)
     steps = record.read_bytes() if record.exists() else b""
     # The code that scores and shapes the lines: a release that changes it rebuilds the file.
     code = hashlib.sha256()
-    for module in (risk, risk_model, reference, diligence, rollup, schema):
-        code.update(Path(module.__file__).read_bytes())
+    for path in _code_files():
+        code.update(path.read_bytes())
     parts = [
         PAGE_CACHE_FORMAT,
         duckdb.__version__,
@@ -117,6 +104,16 @@ def page_cache_key(store: Store) -> tuple[str, str]:
         parts.append(date.today().isoformat())
     where = hashlib.sha256(store.url.encode()).hexdigest()[:12]
     return where, hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _code_files() -> list[Path]:
+    """Return the files whose text decides the page cache's contents: the scoring and
+    page-table modules (every module of a package) and the definitions in `queries/views/`."""
+    files = []
+    for module in (risk, risk_model, reference, diligence, rollup, schema):
+        path = Path(module.__file__)
+        files += sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+    return files + sorted(sql.VIEWS_DIR.glob("*.sql"))
 
 
 def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
@@ -135,8 +132,6 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
     under the memory limit. Files of older versions of the same store, and half-built files
     of processes that no longer run, are removed when a new one is built.
     """
-    from transparency import filters
-
     con, path = _attach_page_cache(store)
     try:
         tables = con.sql(
@@ -289,10 +284,6 @@ def _stop_builds() -> None:
 
 def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
     """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
-    import fcntl
-
-    from transparency import risk, rollup
-
     global builds
     lock = path.with_suffix(".lock")
     with open(lock, "a+") as fh:
@@ -388,9 +379,6 @@ def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
     every thread; it is created as `scored_lines_joined_raw` (its `{{view}}` slot), and its
     columns are cast to the types of `scored_lines` so the table is the same.
     """
-    # local like this module's other `risk` imports (no cycle: all can move to the top together)
-    from transparency import risk
-
     risk.install_by_key(con, "scored_lines_joined_raw")
     columns = con.sql("describe scored_lines").fetchall()
     raw = [row[0] for row in con.sql("describe scored_lines_joined_raw").fetchall()]
@@ -414,8 +402,6 @@ def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:
     A process still reading a removed file keeps reading it (the file lives until it is
     closed); only new connections need the current version.
     """
-    from transparency.store import is_url
-
     store_part = keep.name.split("-")[1]
     gone = set()
     for note in Path(folder).glob("pages-*.store"):
@@ -468,20 +454,6 @@ def remove_stale_scratch(folder: Path) -> list[Path]:
     return removed
 
 
-# The lines as imported, per award date: the independent side of the quarterly figures'
-# reconciliation and the months that have data. The page cache stores it as a table
-# (`rollup.build`), so a page connection never scans the lines for it.
-IMPORTED_DAYS_SQL = """
-create or replace view imported_days as
-select
-    award_date,
-    count(*) as count_lines,
-    sum(amount_usd) as spend_usd
-from contract_lines
-group by award_date
-"""
-
-
 def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     """Create or replace the `contract_lines` view over the store's committed batches, and
     the `imported_days` view over it."""
@@ -493,7 +465,7 @@ def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     else:
         rel = con.from_arrow(schema.empty_lines().to_arrow())
     rel.create_view("contract_lines", replace=True)
-    con.execute(IMPORTED_DAYS_SQL)
+    sql.install_view(con, "imported_days")
 
 
 def install_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:

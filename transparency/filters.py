@@ -1,8 +1,8 @@
 """Dashboard filters: one dataclass, parsed from URL query parameters and bound as SQL parameters.
 
-The predicate itself is written once, as the DuckDB table macro `filtered_lines(...)`
-(see `MACRO_SQL` and `install`); every page query selects from it with the eleven
-values of `Filters.sql_params()` bound as `$parameters`.
+The predicate itself is written once, as the DuckDB table macro `filtered_lines(...)` in
+`queries/views/` (see `install`); every page query selects from it
+with the eleven values of `Filters.sql_params()` bound as `$parameters` (`FILTER_ARGS`).
 
 >>> f, notices = parse({"country": ["CHN", "xx"], "from": "2025Q1"})
 >>> f.countries, f.quarter_from
@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
+from transparency import rollup, sql
 from transparency.schema import PROCUREMENT_METHODS
 
 RISK_CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high", "Not assessable")
@@ -28,275 +29,6 @@ MAX_SEARCH = 200
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _SEGMENT = re.compile(r"^\d{2}$")
-
-# The filter predicate, written once. Lists are cast so an empty Python list binds cleanly;
-# `risk_category` is the inherent or residual category, as the user chose. The first part
-# holds for the pre-aggregated `lines_rollup` too; the line-level part needs each line.
-_MACRO_ARGS = """quarter_from, quarter_to, buyers, risk_basis, categories, countries, regions,
-    segments, methods, min_usd, search"""
-_RISK_CATEGORY = """case when risk_basis = 'residual' then residual_category
-             else inherent_category end as risk_category"""
-_GROUP_PREDICATE = """(quarter_from is null or award_quarter >= quarter_from)
-  and (quarter_to is null or award_quarter <= quarter_to)
-  and (len(buyers::varchar[]) = 0 or list_contains(buyers::varchar[], buyer))
-  and (len(categories::varchar[]) = 0 or list_contains(categories::varchar[], risk_category))
-  and (len(countries::varchar[]) = 0
-       or list_contains(countries::varchar[], coalesce(supplier_country, 'unknown')))
-  and (len(regions::varchar[]) = 0
-       or list_contains(regions::varchar[], coalesce(supplier_region, 'Unknown')))
-  and (len(segments::varchar[]) = 0
-       or list_contains(segments::varchar[], coalesce(segment_code, 'unknown')))
-  and (len(methods::varchar[]) = 0
-       or list_contains(methods::varchar[], coalesce(procurement_method, 'unknown')))"""
-_MIN_USD_PREDICATE = "(min_usd is null or amount_usd >= min_usd::decimal(38, 2))"
-_NO_SEARCH = "(search is null or search = '')"
-_LINE_PREDICATE = f"""{_MIN_USD_PREDICATE}
-  and ({_NO_SEARCH[1:-1]}
-       or strpos(lower(concat_ws(' ', contract_id, line_id, supplier_id, supplier_name,
-                                 description, buyer)), lower(search)) > 0)"""
-_NO_LINE_FILTER = "min_usd is null and (search is null or search = '')"
-
-MACRO_SQL = f"""
-create or replace macro filtered_lines(
-    {_MACRO_ARGS}
-) as table
-with lines as (
-    select
-        *,
-        {_RISK_CATEGORY}
-    from page_lines
-)
-select * from lines
-where {_GROUP_PREDICATE}
-  and {_LINE_PREDICATE}
-"""  # noqa: S608 - code constants only
-
-# The same selection as groups: rows of `lines_rollup` (columns `rollup.KEYS`, `spend_usd`,
-# `count_lines`, `risk_category`) when no line-level filter is set, else one row per
-# filtered line in the same columns. Bound values decide the branch when the query is
-# planned, so the branch not taken reads nothing.
-ROLLUP_MACRO_SQL = f"""
-create or replace macro filtered_rollup(
-    {_MACRO_ARGS}
-) as table
-with cells as (
-    select
-        *,
-        {_RISK_CATEGORY}
-    from lines_rollup
-    where {_NO_LINE_FILTER}
-),
-
-lines as (
-    select
-        {{keys}},
-        risk_category,
-        amount_usd as spend_usd,
-        1::bigint as count_lines
-    from filtered_lines({_MACRO_ARGS})
-    where not ({_NO_LINE_FILTER})
-)
-
-select * from cells
-where {_GROUP_PREDICATE}
-union all by name
-select * from lines
-"""  # noqa: S608 - code constants only
-
-# The same selection at the grain of `rollup.COUNTRY_KEYS` (columns those keys,
-# `risk_category`, `spend_usd`, `count_lines`): from the small `lines_rollup_country` when
-# no unit, sector, method or line-level filter is set, else from `filtered_rollup`. As
-# there, bound values decide the branch and the branch not taken reads nothing.
-_COUNTRY_ONLY = f"""{_NO_LINE_FILTER}
-      and len(buyers::varchar[]) = 0 and len(segments::varchar[]) = 0
-      and len(methods::varchar[]) = 0"""
-
-
-def _coarse_rollup_macro(name: str, table: str, absent: tuple[str, ...], only: str) -> str:
-    """Return the statement creating table macro `name`: the cells of the coarse `table`
-    (whose keys lack the columns `absent`) when `only` holds, else `filtered_rollup`'s.
-    `{keys}` is left for `install` to fill."""
-    nulls = "".join(f"null::varchar as {column},\n        " for column in absent)
-    return f"""
-create or replace macro {name}(
-    {_MACRO_ARGS}
-) as table
-with small as (
-    select
-        *,
-        {nulls}{_RISK_CATEGORY}
-    from {table}
-    where {only}
-),
-
-small_cells as (
-    select {{keys}}, risk_category, spend_usd, count_lines
-    from small
-    where {_GROUP_PREDICATE}
-),
-
-other as (
-    select {{keys}}, risk_category, spend_usd, count_lines
-    from filtered_rollup({_MACRO_ARGS})
-    where not ({only})
-)
-
-select * from small_cells
-union all by name
-select * from other
-"""  # noqa: S608 - code constants only
-
-
-COUNTRY_MACRO_SQL = _coarse_rollup_macro(
-    "filtered_country_rollup",
-    "lines_rollup_country",
-    ("buyer", "segment_code", "procurement_method"),
-    _COUNTRY_ONLY,
-)
-
-# Spend and lines per supplier and risk category (columns `supplier_ix`, `risk_category`,
-# `spend_usd`, `count_lines`): from `supplier_cells` when no unit, sector, method or
-# line-level filter is set, else from the filtered lines.
-SUPPLIER_MACRO_SQL = f"""
-create or replace macro filtered_supplier_sums(
-    {_MACRO_ARGS}
-) as table
-with small as (
-    select
-        *,
-        null::varchar as buyer,
-        null::varchar as segment_code,
-        null::varchar as procurement_method,
-        {_RISK_CATEGORY}
-    from supplier_cells
-    where {_COUNTRY_ONLY}
-),
-
-small_cells as (
-    select supplier_ix, risk_category, sum(spend_usd) as spend_usd,
-        sum(count_lines)::bigint as count_lines
-    from small
-    where {_GROUP_PREDICATE}
-    group by all
-),
-
-other as (
-    select supplier_ix, risk_category, sum(amount_usd) as spend_usd,
-        count(*) as count_lines
-    from filtered_lines({_MACRO_ARGS})
-    where not ({_COUNTRY_ONLY})
-    group by all
-)
-
-select * from small_cells
-union all by name
-select * from other
-"""  # noqa: S608 - code constants only
-
-# The same selection at the grain of `rollup.FAMILY_KEYS` (columns those keys,
-# `risk_category`, `spend_usd`, `count_lines`): from `lines_rollup_family` when no unit,
-# method or line-level filter is set, else from `filtered_rollup`.
-_FAMILY_ONLY = f"""{_NO_LINE_FILTER}
-      and len(buyers::varchar[]) = 0 and len(methods::varchar[]) = 0"""
-FAMILY_MACRO_SQL = _coarse_rollup_macro(
-    "filtered_family_rollup",
-    "lines_rollup_family",
-    ("buyer", "procurement_method"),
-    _FAMILY_ONLY,
-)
-
-# The filtered lines in the columns of `supplier_lines` (plus `risk_category`): from that
-# table, stored in supplier-key order, unless a search text is set (it needs the
-# description), then from `filtered_lines`. A semi join on a few supplier keys then reads
-# only their row groups.
-SUPPLIER_LINES_MACRO_SQL = f"""
-create or replace macro filtered_supplier_lines(
-    {_MACRO_ARGS}
-) as table
-with stored as (
-    select *, {_RISK_CATEGORY}
-    from supplier_lines
-    where {_NO_SEARCH}
-),
-
-stored_lines as (
-    select * from stored
-    where {_GROUP_PREDICATE}
-      and {_MIN_USD_PREDICATE}
-),
-
-searched as (
-    select {{columns}}, risk_category
-    from filtered_lines({_MACRO_ARGS})
-    where not {_NO_SEARCH}
-)
-
-select * from stored_lines
-union all by name
-select * from searched
-"""  # noqa: S608 - code constants only
-
-# True when no filter is set (the risk basis alone restricts nothing). A scalar macro is
-# expanded where it is called, so over bound values it folds to a constant when the query
-# is planned, as the predicate written out would.
-NO_FILTER_MACRO_SQL = """
-create or replace macro no_filter(
-    quarter_from, quarter_to, buyers, categories, countries, regions, segments, methods,
-    min_usd, search
-) as (
-    quarter_from is null and quarter_to is null and len(buyers::varchar[]) = 0
-    and len(categories::varchar[]) = 0 and len(countries::varchar[]) = 0
-    and len(regions::varchar[]) = 0 and len(segments::varchar[]) = 0
-    and len(methods::varchar[]) = 0 and min_usd is null
-    and (search is null or search = '')
-)
-"""
-
-# The `$parameters` a query passes to the macro, in its order (for query headers).
-MACRO_CALL = (
-    "filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, "
-    "$countries, $regions, $segments, $methods, $min_usd, $search)"
-)
-ROLLUP_CALL = MACRO_CALL.replace("filtered_lines", "filtered_rollup")
-COUNTRY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_country_rollup")
-SUPPLIER_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_sums")
-FAMILY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_family_rollup")
-SUPPLIER_LINES_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_lines")
-
-
-# Relations the macro may read: the risk view itself, or a table materialised from it.
-SOURCES = ("scored_lines", "scored_lines_cached")
-
-
-def install(
-    con: duckdb.DuckDBPyConnection, source: str = "scored_lines", *, build: bool = True
-) -> None:
-    """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup`,
-    `filtered_family_rollup`, `filtered_supplier_sums` and `filtered_supplier_lines` table
-    macros and the `no_filter(...)` scalar macro on `con`. With `build`, first write the page
-    tables (`page_lines`, the keys and the cells, see `transparency.rollup`) in memory from
-    `source` (see `SOURCES`); without, they must already be there (the page cache, see
-    `database.connect_for_pages`).
-
-    Call it again after the lines or their scores change: the page tables are tables.
-
-    >>> install(con, "scored_lines")          # doctest: +SKIP
-    """
-    from transparency import rollup
-
-    if source not in SOURCES:
-        raise ValueError(f"filtered_lines cannot read {source!r}; allowed: {SOURCES}")
-    if build:
-        rollup.build(con, source, "main")
-    con.execute(MACRO_SQL)
-    con.execute(NO_FILTER_MACRO_SQL)
-    con.execute(ROLLUP_MACRO_SQL.replace("{keys}", ",\n        ".join(rollup.KEYS)))
-    con.execute(COUNTRY_MACRO_SQL.replace("{keys}", ", ".join(rollup.COUNTRY_KEYS)))
-    con.execute(SUPPLIER_MACRO_SQL)
-    con.execute(FAMILY_MACRO_SQL.replace("{keys}", ", ".join(rollup.FAMILY_KEYS)))
-    con.execute(
-        SUPPLIER_LINES_MACRO_SQL.replace("{columns}", ", ".join(rollup.SUPPLIER_LINE_COLUMNS))
-    )
 
 
 @dataclass(frozen=True)
@@ -350,6 +82,72 @@ class Filters:
     def is_default(self) -> bool:
         """Return True when nothing is restricted."""
         return self == Filters(risk_basis=self.risk_basis)
+
+
+# The filter values in the order the `filtered_*` table macros take them: the fields of
+# `Filters`, the one place the list is written. `install` fills it into the macros'
+# `{{filter_args}}` slots; queries pass the same names as `$parameters` (`MACRO_CALL`).
+FILTER_ARGS: tuple[str, ...] = tuple(f.name for f in fields(Filters))
+
+# The `$parameters` a query passes to the macro, in its order (for query headers).
+MACRO_CALL = "filtered_lines(" + ", ".join(f"${name}" for name in FILTER_ARGS) + ")"
+ROLLUP_CALL = MACRO_CALL.replace("filtered_lines", "filtered_rollup")
+COUNTRY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_country_rollup")
+SUPPLIER_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_sums")
+FAMILY_CALL = MACRO_CALL.replace("filtered_lines", "filtered_family_rollup")
+SUPPLIER_LINES_CALL = MACRO_CALL.replace("filtered_lines", "filtered_supplier_lines")
+
+# Relations the macro may read: the risk view itself, or a table materialised from it.
+SOURCES = ("scored_lines", "scored_lines_cached")
+
+# The definitions in `queries/views/` that `install` runs, in this order: each table
+# macro after the ones it calls.
+MACROS: tuple[str, ...] = (
+    "filtered_lines",
+    "no_filter",
+    "filtered_rollup",
+    "filtered_country_rollup",
+    "filtered_supplier_sums",
+    "filtered_family_rollup",
+    "filtered_supplier_lines",
+)
+
+
+def install(
+    con: duckdb.DuckDBPyConnection, source: str = "scored_lines", *, build: bool = True
+) -> None:
+    """Create the `filtered_lines`, `filtered_rollup`, `filtered_country_rollup`,
+    `filtered_family_rollup`, `filtered_supplier_sums` and `filtered_supplier_lines` table
+    macros, the `no_filter(...)` scalar macro and the `filter_*` pieces they share on `con`
+    (the definitions `MACROS` of `queries/views/`, in that order). With `build`, first write
+    the page tables (`page_lines`, the keys and the cells, see `transparency.rollup`) in
+    memory from `source` (see `SOURCES`); without, they must already be there (the page
+    cache, see `database.connect_for_pages`).
+
+    Call it again after the lines or their scores change: the page tables are tables.
+
+    >>> install(con, "scored_lines")          # doctest: +SKIP
+    """
+    if source not in SOURCES:
+        raise ValueError(f"filtered_lines cannot read {source!r}; allowed: {SOURCES}")
+    if build:
+        rollup.build(con, source, "main")
+    # What fills each slot: identifiers from the code's own lists, never values.
+    fills = {
+        "filter_args": ", ".join(FILTER_ARGS),
+        "columns": ", ".join(rollup.SUPPLIER_LINE_COLUMNS),
+    }
+    keys = {
+        "filtered_rollup": ",\n        ".join(rollup.KEYS),
+        "filtered_country_rollup": ", ".join(rollup.COUNTRY_KEYS),
+        "filtered_family_rollup": ", ".join(rollup.FAMILY_KEYS),
+    }
+    for name in MACROS:
+        text = sql.view(name).text
+        names = {slot: value for slot, value in fills.items() if f"{{{{{slot}}}}}" in text}
+        if name in keys:
+            names["keys"] = keys[name]
+        sql.install_view(con, name, **names)
 
 
 # URL key -> dataclass field. Short keys keep shared links readable.
@@ -411,6 +209,43 @@ def _check_list(
     return tuple(kept)
 
 
+def _parse_quarters(
+    params: Mapping[str, str | Sequence[str]], notices: list[str]
+) -> tuple[str | None, str | None]:
+    """Return the period's first and last quarter in `params` (swapped if reversed)."""
+    quarters: dict[str, str | None] = {}
+    for key in ("from", "to"):
+        value = _single(params.get(key))
+        if value is not None and not _QUARTER.match(value.upper()):
+            notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
+            value = None
+        quarters[key] = value.upper() if value else None
+    if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
+        notices.append(
+            f"The period started after it ended ({quarters['from']} to {quarters['to']}); "
+            "the two quarters were swapped."
+        )
+        quarters["from"], quarters["to"] = quarters["to"], quarters["from"]
+    return quarters["from"], quarters["to"]
+
+
+def _parse_min_usd(raw_min: str | None, notices: list[str]) -> Decimal | None:
+    """Return the minimum amount in USD to the cent, or None when unset, zero or invalid."""
+    min_usd: Decimal | None = None
+    if raw_min is not None:
+        try:
+            min_usd = Decimal(raw_min.replace(",", ""))
+            if not min_usd.is_finite() or min_usd < 0:
+                raise InvalidOperation
+            min_usd = min_usd.quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            notices.append(f"Ignored minimum amount {raw_min[:20]!r}: expected a number ≥ 0.")
+            min_usd = None
+        if min_usd == 0:
+            min_usd = None
+    return min_usd
+
+
 def parse(
     params: Mapping[str, str | Sequence[str]],
     options: Mapping[str, Sequence[str]] | None = None,
@@ -425,86 +260,14 @@ def parse(
     'residual'
     """
     notices: list[str] = []
-    options = options or {}
-
-    def allowed(attr: str, value: str) -> bool:
-        return attr not in options or value in options[attr]
-
-    quarters: dict[str, str | None] = {}
-    for key in ("from", "to"):
-        value = _single(params.get(key))
-        if value is not None and not _QUARTER.match(value.upper()):
-            notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
-            value = None
-        quarters[key] = value.upper() if value else None
-    if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
-        notices.append(
-            f"The period started after it ended ({quarters['from']} to {quarters['to']}); "
-            "the two quarters were swapped."
-        )
-        quarters["from"], quarters["to"] = quarters["to"], quarters["from"]
+    quarter_from, quarter_to = _parse_quarters(params, notices)
 
     basis = _single(params.get("basis")) or "inherent"
     if basis not in RISK_BASES:
         notices.append(f"Ignored risk basis {basis[:20]!r}: expected inherent or residual.")
         basis = "inherent"
-
-    buyers = _check_list(
-        "organisational unit",
-        _values(params.get("unit")),
-        lambda v: allowed("buyers", v) and len(v) <= 200,
-        "no such organisational unit in the data.",
-        notices,
-    )
-    categories = _check_list(
-        "risk category",
-        _values(params.get("risk")),
-        lambda v: v in RISK_CATEGORIES,
-        "expected one of " + ", ".join(RISK_CATEGORIES) + ".",
-        notices,
-    )
-    countries = _check_list(
-        "supplier country",
-        _values(params.get("country")),
-        lambda v: (v == "unknown" or _ISO3.match(v)) and allowed("countries", v),
-        "expected a three-letter ISO code such as CHN.",
-        notices,
-    )
-    regions = _check_list(
-        "region",
-        _values(params.get("region")),
-        lambda v: allowed("regions", v) and len(v) <= 100,
-        "no such region.",
-        notices,
-    )
-    segments = _check_list(
-        "sector",
-        _values(params.get("segment")),
-        lambda v: (v == "unknown" or _SEGMENT.match(v)) and allowed("segments", v),
-        "expected a two-digit UNSPSC segment such as 53.",
-        notices,
-    )
-    methods = _check_list(
-        "procurement method",
-        _values(params.get("method")),
-        lambda v: v in (*PROCUREMENT_METHODS, "unknown"),
-        "expected one of " + ", ".join(PROCUREMENT_METHODS) + ".",
-        notices,
-    )
-
-    min_usd: Decimal | None = None
-    raw_min = _single(params.get("min_usd"))
-    if raw_min is not None:
-        try:
-            min_usd = Decimal(raw_min.replace(",", ""))
-            if not min_usd.is_finite() or min_usd < 0:
-                raise InvalidOperation
-            min_usd = min_usd.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            notices.append(f"Ignored minimum amount {raw_min[:20]!r}: expected a number ≥ 0.")
-            min_usd = None
-        if min_usd == 0:
-            min_usd = None
+    lists = _parse_lists(params, options or {}, notices)
+    min_usd = _parse_min_usd(_single(params.get("min_usd")), notices)
 
     search = _single(params.get("q")) or ""
     if len(search) > MAX_SEARCH:
@@ -512,16 +275,72 @@ def parse(
         search = search[:MAX_SEARCH]
 
     filters = Filters(
-        quarter_from=quarters["from"],
-        quarter_to=quarters["to"],
-        buyers=buyers,
+        quarter_from=quarter_from,
+        quarter_to=quarter_to,
         risk_basis=basis,
-        categories=categories,
-        countries=countries,
-        regions=regions,
-        segments=segments,
-        methods=methods,
         min_usd=min_usd,
+        **lists,
         search=search,
     )
     return filters, notices
+
+
+def _parse_lists(
+    params: Mapping[str, str | Sequence[str]],
+    options: Mapping[str, Sequence[str]],
+    notices: list[str],
+) -> dict[str, tuple[str, ...]]:
+    """Return the list filters in `params` by field name, with notices for dropped values."""
+
+    def allowed(attr: str, value: str) -> bool:
+        return attr not in options or value in options[attr]
+
+    # field, URL key, what it is called, which values pass, what was expected
+    rules: tuple[tuple[str, str, str, Callable[[str], object], str], ...] = (
+        (
+            "buyers",
+            "unit",
+            "organisational unit",
+            lambda v: allowed("buyers", v) and len(v) <= 200,
+            "no such organisational unit in the data.",
+        ),
+        (
+            "categories",
+            "risk",
+            "risk category",
+            lambda v: v in RISK_CATEGORIES,
+            "expected one of " + ", ".join(RISK_CATEGORIES) + ".",
+        ),
+        (
+            "countries",
+            "country",
+            "supplier country",
+            lambda v: (v == "unknown" or _ISO3.match(v)) and allowed("countries", v),
+            "expected a three-letter ISO code such as CHN.",
+        ),
+        (
+            "regions",
+            "region",
+            "region",
+            lambda v: allowed("regions", v) and len(v) <= 100,
+            "no such region.",
+        ),
+        (
+            "segments",
+            "segment",
+            "sector",
+            lambda v: (v == "unknown" or _SEGMENT.match(v)) and allowed("segments", v),
+            "expected a two-digit UNSPSC segment such as 53.",
+        ),
+        (
+            "methods",
+            "method",
+            "procurement method",
+            lambda v: v in (*PROCUREMENT_METHODS, "unknown"),
+            "expected one of " + ", ".join(PROCUREMENT_METHODS) + ".",
+        ),
+    )
+    return {
+        field: _check_list(label, _values(params.get(key)), ok, expected, notices)
+        for field, key, label, ok, expected in rules
+    }

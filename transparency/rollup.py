@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import duckdb
 
+from transparency import sql
+
 # The grouping columns. Names, regions and titles follow from their codes (so they add
 # no rows) but are kept so a query never needs to join back to the lines.
 KEYS: tuple[str, ...] = (
@@ -90,54 +92,6 @@ SUPPLIER_KEYS: tuple[str, ...] = (
 SOURCES = ("scored_lines", "scored_lines_cached", "scored_lines_joined")
 SCHEMAS = ("main", "line_cache_build")
 
-_KEYS_SQL = """
-create or replace table {schema}.page_contract_keys as
-select contract_id, (row_number() over ())::integer as contract_key
-from (select distinct contract_id from {source} where contract_id is not null);
-
-create or replace table {schema}.page_supplier_keys as
-select
-    supplier_key,
-    supplier_name,
-    (row_number() over (order by spend_usd desc, supplier_key))::integer as supplier_ix
-from (
-    select
-        coalesce(supplier_id, supplier_name) as supplier_key,
-        any_value(supplier_name) as supplier_name,
-        sum(amount_usd) as spend_usd
-    from {source}
-    where coalesce(supplier_id, supplier_name) is not null
-    group by supplier_key
-);
-"""
-
-_LINES_SQL = """
-create or replace table {schema}.page_lines as
-select l.*, c.contract_key, s.supplier_ix
-from {source} as l
-left join {schema}.page_contract_keys as c on c.contract_id = l.contract_id
-left join {schema}.page_supplier_keys as s
-    on s.supplier_key = coalesce(l.supplier_id, l.supplier_name)
-"""
-
-# Read from the `imported_days` view over `contract_lines` on purpose, never from `source`:
-# it is the independent side of the figures' reconciliation.
-_IMPORTED_DAYS_SQL = """
-create or replace table {schema}.imported_days as
-select * from main.imported_days
-"""
-
-_ROLLUP_SQL = """
-create or replace table {schema}.{table} as
-select
-    {keys},
-    sum({money}) as spend_usd,
-    {count} as count_lines
-from {source}
-group by all
-"""
-
-
 # The columns the supplier profile queries read, one row per line, stored in supplier-key
 # order: a supplier's lines then sit in one or two row groups, which DuckDB's zone maps
 # find without reading the other 10M lines.
@@ -160,12 +114,6 @@ SUPPLIER_LINE_COLUMNS: tuple[str, ...] = (
     "residual_category",
     "risk_drivers",
 )
-_SUPPLIER_LINES_SQL = """
-create or replace table {{schema}}.supplier_lines as
-select {columns}
-from {{schema}}.page_lines
-order by supplier_ix
-""".format(columns=", ".join(SUPPLIER_LINE_COLUMNS))  # noqa: S608 - code constants only
 
 # The grain of the sector table: no unit or method (their filters then read `lines_rollup`).
 FAMILY_KEYS: tuple[str, ...] = (
@@ -180,29 +128,15 @@ FAMILY_KEYS: tuple[str, ...] = (
     "residual_category",
 )
 
-# Every value the sidebar filters offer, one row per kind and value (a few hundred rows),
-# with the columns `queries/filter_options_by_kind.sql` labels them by.
-_VALUES_SQL = """
-create or replace table {schema}.lines_rollup_values as
-select 'quarter' as kind, award_quarter, null::varchar as buyer, null::varchar as supplier_country,
-    null::varchar as supplier_country_name, null::varchar as supplier_region,
-    null::varchar as segment_code, null::varchar as segment_title,
-    null::varchar as procurement_method
-from {schema}.lines_rollup_country group by award_quarter
-union all by name
-select 'buyer' as kind, buyer from {schema}.lines_rollup group by buyer
-union all by name
-select 'country' as kind, supplier_country,
-    any_value(supplier_country_name) as supplier_country_name
-from {schema}.lines_rollup_country group by supplier_country
-union all by name
-select 'region' as kind, supplier_region from {schema}.lines_rollup_country group by supplier_region
-union all by name
-select 'segment' as kind, segment_code, any_value(segment_title) as segment_title
-from {schema}.lines_rollup group by segment_code
-union all by name
-select 'method' as kind, procurement_method from {schema}.lines_rollup group by procurement_method
-"""
+
+# The page tables, in the order `build` creates them: (file in `queries/views/`, table,
+# key columns, what it reads). A table's input comes before it.
+_CELLS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("page_cells_from_lines", "lines_rollup", KEYS, "page_lines"),
+    ("page_cells_from_lines", "supplier_cells", SUPPLIER_KEYS, "page_lines"),
+    ("page_cells_from_cells", "lines_rollup_country", COUNTRY_KEYS, "lines_rollup"),
+    ("page_cells_from_cells", "lines_rollup_family", FAMILY_KEYS, "lines_rollup"),
+)
 
 
 def build(
@@ -210,46 +144,37 @@ def build(
 ) -> None:
     """Create the page tables (see the module docstring) in `schema` from `source`.
 
-    `source` must be one of `SOURCES` and `schema` one of `SCHEMAS`.
+    `source` must be one of `SOURCES` and `schema` one of `SCHEMAS`. Runs, in this order,
+    the definitions `page_contract_keys`, `page_supplier_keys`, `page_lines`, the cells of
+    `_CELLS` (`page_cells_from_lines` twice, `page_cells_from_cells` twice),
+    `lines_rollup_values`, `supplier_lines` and, outside `main`, `page_imported_days`.
     """
     if source not in SOURCES:
         raise ValueError(f"the page tables cannot read {source!r}; allowed: {SOURCES}")
     if schema not in SCHEMAS:
         raise ValueError(f"the page tables cannot be written to {schema!r}; allowed: {SCHEMAS}")
-    con.execute(_KEYS_SQL.format(schema=schema, source=source))
+    sql.install_view(con, "page_contract_keys", schema=schema, source=source)
+    sql.install_view(con, "page_supplier_keys", schema=schema, source=source)
     # The lines must stay the probe side of both joins (streamed through, never held in a
     # hash table): the optimiser would otherwise build on the wide lines, which spills at 10M.
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
     try:
-        con.execute(_LINES_SQL.format(schema=schema, source=source))
+        sql.install_view(con, "page_lines", schema=schema, source=source)
     finally:
         con.execute("reset disabled_optimizers")
-    lines = f"{schema}.page_lines"
-    cells = f"{schema}.lines_rollup"
-    # The coarser cells are sums of `lines_rollup`'s (their keys are among its keys), so
-    # they read a million cells at 10M lines instead of the lines.
-    for table, keys, source in (
-        ("lines_rollup", KEYS, lines),
-        ("supplier_cells", SUPPLIER_KEYS, lines),
-        ("lines_rollup_country", COUNTRY_KEYS, cells),
-        ("lines_rollup_family", FAMILY_KEYS, cells),
-    ):
-        count = "count(*)" if source == lines else "sum(count_lines)::bigint"
-        money = "amount_usd" if source == lines else "spend_usd"
-        con.execute(
-            _ROLLUP_SQL.format(
-                schema=schema,
-                table=table,
-                keys=",\n    ".join(keys),
-                source=source,
-                money=money,
-                count=count,
-            )
+    for definition, table, keys, table_source in _CELLS:
+        sql.install_view(
+            con,
+            definition,
+            schema=schema,
+            table=table,
+            keys=",\n    ".join(keys),
+            source=f"{schema}.{table_source}",
         )
-    con.execute(_VALUES_SQL.format(schema=schema))
-    con.execute(_SUPPLIER_LINES_SQL.format(schema=schema))
+    sql.install_view(con, "lines_rollup_values", schema=schema)
+    sql.install_view(con, "supplier_lines", schema=schema, columns=", ".join(SUPPLIER_LINE_COLUMNS))
     if schema != "main":
-        con.execute(_IMPORTED_DAYS_SQL.format(schema=schema))
+        sql.install_view(con, "page_imported_days", schema=schema)
 
 
 def install(con: duckdb.DuckDBPyConnection, source: str = "scored_lines") -> None:
