@@ -1,6 +1,6 @@
 -- returns: every filtered contract line with its currency provenance and risk scoring, for CSV/XLSX export (streamed in batches, never loaded whole)
 -- grain: one row per contract line
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- params: $filters (the page filters)
 select
     contract_id,
     line_id,
@@ -37,5 +37,5 @@ select
     diligence_steps,
     batch_id,
     source_row
-from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+from filtered_lines({{filters}})
 order by award_date, contract_id, line_id, batch_id, source_row

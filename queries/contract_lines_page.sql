@@ -1,6 +1,6 @@
 -- returns: one page of filtered contract lines for the Contracts table, sorted by an allowed column ($sort is one of award_date, amount_usd, supplier_name, risk, contract_id, country), with the key (batch_id, source_row) that opens the detail
 -- grain: one row per contract line (at most $page_size rows)
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $sort (text), $descending (boolean), $page_size (integer), $page_offset (integer)
+-- params: $filters (the page filters), $sort (text), $descending (boolean), $page_size (integer), $page_offset (integer)
 -- One branch per sort column and direction; bound values fold the branches not chosen away.
 -- Over all lines (no filter), a column with many values first finds its values on the page
 -- and above it (a top-N over that one column), then reads the lines with those values only
@@ -27,7 +27,7 @@ with lines as not materialized (
         risk_category,
         null::integer as risk_order,
         total_score
-    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_lines({{filters}})
 ),
 
 ranked as not materialized (
@@ -42,19 +42,19 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'award_date' and not $descending and no_filter({{filters}})
                 order by award_date asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'award_date' and not $descending and no_filter({{filters}})
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'award_date' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'award_date' and not $descending and not no_filter({{filters}})
         order by award_date asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -64,19 +64,19 @@ final as (
         semi join (
             select distinct award_date from (
                 select award_date from lines
-                where $sort = 'award_date' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'award_date' and $descending and no_filter({{filters}})
                 order by award_date desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.award_date is not distinct from v.award_date
-        where $sort = 'award_date' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'award_date' and $descending and no_filter({{filters}})
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'award_date' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'award_date' and $descending and not no_filter({{filters}})
         order by award_date desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -86,19 +86,19 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'amount_usd' and not $descending and no_filter({{filters}})
                 order by amount_usd asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'amount_usd' and not $descending and no_filter({{filters}})
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'amount_usd' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'amount_usd' and not $descending and not no_filter({{filters}})
         order by amount_usd asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -108,19 +108,19 @@ final as (
         semi join (
             select distinct amount_usd from (
                 select amount_usd from lines
-                where $sort = 'amount_usd' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'amount_usd' and $descending and no_filter({{filters}})
                 order by amount_usd desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.amount_usd is not distinct from v.amount_usd
-        where $sort = 'amount_usd' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'amount_usd' and $descending and no_filter({{filters}})
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'amount_usd' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'amount_usd' and $descending and not no_filter({{filters}})
         order by amount_usd desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -130,19 +130,19 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'supplier_name' and not $descending and no_filter({{filters}})
                 order by supplier_name asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'supplier_name' and not $descending and no_filter({{filters}})
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'supplier_name' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'supplier_name' and not $descending and not no_filter({{filters}})
         order by supplier_name asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -152,19 +152,19 @@ final as (
         semi join (
             select distinct supplier_name from (
                 select supplier_name from lines
-                where $sort = 'supplier_name' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'supplier_name' and $descending and no_filter({{filters}})
                 order by supplier_name desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.supplier_name is not distinct from v.supplier_name
-        where $sort = 'supplier_name' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'supplier_name' and $descending and no_filter({{filters}})
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'supplier_name' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'supplier_name' and $descending and not no_filter({{filters}})
         order by supplier_name desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -188,19 +188,19 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'contract_id' and not $descending and no_filter({{filters}})
                 order by contract_id asc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and not $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'contract_id' and not $descending and no_filter({{filters}})
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'contract_id' and not $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'contract_id' and not $descending and not no_filter({{filters}})
         order by contract_id asc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
@@ -210,19 +210,19 @@ final as (
         semi join (
             select distinct contract_id from (
                 select contract_id from lines
-                where $sort = 'contract_id' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+                where $sort = 'contract_id' and $descending and no_filter({{filters}})
                 order by contract_id desc nulls last
                 limit $page_offset + $page_size
             )
         ) as v on l.contract_id is not distinct from v.contract_id
-        where $sort = 'contract_id' and $descending and no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'contract_id' and $descending and no_filter({{filters}})
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )
     union all
     select * from (
         select * from lines
-        where $sort = 'contract_id' and $descending and not no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+        where $sort = 'contract_id' and $descending and not no_filter({{filters}})
         order by contract_id desc nulls last, contract_id, line_id, batch_id, source_row
         limit $page_size offset $page_offset
     )

@@ -1,6 +1,6 @@
 -- returns: total spend in USD, spend in High and Very high, counts of lines, contracts and suppliers for the filtered lines
 -- grain: one row for the whole filtered selection
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- params: $filters (the page filters)
 -- Sums and line counts come from the pre-aggregated cells (transparency/rollup.py) unless a
 -- line-level filter is set. Distinct contracts and suppliers: with no filter at all, the
 -- number of keys; otherwise counted exactly as bits over the lines' dense whole-number keys,
@@ -8,7 +8,7 @@
 -- so no hash table of millions of ids is built. Bound values pick the branch.
 with settings as (
     select
-        no_filter($quarter_from, $quarter_to, $buyers, $categories, $countries, $regions, $segments, $methods, $min_usd, $search) as unfiltered
+        no_filter({{filters}}) as unfiltered
 ),
 
 cells as (
@@ -16,12 +16,12 @@ cells as (
         sum(spend_usd) as total_usd,
         sum(spend_usd) filter (where risk_category in ('High', 'Very high')) as high_usd,
         sum(count_lines) as count_lines
-    from filtered_country_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_country_rollup({{filters}})
 ),
 
 lines as not materialized (
     select contract_key, supplier_ix
-    from filtered_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_lines({{filters}})
     where not (select unfiltered from settings)
 ),
 

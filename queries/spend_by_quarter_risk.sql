@@ -1,9 +1,9 @@
 -- returns: spend in USD per award quarter and risk category (inherent or residual, as chosen), with the category's sort order
 -- grain: one row per quarter and risk category that has spend
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- params: $filters (the page filters)
 -- Reads the country-grain cells (transparency/rollup.py) unless a unit, sector, method or line-level filter is set.
 with lines as (
-    select * from filtered_country_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_country_rollup({{filters}})
 ),
 
 final as (

@@ -1,9 +1,9 @@
 -- returns: spend in USD, line count and share of spend per risk category (inherent or residual, as chosen), all five categories even when empty
 -- grain: one row per risk category
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- params: $filters (the page filters)
 -- Reads the country-grain cells (transparency/rollup.py) unless a unit, sector, method or line-level filter is set.
 with lines as (
-    select * from filtered_country_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_country_rollup({{filters}})
 ),
 
 by_category as (

@@ -1,9 +1,9 @@
 -- returns: spend in USD per UNSPSC segment and family, with the share in High and Very high (unclassified lines as their own segment)
 -- grain: one row per segment and family
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text)
+-- params: $filters (the page filters)
 -- Reads the sector-grain cells (transparency/rollup.py) unless a unit, method or line-level filter is set.
 with lines as (
-    select * from filtered_family_rollup($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    select * from filtered_family_rollup({{filters}})
 ),
 
 final as (

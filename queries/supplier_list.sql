@@ -1,20 +1,20 @@
 -- returns: one page of suppliers in the filtered lines with spend in USD, countries, sectors, contracts and highest risk category, largest spend first
 -- grain: one row per supplier (at most $page_size rows)
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $page_size (integer), $page_offset (integer)
+-- params: $filters (the page filters), $page_size (integer), $page_offset (integer)
 -- Two passes: the page of suppliers is chosen by a cheap sum per supplier, and only its
 -- suppliers' lines get the costly aggregates (distinct lists and counts): at 10M lines
 -- that is a few dozen suppliers instead of all of them.
 -- The details read the page's suppliers' lines in supplier-key order (transparency/rollup.py).
 with lines as not materialized (
     select *
-    from filtered_supplier_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_lines({{filters}})
 ),
 
 -- The sum per supplier: from the per-supplier cells, or the lines grouped by the supplier's
 -- whole-number key (transparency/rollup.py), not by text.
 sums as (
     select supplier_ix, sum(spend_usd)::decimal(38, 2) as spend_usd
-    from filtered_supplier_sums($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_sums({{filters}})
     group by supplier_ix
 ),
 

@@ -1,12 +1,12 @@
 -- returns: the suppliers with most spend in High and Very high, with their total spend, contracts and country
 -- grain: one row per supplier (at most $limit rows)
--- params: $quarter_from (text), $quarter_to (text), $buyers (text[]), $risk_basis (text), $categories (text[]), $countries (text[]), $regions (text[]), $segments (text[]), $methods (text[]), $min_usd (decimal), $search (text), $limit (integer)
+-- params: $filters (the page filters), $limit (integer)
 -- Two passes: the suppliers are chosen by a cheap sum per supplier, and only theirs get
 -- the costly aggregates (distinct countries and contracts).
 -- The details read the page's suppliers' lines in supplier-key order (transparency/rollup.py).
 with lines as not materialized (
     select *
-    from filtered_supplier_lines($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_lines({{filters}})
 ),
 
 -- The sums per supplier: from the per-supplier cells, or the lines grouped by the
@@ -16,7 +16,7 @@ sums as (
         supplier_ix,
         (sum(spend_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
         sum(spend_usd)::decimal(38, 2) as spend_usd
-    from filtered_supplier_sums($quarter_from, $quarter_to, $buyers, $risk_basis, $categories, $countries, $regions, $segments, $methods, $min_usd, $search)
+    from filtered_supplier_sums({{filters}})
     group by supplier_ix
     having sum(count_lines) filter (where risk_category in ('High', 'Very high')) > 0
 ),

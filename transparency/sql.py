@@ -6,7 +6,10 @@ A query file starts with a header of `--` lines::
     -- grain: one row per risk category
     -- params: $date_from (date), $date_to (date)
 
-and refers to its values only as `$name` placeholders, which DuckDB binds.
+and refers to its values only as `$name` placeholders, which DuckDB binds. A page query
+takes the eleven page filters as `{{filters}}` (declared `$filters (the page filters)` in its
+header), which stands for `$quarter_from, $quarter_to, ..., $search`: the list is written
+once, as the fields of `transparency.filters.Filters`.
 
 >>> run(con, "spend_by_risk_category", {"date_from": d1, "date_to": d2})  # doctest: +SKIP
 
@@ -37,6 +40,9 @@ import polars as pl
 from transparency.settings import QUERIES_DIR
 
 VIEWS_DIR = QUERIES_DIR / "views"
+# In a leaf query, stands for every page filter as a `$parameter`, in the macros' order;
+# the header then declares `$filters (the page filters)`.
+PAGE_FILTERS_SLOT = "{{filters}}"
 _SLOT = re.compile(r"\{\{([a-z_][a-z0-9_]*)\}\}")
 # What may fill a slot: an identifier, a qualified one, or a comma-separated list of them.
 _IDENTIFIERS = re.compile(
@@ -89,7 +95,21 @@ def parse(name: str, text: str) -> Query:
     declared = {}
     if header["params"].lower() not in ("none", "-", ""):
         declared = dict(_HEADER_PARAM.findall(header["params"]))
+    if PAGE_FILTERS_SLOT in text or "filters" in declared:
+        # The page filters, written once (the fields of `Filters`), not in every file.
+        names = page_filter_names()
+        text = text.replace(PAGE_FILTERS_SLOT, ", ".join(f"${n}" for n in names))
+        if declared.pop("filters", None) is not None:
+            declared = {**dict.fromkeys(names, "page filter"), **declared}
     return Query(name, text, header["returns"], header["grain"], declared)
+
+
+def page_filter_names() -> tuple[str, ...]:
+    """Return the page filters' parameter names, in the order the `filtered_*` macros take."""
+    # cycle: transparency.filters imports this module; the names are the fields of Filters
+    from transparency.filters import FILTER_ARGS
+
+    return FILTER_ARGS
 
 
 @functools.cache
