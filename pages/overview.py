@@ -7,6 +7,7 @@ import streamlit as st
 
 from transparency.app import charts, fmt, setup, sidebar
 from transparency.filters import quarter_before
+from transparency.risk.categories import HIGH, HIGH_GROUP
 
 page = setup("Overview")
 page.require_lines()
@@ -94,9 +95,9 @@ high_share = float(kpis["high_usd"]) / float(total) if total else 0.0
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Total spend (USD)", fmt.usd_compact(total), help=fmt.usd(total), border=True)
 c2.metric(
-    "High + Very high",
+    HIGH_GROUP,
     fmt.pct(high_share),
-    help=f"Share of spend in High or Very high {basis} risk: "
+    help=f"Share of spend in {HIGH_GROUP} {basis} risk: "
     f"{fmt.usd(kpis['high_usd'])} of {fmt.usd(total)}",
     border=True,
 )
@@ -116,7 +117,7 @@ if page.may_open("contracts"):
         "Show these contracts",
         key="ov_high_button",
         on_click=narrow_to_contracts,
-        kwargs={"categories": ["High", "Very high"]},
+        kwargs={"categories": list(HIGH)},
     )
 
 st.caption(
@@ -187,13 +188,13 @@ with left:
     else:
         st.info("No sectors to show for these filters.")
 with right:
-    st.subheader("Top suppliers by High + Very high spend")
+    st.subheader(f"Top suppliers by {HIGH_GROUP} spend")
     top = page.query("top_high_risk_suppliers", limit=10)
     if top.height:
         table = fmt.floats(top).select(
             pl.col("supplier_name").alias("Supplier"),
             pl.col("countries").alias("Country"),
-            pl.col("high_usd").alias("High + Very high"),
+            pl.col("high_usd").alias(HIGH_GROUP),
             pl.col("spend_usd").alias("Total"),
         )
         st.session_state["ov_top_keys"] = top["supplier_key"].to_list()
@@ -206,8 +207,8 @@ with right:
             column_config={
                 "Supplier": st.column_config.TextColumn(width="medium"),
                 "Country": st.column_config.TextColumn(width="small"),
-                "High + Very high": st.column_config.NumberColumn(
-                    format="dollar", help="Spend in High or Very high (USD)"
+                HIGH_GROUP: st.column_config.NumberColumn(
+                    format="dollar", help=f"Spend in {HIGH_GROUP} (USD)"
                 ),
                 "Total": st.column_config.NumberColumn(
                     format="dollar", help="All spend with this supplier (USD)"
@@ -217,4 +218,4 @@ with right:
         if page.may_open("suppliers"):
             st.caption("Select a supplier to open its profile.")
     else:
-        st.info("No supplier has spend in High or Very high for these filters.")
+        st.info(f"No supplier has spend in {HIGH_GROUP} for these filters.")

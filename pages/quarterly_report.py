@@ -9,6 +9,7 @@ from transparency import figures as figures_mod
 from transparency import quarters, report
 from transparency.app import fmt, setup
 from transparency.app.connection import connection
+from transparency.risk.categories import HIGH_GROUP
 from transparency.store import Store
 
 page = setup("Quarterly report", filters=False)
@@ -90,7 +91,7 @@ cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"))
 cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"))
 cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"))
 cols[4].metric(
-    "Spend in High or Very high",
+    f"Spend in {HIGH_GROUP}",
     report.cell_text(fig.top["high_risk_share"], "share"),
     _delta("high_risk_share"),
     delta_color="inverse",

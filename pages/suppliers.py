@@ -12,6 +12,7 @@ from transparency.app import auth, charts, fmt, setup, supplier_records, tables
 from transparency.app.connection import prepare_in_background
 from transparency.risk import diligence
 from transparency.risk import model as risk_model
+from transparency.risk.categories import HIGH_GROUP
 from transparency.risk.model import STEPS
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ else:
         pl.col("supplier_name").alias("Supplier"),
         pl.col("countries").alias("Countries"),
         pl.col("highest_category").alias("Highest risk"),
-        pl.col("high_share").alias("Share in High + Very high"),
+        pl.col("high_share").alias(f"Share in {HIGH_GROUP}"),
         pl.col("spend_usd").alias("Spend (USD)"),
         pl.col("count_contracts").alias("Contracts"),
         pl.col("sectors").alias("Sectors"),
@@ -57,7 +58,7 @@ else:
         selection_mode="single-row",
         column_config={
             "Spend (USD)": st.column_config.NumberColumn(format="dollar"),
-            "Share in High + Very high": st.column_config.ProgressColumn(
+            f"Share in {HIGH_GROUP}": st.column_config.ProgressColumn(
                 format="percent", min_value=0.0, max_value=1.0
             ),
         },

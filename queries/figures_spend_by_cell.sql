@@ -67,7 +67,7 @@ steps as (
     left join page_supplier_keys as k on k.supplier_ix = c.supplier_ix
     left join steps_now as s on s.diligence_key = k.supplier_key
     where c.award_quarter in ($quarter, $previous, $year_earlier)
-      and c.inherent_category in ('High', 'Very high')
+      and is_high_risk(c.inherent_category)
     group by all
 ),
 

@@ -1,4 +1,4 @@
--- returns: total spend in USD, spend in High and Very high, counts of lines, contracts and suppliers for the filtered lines
+-- returns: total spend in USD, spend in the high-risk categories (High or Very high), counts of lines, contracts and suppliers for the filtered lines
 -- grain: one row for the whole filtered selection
 -- params: $filters (the page filters)
 -- Sums and line counts come from the pre-aggregated cells (transparency/rollup.py) unless a
@@ -14,7 +14,7 @@ with settings as (
 cells as (
     select
         sum(spend_usd) as total_usd,
-        sum(spend_usd) filter (where risk_category in ('High', 'Very high')) as high_usd,
+        sum(spend_usd) filter (where is_high_risk(risk_category)) as high_usd,
         sum(count_lines) as count_lines
     from filtered_country_rollup({{filters}})
 ),

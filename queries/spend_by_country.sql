@@ -1,4 +1,4 @@
--- returns: spend in USD per supplier country with its name, region, TIP tier, share in High and Very high and the category holding most spend
+-- returns: spend in USD per supplier country with its name, region, TIP tier, share in the high-risk categories (High or Very high) and the category holding most spend
 -- grain: one row per supplier country (unknown country as one row with a null code)
 -- params: $filters (the page filters)
 -- Reads the country-grain cells (transparency/rollup.py) unless a unit, sector, method or line-level filter is set.
@@ -28,7 +28,7 @@ final as (
         sum(spend_usd)::decimal(38, 2) as spend_usd,
         sum(count_lines)::bigint as count_lines,
         coalesce(
-            sum(spend_usd) filter (where risk_category in ('High', 'Very high'))
+            sum(spend_usd) filter (where is_high_risk(risk_category))
             / nullif(sum(spend_usd), 0),
             0
         )::double as high_share,

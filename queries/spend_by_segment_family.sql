@@ -1,4 +1,4 @@
--- returns: spend in USD per UNSPSC segment and family, with the share in High and Very high (unclassified lines as their own segment)
+-- returns: spend in USD per UNSPSC segment and family, with the share in the high-risk categories (High or Very high) (unclassified lines as their own segment)
 -- grain: one row per segment and family
 -- params: $filters (the page filters)
 -- Reads the sector-grain cells (transparency/rollup.py) unless a unit, method or line-level filter is set.
@@ -15,7 +15,7 @@ final as (
         sum(spend_usd)::decimal(38, 2) as spend_usd,
         sum(count_lines)::bigint as count_lines,
         coalesce(
-            sum(spend_usd) filter (where risk_category in ('High', 'Very high'))
+            sum(spend_usd) filter (where is_high_risk(risk_category))
             / nullif(sum(spend_usd), 0),
             0
         )::double as high_share

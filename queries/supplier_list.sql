@@ -45,7 +45,7 @@ details as (
         count(distinct contract_id) as count_contracts,
         arg_max(risk_category, risk_order) as highest_category,
         coalesce(
-            sum(amount_usd) filter (where risk_category in ('High', 'Very high'))
+            sum(amount_usd) filter (where is_high_risk(risk_category))
             / nullif(sum(amount_usd), 0),
             0
         )::double as high_share

@@ -1,4 +1,4 @@
--- returns: the suppliers with most spend in High and Very high, with their total spend, contracts and country
+-- returns: the suppliers with most spend in the high-risk categories (High or Very high), with their total spend, contracts and country
 -- grain: one row per supplier (at most $limit rows)
 -- params: $filters (the page filters), $limit (integer)
 -- Two passes: the suppliers are chosen by a cheap sum per supplier, and only theirs get
@@ -14,11 +14,11 @@ with lines as not materialized (
 sums as (
     select
         supplier_ix,
-        (sum(spend_usd) filter (where risk_category in ('High', 'Very high')))::decimal(38, 2) as high_usd,
+        (sum(spend_usd) filter (where is_high_risk(risk_category)))::decimal(38, 2) as high_usd,
         sum(spend_usd)::decimal(38, 2) as spend_usd
     from filtered_supplier_sums({{filters}})
     group by supplier_ix
-    having sum(count_lines) filter (where risk_category in ('High', 'Very high')) > 0
+    having sum(count_lines) filter (where is_high_risk(risk_category)) > 0
 ),
 
 top as (

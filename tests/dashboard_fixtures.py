@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from transparency import database, filters, schema
+from transparency.risk import categories
 from transparency.store import Store
 
 D = Decimal
@@ -145,11 +146,19 @@ def stub_connection(store: Store) -> duckdb.DuckDBPyConnection:
     )
     cats = pl.DataFrame(
         {
-            "category": list(COLOURS),
-            "sort_order": list(range(1, 6)),
-            "colour": list(COLOURS.values()),
+            "category": [c.name for c in categories.TABLE],
+            "sort_order": [c.sort_order for c in categories.TABLE],
+            "label": [c.label for c in categories.TABLE],
+            "is_high": [c.is_high for c in categories.TABLE],
+            "colour": [COLOURS[c.name] for c in categories.TABLE],
         },
-        schema={"category": pl.String, "sort_order": pl.Int32, "colour": pl.String},
+        schema={
+            "category": pl.String,
+            "sort_order": pl.Int32,
+            "label": pl.String,
+            "is_high": pl.Boolean,
+            "colour": pl.String,
+        },
     )
     database.install_frame(con, "fixture_risk", risk)
     database.install_frame(con, "fixture_countries", countries)

@@ -90,7 +90,6 @@ BOUNDS: dict[str, Callable[[duckdb.DuckDBPyConnection], int]] = {
     # one supplier's contracts: bounded by the supplier with most contracts
     "contracts_for_supplier": lambda con: _count(con, SUPPLIER_SCOPED_MAX_CONTRACTS),
     "coverage_by_reason": lambda con: _distinct("not_assessable_reason")(con) + 1,
-    "figures_colour_by_risk_category": _fixed(CATEGORIES),
     "figures_quarters_available": _distinct("date_trunc('month', award_date)", "contract_lines"),
     "figures_spend_by_combination": _combinations,
     "figures_totals_by_period": _fixed(3),

@@ -135,12 +135,14 @@ CLEANING = "Industrial Cleaning Services"
 POWER = "Power Generation and Distribution Machinery and Accessories"
 IT = "Information Technology Broadcasting and Telecommunications"
 OFFICE = "Office Equipment and Accessories and Supplies"
+# The category table with data/risk_model.toml's colours: High and Very high are the
+# high-risk group.
 COLOURS_OF_MODEL = [
-    ("Low", 1, "#009E73"),
-    ("Medium", 2, "#F0E442"),
-    ("High", 3, "#E69F00"),
-    ("Very high", 4, "#D55E00"),
-    ("Not assessable", 5, "#999999"),
+    ("Low", 1, "Low", False, "#009E73"),
+    ("Medium", 2, "Medium", False, "#F0E442"),
+    ("High", 3, "High", True, "#E69F00"),
+    ("Very high", 4, "Very high", True, "#D55E00"),
+    ("Not assessable", 5, "Not assessable", False, "#999999"),
 ]
 NA = "Not assessable"
 VH = "Very high"
@@ -193,12 +195,7 @@ def _expected(batch: str) -> dict[str, tuple[dict, tuple[str, ...], list[tuple]]
     expected |= {
         "colour_by_risk_category": (
             {},
-            ("risk_category", "sort_order", "colour"),
-            COLOURS_OF_MODEL,
-        ),
-        "figures_colour_by_risk_category": (
-            {},
-            ("category", "sort_order", "colour"),
+            ("risk_category", "sort_order", "label", "is_high", "colour"),
             COLOURS_OF_MODEL,
         ),
         "contract_detail": (

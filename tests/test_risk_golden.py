@@ -9,7 +9,7 @@ from risk_helpers import build_store, connect, copy_model, line, scored, write_r
 
 from transparency import database, risk
 from transparency.risk import diligence, scoring
-from transparency.risk.model import CATEGORIES
+from transparency.risk.categories import CATEGORIES
 from transparency.store import Store
 
 TODAY = date.today()

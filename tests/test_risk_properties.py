@@ -14,7 +14,8 @@ from risk_helpers import build_store, line, write_reference
 
 from transparency import database, risk
 from transparency.risk import diligence
-from transparency.risk.model import CATEGORIES, TIER_ORDER, load, parse
+from transparency.risk.categories import CATEGORIES
+from transparency.risk.model import TIER_ORDER, load, parse
 
 COUNTRIES = ("DEU", "BRA", "MYS", "PRK", "IND")
 CODES = ("43211500", "76111500", "50201700", "53101500", "42141500", "46181500", None)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import xlsxwriter
 
 from transparency import sql
+from transparency.risk.categories import HIGH_GROUP
 
 EXPORT_QUERY = "contract_lines_export"
 XLSX_MAX_DATA_ROWS = 1_048_575  # one sheet holds 1,048,576 rows, the first is the header
@@ -78,8 +79,8 @@ LABELS: dict[str, str] = {
     "diligence_steps": "Due-diligence steps",
     "risk_drivers": "Risk drivers",
     "spend_usd": "Spend (USD)",
-    "high_usd": "Spend in High + Very high (USD)",
-    "high_share": "Share in High + Very high",
+    "high_usd": f"Spend in {HIGH_GROUP} (USD)",
+    "high_share": f"Share in {HIGH_GROUP}",
     "count_lines": "Lines",
     "count_contracts": "Contracts",
     "countries": "Countries",

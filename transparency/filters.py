@@ -21,9 +21,9 @@ from decimal import Decimal, InvalidOperation
 import duckdb
 
 from transparency import rollup, sql
+from transparency.risk.categories import CATEGORIES
 from transparency.schema import PROCUREMENT_METHODS
 
-RISK_CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high", "Not assessable")
 RISK_BASES: tuple[str, ...] = ("inherent", "residual")
 MAX_SEARCH = 200
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -103,6 +103,7 @@ SOURCES = ("scored_lines", "scored_lines_cached")
 # The definitions in `queries/views/` that `install` runs, in this order: each table
 # macro after the ones it calls.
 MACROS: tuple[str, ...] = (
+    "is_high_risk",
     "filtered_lines",
     "no_filter",
     "filtered_rollup",
@@ -308,8 +309,8 @@ def _parse_lists(
             "categories",
             "risk",
             "risk category",
-            lambda v: v in RISK_CATEGORIES,
-            "expected one of " + ", ".join(RISK_CATEGORIES) + ".",
+            lambda v: v in CATEGORIES,
+            "expected one of " + ", ".join(CATEGORIES) + ".",
         ),
         (
             "countries",

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from transparency import page_registry
 from transparency.filters import Filters
+from transparency.risk.categories import HIGH
 from transparency.settings import ROOT
 
 PAGES = tuple(p.path for p in page_registry.PAGES)
@@ -26,7 +27,7 @@ FILTER_PAGES = ("pages/overview.py", "pages/contracts.py", "pages/suppliers.py")
 def _filter_changes() -> list[Filters]:
     return [
         Filters(risk_basis="residual"),
-        Filters(categories=("High", "Very high")),
+        Filters(categories=HIGH),
         Filters(methods=("open",)),
         Filters(countries=("CHN",), risk_basis="residual"),
     ]

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from transparency.app.fmt import floats
-from transparency.filters import RISK_CATEGORIES
+from transparency.risk.categories import CATEGORIES, HIGH_GROUP
 
 # Okabe-Ito colours (colour-blind safe), "Not assessable" grey; used when the risk
 # tables are not installed yet. The risk model's own `risk_categories.colour` wins.
@@ -86,7 +86,7 @@ def world_map(frame: pl.DataFrame) -> go.Figure:
                 )
             ),
             hovertemplate="<b>%{customdata[0]}</b> (%{customdata[4]})<br>Spend $%{z:,.2f}<br>"
-            "TIP %{customdata[1]}<br>%{customdata[2]:.1%} of spend in High + Very high<br>"
+            "TIP %{customdata[1]}<br>%{customdata[2]:.1%} of spend in " + HIGH_GROUP + "<br>"
             "Most spend: %{customdata[3]}<extra></extra>",
         )
     )
@@ -101,7 +101,7 @@ def world_map(frame: pl.DataFrame) -> go.Figure:
 
 
 def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Treemap of spend by UNSPSC segment then family, coloured by share in High + Very high."""
+    """Treemap of spend by UNSPSC segment then family, coloured by share in the high-risk group."""
     df = floats(frame).with_columns((pl.col("spend_usd") * pl.col("high_share")).alias("high_usd"))
     segments = (
         df.group_by("segment_code", "segment_label")
@@ -144,10 +144,10 @@ def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
                 "colorscale": scale,
                 "cmin": 0,
                 "cmax": 1,
-                "colorbar": {"title": {"text": "High + Very high"}, "tickformat": ".0%"},
+                "colorbar": {"title": {"text": HIGH_GROUP}, "tickformat": ".0%"},
             },
             hovertemplate="<b>%{label}</b><br>Spend $%{value:,.2f}<br>"
-            "%{color:.1%} in High + Very high<extra></extra>",
+            "%{color:.1%} in " + HIGH_GROUP + "<extra></extra>",
         )
     )
     return _layout(fig, 420)
@@ -158,7 +158,7 @@ def quarter_trend(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     df = floats(frame)
     quarters = sorted(set(df["award_quarter"].to_list()))
     fig = go.Figure()
-    for category in RISK_CATEGORIES:
+    for category in CATEGORIES:
         part = df.filter(pl.col("risk_category") == category)
         if part.height == 0:
             continue

@@ -16,7 +16,8 @@ import polars as pl
 import streamlit as st
 
 from transparency.app.fmt import md
-from transparency.filters import PARAM_KEYS, RISK_CATEGORIES, Filters, parse
+from transparency.filters import PARAM_KEYS, Filters, parse
+from transparency.risk.categories import CATEGORIES
 from transparency.schema import PROCUREMENT_METHODS
 
 STATE = "filters"
@@ -154,7 +155,7 @@ def render(option_frame: pl.DataFrame) -> Filters:
     )
     sb.multiselect(
         "Risk category",
-        list(RISK_CATEGORIES),
+        list(CATEGORIES),
         **on_change("f_categories"),
         placeholder="All categories",
     )

@@ -32,6 +32,7 @@ from transparency import quarters, sql
 from transparency.bench.measure import percentiles, timed
 from transparency.bench.queries import query_param_sets
 from transparency.quarters import Quarter
+from transparency.risk.categories import CATEGORIES, HIGH
 
 # The scored-line columns the figures read, and the money as whole cents.
 LINE_COLUMNS = """
@@ -121,7 +122,7 @@ def share_units(part: pd.Series | np.ndarray | int, whole: int) -> Any:
 def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Return count_lines, spend_usd and high_risk_usd (cents) per `keys` (nulls a group)."""
     grouped = frame.assign(
-        _high=np.where(frame["inherent_category"].isin(figures_mod.HIGH_RISK), frame["cents"], 0)
+        _high=np.where(frame["inherent_category"].isin(HIGH), frame["cents"], 0)
     ).groupby(keys, dropna=False, sort=False, observed=True)
     out = grouped.agg(
         count_lines=("cents", "size"), spend_usd=("cents", "sum"), high_risk_usd=("_high", "sum")
@@ -168,8 +169,8 @@ def _with_share(frame: pd.DataFrame, total: int, source: str = "spend_usd") -> p
 def _top_line(lines: pd.DataFrame) -> dict[str, Any]:
     cents = lines["cents"]
     total = int(cents.sum())
-    high = int(cents[lines["inherent_category"].isin(figures_mod.HIGH_RISK)].sum())
-    residual = int(cents[lines["residual_category"].isin(figures_mod.HIGH_RISK)].sum())
+    high = int(cents[lines["inherent_category"].isin(HIGH)].sum())
+    residual = int(cents[lines["residual_category"].isin(HIGH)].sum())
     not_assessable = int(cents[lines["inherent_category"] == "Not assessable"].sum())
     return {
         "total_usd": total,
@@ -186,7 +187,7 @@ def _top_line(lines: pd.DataFrame) -> dict[str, Any]:
 
 
 def _by_risk_category(lines: pd.DataFrame, total: int) -> list[dict[str, Any]]:
-    rows = {c: {"category": c} for c in figures_mod.CATEGORIES}
+    rows = {c: {"category": c} for c in CATEGORIES}
     for basis in ("inherent", "residual"):
         sums = lines.groupby(f"{basis}_category", observed=True)["cents"].agg(["sum", "size"])
         for category, row in rows.items():
@@ -269,9 +270,7 @@ def _steps_now(steps: pd.DataFrame, today: date) -> pd.DataFrame:
 def _diligence(
     lines: pd.DataFrame, steps_now: pd.DataFrame, high_usd: int, labels: dict[str, str]
 ) -> list[dict[str, Any]]:
-    high = lines.loc[
-        lines["inherent_category"].isin(figures_mod.HIGH_RISK), ["diligence_key", "cents"]
-    ]
+    high = lines.loc[lines["inherent_category"].isin(HIGH), ["diligence_key", "cents"]]
     high = high.assign(diligence_key=high["diligence_key"].astype(object))
     per_step = high.merge(steps_now, on="diligence_key", how="inner")
     sums = per_step.groupby("step")["cents"].agg(["size", "sum"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from transparency import export, figures, filters, quarters, sql
 from transparency.bench.measure import percentiles
+from transparency.risk.categories import HIGH
 
 # Query files that return every matching line: timed streamed in Arrow batches, as the
 # export reads them, never fetched whole.
@@ -46,9 +47,7 @@ def query_param_sets(con) -> dict[str, dict[str, Any]]:
     extra.update(quarter=q.label, previous=q.previous().label, year_earlier=q.year_earlier().label)
     everything = {**filters.Filters().sql_params(), **extra}
     narrowed = {
-        **filters.Filters(
-            quarter_from=latest, quarter_to=latest, categories=("High", "Very high")
-        ).sql_params(),
+        **filters.Filters(quarter_from=latest, quarter_to=latest, categories=HIGH).sql_params(),
         **extra,
     }
     return {"all lines": everything, "latest quarter, high risk": narrowed}

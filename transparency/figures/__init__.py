@@ -43,7 +43,6 @@ from transparency.figures.breakdowns import (
 from transparency.figures.connect import connection_for, page_cache_ready_today, score_periods
 from transparency.figures.core import compute
 from transparency.figures.definitions import (
-    CATEGORIES,
     CENT,
     DEFINITIONS_VERSION,
     HIGH_RISK,
@@ -72,7 +71,6 @@ from transparency.quarters import Quarter
 from transparency.store import Store
 
 __all__ = [
-    "CATEGORIES",
     "CENT",
     "DEFINITIONS_VERSION",
     "HIGH_RISK",

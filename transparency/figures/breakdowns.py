@@ -48,7 +48,7 @@ def period_params(q: Quarter) -> dict[str, Any]:
 
 
 def _sums(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Return lines, spend and high-risk spend (inherent High or Very high) per `keys`."""
+    """Return lines, spend and high-risk spend (inherent, `HIGH_RISK`) per `keys`."""
     high = pl.col("inherent_category").is_in(HIGH_RISK)
     return frame.group_by(keys).agg(
         pl.col("count_lines").sum().cast(pl.Int64),

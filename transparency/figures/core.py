@@ -53,7 +53,7 @@ def compute(
     else:
         totals, cube = _totals_and_lines(con, q, params)
         source = "lines"
-    categories = sql.run(con, "figures_colour_by_risk_category")
+    categories = sql.run(con, "colour_by_risk_category").rename({"risk_category": "category"})
     parts = split_parts(cube)
     cats = by_risk_category(parts["quarter"]["country"], categories)
     top = top_line(totals["quarter"], cats)

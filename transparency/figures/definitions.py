@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from transparency.risk.categories import HIGH, HIGH_GROUP
+
 # Bump when the meaning of a figure changes without a query file changing.
 DEFINITIONS_VERSION = 1
 CENT = Decimal("0.01")
 SHARE = Decimal("0.0001")
-HIGH_RISK = ("High", "Very high")
-CATEGORIES = ("Low", "Medium", "High", "Very high", "Not assessable")
+# The high-risk group and the categories: one table, transparency/risk/categories.py.
+HIGH_RISK = HIGH
 
 METHOD_LABELS: dict[str | None, str] = {
     "open": "Open",
@@ -148,7 +150,7 @@ TABLES: tuple[Table, ...] = (
             _money("covered_usd", "High-risk spend covered (USD)"),
             Column("share", "Share of high-risk spend", "share"),
         ),
-        "Of the spend with inherent risk High or Very high, the share whose supplier has each "
+        f"Of the spend with inherent risk {HIGH_GROUP}, the share whose supplier has each "
         "due-diligence step on record. A supplier may have several steps, so the rows do not "
         "add up; 'Any step' counts each line once.",
     ),
@@ -163,9 +165,9 @@ TOP_LINE: dict[str, str] = {
     "contracts": "Contracts",
     "suppliers": "Suppliers",
     "high_risk_usd": "High-risk spend, inherent (USD)",
-    "high_risk_share": "Share of spend in High or Very high risk",
+    "high_risk_share": f"Share of spend in {HIGH_GROUP} risk",
     "residual_high_risk_usd": "High-risk spend after due diligence (USD)",
-    "residual_high_risk_share": "Share of spend in High or Very high after due diligence",
+    "residual_high_risk_share": f"Share of spend in {HIGH_GROUP} after due diligence",
     "not_assessable_usd": "Spend not assessable (USD)",
     "not_assessable_share": "Share of spend not assessable",
 }
@@ -196,7 +198,7 @@ METHODOLOGY: tuple[tuple[str, str], ...] = (
     ),
     (
         "High-risk share",
-        "Spend with inherent risk High or Very high divided by total spend. A risk flag is a "
+        f"Spend with inherent risk {HIGH_GROUP} divided by total spend. A risk flag is a "
         "signal for due diligence, not a finding against a supplier.",
     ),
     (

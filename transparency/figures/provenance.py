@@ -22,6 +22,7 @@ import polars as pl
 from transparency import risk
 from transparency.figures.definitions import DEFINITIONS_VERSION
 from transparency.quarters import Quarter
+from transparency.risk import categories as categories_module
 from transparency.risk import diligence
 from transparency.settings import QUERIES_DIR, risk_model_path
 from transparency.store import Store
@@ -130,9 +131,12 @@ def _diligence_hash(store: Store, today: date) -> str | None:
 
 
 def definitions_hash(folder: Path = QUERIES_DIR) -> str:
-    """Return a hash of the query files that define the figures (a change changes every figure)."""
+    """Return a hash of the files that define the figures (a change changes every figure):
+    the figures' query files, the high-risk macro and the table of risk categories."""
     digest = hashlib.sha256(f"v{DEFINITIONS_VERSION}".encode())
-    for path in sorted(Path(folder).glob("figures_*.sql")):
+    paths = sorted(Path(folder).glob("figures_*.sql"))
+    paths += [Path(folder) / "views" / "is_high_risk.sql", Path(categories_module.__file__)]
+    for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -14,6 +14,7 @@ import polars as pl
 
 from transparency.figures import Figures
 from transparency.report.colours import CATEGORY_COLOURS, category_colour, model_colours
+from transparency.risk.categories import HIGH_GROUP
 
 # The breakdowns drawn as stacked bars: table, label column, title, how many rows at most.
 _SPEND_BARS: tuple[tuple[str, str, str, int | None], ...] = (
@@ -80,7 +81,7 @@ def _spend_bars(frame: pl.DataFrame, label_col: str) -> go.Figure:
     ]
     chart = go.Figure()
     chart.add_bar(
-        name="High or Very high",
+        name=HIGH_GROUP,
         y=labels,
         x=high,
         orientation="h",

@@ -4,8 +4,9 @@
 time it is called*, checks them (a malformed file raises `RiskModelError` naming file, key
 and value, and nothing is installed), and creates:
 
-* `risk_categories(category, sort_order, colour, min_score, max_score)`: the five
-  categories in order Low, Medium, High, Very high, Not assessable;
+* `risk_categories(category, sort_order, label, is_high, colour, min_score, max_score)`:
+  the table of `categories` (Low, Medium, High, Very high, Not assessable) with the
+  model's colours and score bands;
 * model tables `risk_country_year`, `risk_sector_keys`, `risk_listed_pairs`,
   `risk_combination`, `risk_diligence_steps`, `risk_settings`, `risk_countries`, the
   reference tables `ref_*`, and the scoring tables of `scoring`;
@@ -19,6 +20,7 @@ list) so the per-line table matches the lines; `database.connect` does both.
 
 The modules, each importing only those above it:
 
+* `categories`: the risk categories, once (order, label, high-risk flag);
 * `model`: the TOML method file, `RiskModel`, `RiskModelError`, the fixed lists;
 * `reference`: the reference CSVs the model names, checked;
 * `diligence`: the append-only due-diligence records beside the store;
@@ -30,7 +32,7 @@ The modules, each importing only those above it:
 >>> con = database.connect(Store("data/store"))      # doctest: +SKIP
 >>> con.sql("select inherent_category, count(*) from scored_lines group by 1").fetchall()
 ... # doctest: +SKIP
->>> categories()
+>>> CATEGORIES
 ('Low', 'Medium', 'High', 'Very high', 'Not assessable')
 """
 
@@ -39,9 +41,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from transparency import sql
-from transparency.risk import scoring
+from transparency.risk import categories, scoring
+from transparency.risk.categories import CATEGORIES
 from transparency.risk.method import method_tables
-from transparency.risk.model import CATEGORIES, RiskModelError, categories
+from transparency.risk.model import RiskModelError
 from transparency.risk.scoring import (
     REASONS,
     RISK_COLUMNS,

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from transparency import settings
+from transparency.risk.categories import BANDED, NOT_ASSESSABLE
 
-CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high", "Not assessable")
-NOT_ASSESSABLE = "Not assessable"
 TIERS: tuple[str, ...] = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")
 # Raising a tier in this order must never lower a score (Special Case stands apart).
 TIER_ORDER: tuple[str, ...] = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
@@ -168,11 +167,6 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
         bool: "true/false",
     }
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
-
-
-def categories() -> tuple[str, ...]:
-    """Return the five category names in display order."""
-    return CATEGORIES
 
 
 def step_labels(path: str | Path | None = None) -> dict[str, str]:
@@ -357,7 +351,7 @@ def _colour(r: _Reader, key: str) -> str:
 
 def _bands(r: _Reader) -> tuple[Band, ...]:
     raw = r.get("bands", list)
-    expected = CATEGORIES[:-1]
+    expected = BANDED
     if len(raw) != len(expected):
         raise r.fail("bands", f"must list exactly {list(expected)} in that order", len(raw))
     bands: list[Band] = []

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from transparency.risk import diligence
-from transparency.risk.model import NOT_ASSESSABLE, RiskModel
+from transparency.risk import categories, diligence
+from transparency.risk.model import RiskModel
 from transparency.risk.reference import Reference
 from transparency.store import Store
 
@@ -41,14 +41,31 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def categories_frame(model: RiskModel) -> pl.DataFrame:
-    """Return risk_categories: category, sort_order, colour, min_score, max_score."""
-    rows = [(b.category, i, b.colour, b.min, b.max) for i, b in enumerate(model.bands, start=1)]
-    rows.append((NOT_ASSESSABLE, len(rows) + 1, model.not_assessable_colour, None, None))
+    """Return risk_categories: the table of `categories` with the model's colours and bands.
+
+    Columns: category, sort_order, label, is_high, colour, min_score, max_score (null for
+    Not assessable).
+    """
+    colours, bands = model.colours(), {b.category: b for b in model.bands}
+    rows = [
+        (
+            c.name,
+            c.sort_order,
+            c.label,
+            c.is_high,
+            colours[c.name],
+            bands[c.name].min if c.name in bands else None,
+            bands[c.name].max if c.name in bands else None,
+        )
+        for c in categories.TABLE
+    ]
     return pl.DataFrame(
         rows,
         schema={
             "category": pl.String,
             "sort_order": pl.Int32,
+            "label": pl.String,
+            "is_high": pl.Boolean,
             "colour": pl.String,
             "min_score": pl.Int32,
             "max_score": pl.Int32,
