@@ -37,3 +37,18 @@ def tmp_store(tmp_path: Path):
     from transparency.store import Store
 
     return Store(tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory) -> Path:
+    """Return a folder holding the bad-input files too large to commit (written by
+    tests/data/bad/make_corpus.py's `generated_files`)."""
+    import importlib.util  # the generator is a script beside the corpus, not a module
+
+    corpus = REPO / "tests" / "data" / "bad"
+    spec = importlib.util.spec_from_file_location("make_corpus", corpus / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path_factory.mktemp("generated_corpus")
+    module.generated_files(folder)
+    return folder

@@ -69,6 +69,12 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("TRANSPARENCY_MAX_UPLOAD_MB", "200", "largest file an import accepts, in MB"),
     Variable("TRANSPARENCY_MAX_IMPORT_ROWS", "20000000", "most data rows in one file"),
+    Variable("TRANSPARENCY_MAX_COLUMNS", "500", "most columns in one file"),
+    Variable(
+        "TRANSPARENCY_MAX_TEXT_MB",
+        "1000",
+        "most text a file may expand to, in MB (XLSX shared strings, OCDS party names)",
+    ),
     Variable("TRANSPARENCY_MAX_XLSX_UNPACKED_MB", "4000", "most bytes an XLSX unpacks to, in MB"),
     Variable("TRANSPARENCY_MAX_XLSX_RATIO", "200", "highest packing ratio of an XLSX part"),
     Variable("TRANSPARENCY_MAX_JSON_DEPTH", "64", "deepest nesting of an OCDS JSON file"),
@@ -229,6 +235,27 @@ def max_import_rows() -> int:
     return int(_number("TRANSPARENCY_MAX_IMPORT_ROWS", 20_000_000, integer=True))
 
 
+def max_columns() -> int:
+    """Return the most columns one file may have (`TRANSPARENCY_MAX_COLUMNS`).
+
+    Exports of contract lines have tens of columns, rarely more than 200; a file past the
+    limit is refused from its heading line or schema, before its rows are read.
+    """
+    return int(_number("TRANSPARENCY_MAX_COLUMNS", 500, integer=True))
+
+
+def max_text_bytes() -> int:
+    """Return the most text one file may expand to (`TRANSPARENCY_MAX_TEXT_MB`), in bytes.
+
+    A small file can name one long text many times: an XLSX cell holds an index into
+    its shared strings, an OCDS supplier the id of a party. Each copy is written out in
+    memory, so the text is counted with every use (an XLSX sheet: its XML plus each
+    shared string where it is used; OCDS: the text of every line) before it is copied.
+    1,000 MB keeps an import within about 3 GB.
+    """
+    return int(_number("TRANSPARENCY_MAX_TEXT_MB", 1000) * 1024 * 1024)
+
+
 def max_xlsx_unpacked_bytes() -> int:
     """Return the most bytes an XLSX may unpack to (`TRANSPARENCY_MAX_XLSX_UNPACKED_MB`)."""
     return int(_number("TRANSPARENCY_MAX_XLSX_UNPACKED_MB", 4000) * 1024 * 1024)
@@ -293,6 +320,8 @@ def import_limits() -> dict[str, object]:
     return {
         "TRANSPARENCY_MAX_UPLOAD_MB": max_upload_mb(),
         "TRANSPARENCY_MAX_IMPORT_ROWS": max_import_rows(),
+        "TRANSPARENCY_MAX_COLUMNS": max_columns(),
+        "TRANSPARENCY_MAX_TEXT_MB": max_text_bytes() / 1048576,
         "TRANSPARENCY_MAX_XLSX_UNPACKED_MB": max_xlsx_unpacked_bytes() / 1048576,
         "TRANSPARENCY_MAX_XLSX_RATIO": max_xlsx_ratio(),
         "TRANSPARENCY_MAX_JSON_DEPTH": max_json_depth(),

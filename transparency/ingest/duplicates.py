@@ -24,12 +24,13 @@ def _bitset_bits(rows: int) -> int:
 class Duplicates:
     """The within-file exact-duplicate check, chunk by chunk.
 
-    Every distinct row hash (64 bits, of all the row's cells) is kept for the whole file
-    with the row of its first occurrence, as one sorted array per chunk (16 bytes a
-    distinct row), behind a bitset of the hashes' top bits. Within a chunk, rows whose
-    hash repeats are compared exactly, as before. A row whose hash an earlier chunk had
-    is taken as a duplicate of that row for now and the pair is kept: `verify` compares
-    those rows for real at the end, so a hash collision is never taken for a duplicate.
+    Every distinct row hash (64 bits, of all the row's cells, `DataFrame.hash_rows`) is
+    kept for the whole file with the row of its first occurrence, as one sorted array
+    per chunk (16 bytes a distinct row), behind a bitset of the hashes' top bits.
+    Within a chunk, rows whose hash repeats are compared exactly, as before. A row whose
+    hash an earlier chunk had is taken as a duplicate of that row for now and the pair
+    is kept: `verify` compares those rows for real at the end, so a hash collision is
+    never taken for a duplicate.
     """
 
     def __init__(self, file: str, rows: int = 1_000_000) -> None:
@@ -48,10 +49,9 @@ class Duplicates:
         columns = [c for c in raw.columns if c != "source_row"]
         if not columns or raw.height == 0:
             return validate.empty_rejections()
-        row_hash = pl.col(columns[0]).hash(0)
-        for seed, column in enumerate(columns[1:], start=1):
-            row_hash = row_hash.xor(pl.col(column).hash(seed))
-        hashes = raw.select(row_hash).to_series().to_numpy()
+        # One hash over each whole row (linear in the columns; a chain of one expression
+        # per column grew with their square). The same seed for every chunk of a file.
+        hashes = raw.select(columns).hash_rows(seed=0).to_numpy()
         rows = raw.get_column("source_row").to_numpy()
         n = len(hashes)
         order = pl.Series(hashes).arg_sort().to_numpy()  # about half numpy's stable sort

@@ -57,3 +57,13 @@ def check_rows(rows_read: int, name: str) -> None:
             f"{name}: has {rows_read:,} rows, more than the import limit of {most:,} rows "
             "(TRANSPARENCY_MAX_IMPORT_ROWS). Split the export, or raise the limit."
         )
+
+
+def check_columns(count: int, name: str) -> None:
+    """Refuse a file with more columns than `settings.max_columns()`, before its rows are read."""
+    most = settings.max_columns()
+    if count > most:
+        raise ImportRefused(
+            f"{name} has {count:,} columns; the limit is {most:,} (TRANSPARENCY_MAX_COLUMNS). "
+            "Export only the columns the import needs, or raise the limit."
+        )

@@ -307,6 +307,70 @@ def _lie_about_sizes(path: Path, part: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
+_WORKBOOK_PARTS = {
+    "[Content_Types].xml": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        b'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        b'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        b'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName='
+        b'"/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        b"schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+        b'" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
+        b'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships"><sheets><sheet name="PO lines" sheetId="1" '
+        b'r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
+        b'"worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
+        b"openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+        b'" Target="sharedStrings.xml"/></Relationships>'
+    ),
+}
+
+
+def shared_string_workbook(name: str, strings: list[str], rows: list[list[int]]) -> Path:
+    """Write a workbook by hand whose cells are all shared-string indices (`rows`)."""
+    cells = []
+    for r, values in enumerate(rows, start=1):
+        row = "".join(f'<c r="{chr(65 + c)}{r}" t="s"><v>{v}</v></c>' for c, v in enumerate(values))
+        cells.append(f'<row r="{r}">{row}</row>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
+    sheet += "".join(cells) + "</sheetData></worksheet>"
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="{len(strings)}">'
+    sst += "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+    parts = dict(_WORKBOOK_PARTS)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    parts["xl/sharedStrings.xml"] = sst.encode()
+    return _zip(name, parts)
+
+
+def expanding_files() -> None:
+    """Small files that name one long text many times (issue 20)."""
+    # One 900,000-character vendor name (parts under 1 MB are not held to the packing
+    # ratio), used by 1,300 rows: 32 KB on disk, 1.1 GB of text once every cell has
+    # its copy. Refused from the counts, before the sheet is parsed.
+    heads = ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency"]
+    strings = [*heads, "2024-03-15", "10", "USD", "V" * 900_000]
+    strings += [f"P{i}" for i in range(1, 1301)]
+    rows = [[0, 1, 2, 3, 4]] + [[8 + i, 8, 5, 6, 7] for i in range(1, 1301)]
+    shared_string_workbook("xlsx_shared_string_bomb.xlsx", strings, rows)
+
+
 def excel_files() -> None:
     import xlsxwriter
 
@@ -346,6 +410,14 @@ def excel_files() -> None:
     )
     workbook("workbook_empty_sheet.xlsx", [])
     workbook(
+        "wide_600_columns.xlsx",
+        [
+            ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency"]
+            + [f"Extra {i}" for i in range(1, 596)],
+            ["P1", "Acme", "2024-03-15", 1, "USD"] + [i for i in range(1, 596)],
+        ],
+    )
+    workbook(
         "workbook_duplicate_headers.xlsx",
         [
             ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency", "Amount"],
@@ -374,6 +446,12 @@ def parquet_files() -> None:
     buf = io.BytesIO()
     nested.write_parquet(buf, statistics=False)
     write("nested_column.parquet", buf.getvalue())
+    listed = good.with_columns(
+        pl.Series("Tags", [["a", "b"], []]), pl.Series("Lines", [[1, 2], [3]])
+    )
+    buf = io.BytesIO()
+    listed.write_parquet(buf, statistics=False)
+    write("nested_list_columns.parquet", buf.getvalue())
 
 
 def ocds_files() -> None:
@@ -414,6 +492,51 @@ def ocds_files() -> None:
     write("ocds_truncated.json", '{"releases": [' + good + ", " + later[: len(later) // 2])
 
 
+def generated_files(out: Path) -> list[str]:
+    """Write the hostile files too large to commit (each corpus file stays under 128 KB)
+    into `out`; the tests write them to a temporary folder. Their expected outcomes are
+    in EXPECTED.toml with `generated = true`. Returns their names."""
+    global OUT
+    OUT = Path(out)
+    import polars as pl
+
+    # 4,000 and 10,000 columns: refused from the heading line or the schema.
+    heads = ["PO Number", "Vendor Name", "PO Date", "Amount", "Currency"]
+    extra = [f"Extra {i}" for i in range(1, 3996)]
+    row = "P1,Acme,2024-03-15,1,USD," + ",".join("x" for _ in extra) + "\n"
+    write("wide_4000_columns.csv", ",".join(heads + extra) + "\n" + row * 10)
+    wide = pl.DataFrame({f"c{i}": [str(i)] * 10 for i in range(10_000)})
+    buf = io.BytesIO()
+    wide.write_parquet(buf, statistics=False)
+    write("wide_10000_columns.parquet", buf.getvalue())
+    # One party with a 600,000-character name; 2,000 awards' suppliers name it by id:
+    # 650 KB of JSON, 1.2 GB of text once each line has its copy of the name.
+    party = {"id": "P1", "name": "N" * 600_000, "roles": ["supplier"]}
+    awards = [
+        {
+            "id": f"A{i}",
+            "date": "2024-03-15T00:00:00Z",
+            "value": {"amount": 1, "currency": "USD"},
+            "suppliers": [{"id": "P1"}],
+        }
+        for i in range(1, 2001)
+    ]
+    release = {
+        "ocid": "ocds-bad-9",
+        "id": "r1",
+        "date": "2024-03-15T00:00:00Z",
+        "tag": ["award"],
+        "parties": [party],
+        "awards": awards,
+    }
+    write("ocds_long_party_name.json", json.dumps({"uri": "x", "releases": [release]}))
+    return [
+        "ocds_long_party_name.json",
+        "wide_10000_columns.parquet",
+        "wide_4000_columns.csv",
+    ]
+
+
 def main(out: Path = HERE, *, slow: bool = True) -> None:
     """Write every corpus file into `out`; `slow=False` skips the one-minute bzip2 bomb."""
     global OUT
@@ -421,6 +544,7 @@ def main(out: Path = HERE, *, slow: bool = True) -> None:
     text_files()
     binary_files()
     zip_files()
+    expanding_files()
     if slow:
         bzip2_bomb()
     excel_files()

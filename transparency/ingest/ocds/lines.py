@@ -129,6 +129,7 @@ def _emit(
                 "amount": share,
                 "currency": value["currency"],
                 "source_row": number,
+                "_path": f"{path}.suppliers[{j}]",
             }
         )
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import polars as pl
 
-from transparency import schema
+from transparency import schema, settings
 from transparency.ingest.ocds.checks import Fragment, check_release
 from transparency.ingest.ocds.compiling import Chunks, Spill, compile_fragments
 from transparency.ingest.ocds.detect import sniff
 from transparency.ingest.ocds.lines import lines_of
 from transparency.ingest.ocds.model import LINE_SCHEMA
 from transparency.ingest.ocds.units import Unit, read_units
+from transparency.ingest.refusals import ImportRefused
 
 
 def _record_fragments(obj: Any, unit: Unit, rejections: list[tuple]) -> tuple[list[Fragment], bool]:
@@ -95,10 +96,13 @@ def read_ocds(path: str | os.PathLike) -> tuple[pl.DataFrame, pl.DataFrame, int]
             )
 
         lines = Chunks(LINE_SCHEMA)
+        text = _TextBound(path.name)
         seen_rows: set[int] = set()
         for key in list(groups):
             new_lines, new_rejections = lines_of(compile_fragments(groups.pop(key), spill))
-            lines.add([tuple(line[c] for c in LINE_SCHEMA) for line in new_lines])
+            rows = [tuple(line[c] for c in LINE_SCHEMA) for line in new_lines]
+            text.check(rows, new_lines)  # before the text is copied into frames
+            lines.add(rows)
             seen_rows.update(line["source_row"] for line in new_lines)
             rejections += new_rejections
     finally:
@@ -112,6 +116,37 @@ def read_ocds(path: str | os.PathLike) -> tuple[pl.DataFrame, pl.DataFrame, int]
         orient="row",
     ).sort("source_row", maintain_order=True)
     return lines_frame, rejection_frame, rows_read
+
+
+class _TextBound:
+    """The text of the lines made so far, held to `TRANSPARENCY_MAX_TEXT_MB`.
+
+    A supplier that names a party by id gets the party's name, country ... in its line:
+    one long name referenced by every supplier of a small file would expand to
+    gigabytes when the lines are copied into frames. Python shares the one string until
+    then, so the lines are measured first and the file refused at the first line past
+    the limit, naming its JSON path and the longest text in it.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name, self.limit, self.total = name, settings.max_text_bytes(), 0
+
+    def check(self, rows: list[tuple], lines: list[dict]) -> None:
+        for row, line in zip(rows, lines, strict=True):
+            self.total += sum(len(v) for v in row if isinstance(v, str))
+            if self.total > self.limit:
+                field, value = max(
+                    ((k, v) for k, v in line.items() if isinstance(v, str) and k[0] != "_"),
+                    key=lambda kv: len(kv[1]),
+                )
+                raise ImportRefused(
+                    f"{self.name}: the lines' text expands to more than "
+                    f"{self.limit / 1048576:,.0f} MB (TRANSPARENCY_MAX_TEXT_MB), past it at "
+                    f"{line['_path']} (release {line['source_row']}), whose {field} has "
+                    f"{len(value):,} characters: a long text repeated in every line that names "
+                    "it (a party referenced by many suppliers). Not read; shorten it in the "
+                    "feed, split the file, or raise the limit."
+                )
 
 
 def _account_for_the_rest(

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from transparency.ingest.refusals import check_columns
+
 BOM = codecs.BOM_UTF8
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_BYTES = 1 << 20
@@ -155,7 +157,8 @@ def sniff_delimiter(sample: str) -> str:
 def heading_line(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
     """Return the heading line's fields and its length in bytes (quoted newlines allowed).
 
-    Raises UnicodeDecodeError when the heading line is not UTF-8.
+    Raises UnicodeDecodeError when the heading line is not UTF-8, and `ImportRefused`
+    for more headings than `TRANSPARENCY_MAX_COLUMNS`.
     """
     head = data[:HEADER_BYTES].decode("utf-8", errors="surrogateescape")
     buf = io.StringIO(head, newline="")
@@ -170,6 +173,7 @@ def heading_line(data: bytes, delimiter: str, name: str) -> tuple[list[str], int
     raw.decode("utf-8")  # strict: a cp1252 heading sends the file to _decode
     if end >= len(head) and len(data) > HEADER_BYTES:
         raise CsvError(f"{name}: the heading line is longer than 1 MB; is this a CSV export?")
+    check_columns(len(row), name)  # before any row is read
     return row, len(raw)
 
 

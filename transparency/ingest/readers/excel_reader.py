@@ -4,28 +4,31 @@ An XLSX file is a zip archive. Before the sheet is parsed, the archive is checke
 against zip bombs (a few KB that unpack to gigabytes): the sizes its directory states
 (total, and each part's packing ratio) must stay within `transparency.settings`, and then
 every part is unpacked as a stream, counting the bytes, so a directory that lies about
-the sizes is caught too (the CRC check fails, or the count passes the limit).
+the sizes is caught too (the CRC check fails, or the count passes the limit). In the
+same pass, the text each part expands to is bounded (`excel_text`): a cell that names a
+shared string gets a copy of it, so one long string used in every cell expands a few KB
+to gigabytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
 from transparency import settings
+from transparency.ingest.readers.excel_text import ExcelRefused, TextBound
+from transparency.ingest.refusals import check_columns
 
 # Parts smaller than this are not held to the ratio: tiny XML parts pack oddly well.
 _RATIO_FLOOR = 1 << 20
 _CHUNK = 1 << 20
-
-
-class ExcelRefused(ValueError):
-    """The workbook is not read: the message names the file, the part and the limit."""
 
 
 def check_archive(path: str | Path) -> int:
@@ -59,9 +62,11 @@ def check_archive(path: str | Path) -> int:
                     "a zip bomb, not an export. Not read."
                 )
         total = 0
+        text = TextBound(path.name)
         for part in parts:
-            try:
+            with _unpacking(path.name, part):
                 with archive.open(part) as fh:
+                    text.start(part.filename)
                     while chunk := fh.read(_CHUNK):
                         total += len(chunk)
                         if total > most:
@@ -70,12 +75,25 @@ def check_archive(path: str | Path) -> int:
                                 f"{most / 1048576:,.0f} MB (TRANSPARENCY_MAX_XLSX_UNPACKED_MB) "
                                 "although its directory says less; not read."
                             )
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
-                raise ExcelRefused(
-                    f"{path.name}: part {part.filename!r} cannot be unpacked ({exc}); the file "
-                    "is damaged or not a real workbook. Not read."
-                ) from exc
+                        text.feed(chunk)
+                    text.end()
+        for part in text.suspects():
+            with _unpacking(path.name, part), archive.open(part) as fh:
+                text.count_exactly(part, fh)
     return total
+
+
+@contextlib.contextmanager
+def _unpacking(name: str, part: zipfile.ZipInfo | str) -> Iterator[None]:
+    """Turn a part that cannot be unpacked into `ExcelRefused` naming it."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+        where = part.filename if isinstance(part, zipfile.ZipInfo) else part
+        raise ExcelRefused(
+            f"{name}: part {where!r} cannot be unpacked ({exc}); the file "
+            "is damaged or not a real workbook. Not read."
+        ) from exc
 
 
 def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFrame, dict]:
@@ -91,6 +109,7 @@ def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFr
         raise ExcelRefused(
             f"{Path(path).name}: the file is empty ({where} has no heading line, no rows)."
         ) from exc
+    check_columns(frame.width, Path(path).name)
     frame = frame.with_columns(pl.all().cast(pl.String))
     info = {"format": "xlsx", "sheet": sheet or 1}
     present = set(frame.columns)

@@ -13,7 +13,7 @@ from transparency.ingest.mapping import Mapping
 from transparency.ingest.readers.csv_reader import CsvError, NotStreamable, read_csv
 from transparency.ingest.readers.csv_stream import stream_csv
 from transparency.ingest.readers.excel_reader import ExcelRefused, read_excel
-from transparency.ingest.readers.parquet_reader import read_parquet
+from transparency.ingest.readers.parquet_reader import check_schema, read_parquet
 from transparency.ingest.refusals import ImportRefused
 
 Pieces = Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]
@@ -101,9 +101,11 @@ def open_source(path: Path, mapping: Mapping, chunk_rows: int) -> Source:
         try:
             with pq.ParquetFile(path) as parquet:
                 rows = parquet.metadata.num_rows
+                schema = parquet.schema_arrow
         except Exception:  # noqa: BLE001 - a damaged footer: the whole-file reader names it
             pass
         else:
+            check_schema(schema, path.name)
             pieces = lambda: _parquet_pieces(path, chunk_rows)  # noqa: E731
             return Source(kind, {"format": "parquet"}, None, pieces, True, rows)
     return read_whole(path, mapping, kind)
