@@ -18,9 +18,8 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from transparency import access, page_registry, settings
+from transparency import access, page_registry, palette, settings
 from transparency.app import auth, sidebar
-from transparency.app.charts import FALLBACK_COLOURS
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
 from transparency.filters import Filters
@@ -164,7 +163,7 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
         )
         st.stop()
     colours = page.query_unfiltered("colour_by_risk_category")
-    page.colours = dict(FALLBACK_COLOURS) | dict(
+    page.colours = palette.category_colours() | dict(
         zip(colours["risk_category"].to_list(), colours["colour"].to_list(), strict=True)
     )
     if filters:

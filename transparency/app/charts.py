@@ -9,18 +9,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from transparency import palette
 from transparency.app.fmt import floats
 from transparency.risk.categories import CATEGORIES, HIGH_GROUP
 
-# Okabe-Ito colours (colour-blind safe), "Not assessable" grey; used when the risk
-# tables are not installed yet. The risk model's own `risk_categories.colour` wins.
-FALLBACK_COLOURS = {
-    "Low": "#0072B2",
-    "Medium": "#F0E442",
-    "High": "#E69F00",
-    "Very high": "#D55E00",
-    "Not assessable": "#999999",
-}
 # Plotly draws maps from TopoJSON; ours is served by Streamlit (static/topojson/), not a CDN.
 TOPOJSON_URL = "/app/static/topojson/"
 CONFIG = {"displayModeBar": False}
@@ -48,7 +40,7 @@ def category_bars(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
             x=df["spend_usd"].to_list(),
             y=cats,
             orientation="h",
-            marker_color=[colours.get(c, "#999999") for c in cats],
+            marker_color=[colours.get(c, palette.MISSING) for c in cats],
             customdata=list(
                 zip(cats, df["share_of_spend"].to_list(), df["count_lines"].to_list(), strict=True)
             ),
@@ -72,7 +64,7 @@ def world_map(frame: pl.DataFrame) -> go.Figure:
             locationmode="ISO-3",
             z=df["spend_usd"].to_list(),
             colorscale="Blues",
-            marker_line_color="#FFFFFF",
+            marker_line_color=palette.WHITE,
             marker_line_width=0.5,
             colorbar={"title": {"text": "Spend (USD)"}, "tickprefix": "$", "tickformat": "~s"},
             customdata=list(
@@ -94,7 +86,7 @@ def world_map(frame: pl.DataFrame) -> go.Figure:
         showframe=False,
         showcoastlines=False,
         showcountries=True,
-        countrycolor="#CCCCCC",
+        countrycolor=palette.BORDER,
         projection_type="natural earth",
     )
     return _layout(fig, 380)
@@ -126,9 +118,9 @@ def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     # Sequential, not diverging: 0% is "none of it high-risk", not a category of its own, so it
     # must not wear the Low colour.
     scale = [
-        [0.0, "#F7F7F7"],
-        [0.5, colours.get("High", "#E69F00")],
-        [1.0, colours.get("Very high", "#D55E00")],
+        [0.0, palette.BLANK],
+        [0.5, colours.get("High", palette.MISSING)],
+        [1.0, colours.get("Very high", palette.MISSING)],
     ]
     fig = go.Figure(
         go.Treemap(
@@ -167,7 +159,7 @@ def quarter_trend(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
                 name=category,
                 x=part["award_quarter"].to_list(),
                 y=part["spend_usd"].to_list(),
-                marker_color=colours.get(category, "#999999"),
+                marker_color=colours.get(category, palette.MISSING),
                 customdata=[[category, q] for q in part["award_quarter"].to_list()],
                 hovertemplate="<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
                 "$%{y:,.2f}<extra></extra>",

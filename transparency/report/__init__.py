@@ -18,7 +18,6 @@ The package, by module:
 from __future__ import annotations
 
 from transparency.report import pdf
-from transparency.report.colours import CATEGORY_COLOURS
 from transparency.report.files import file_names, render, write_report
 from transparency.report.html import html_report
 from transparency.report.pdf import FONT_DIR, latin1, pdf_report
@@ -39,7 +38,6 @@ from transparency.report.text import (
 from transparency.report.xlsx import write_xlsx, xlsx_bytes
 
 __all__ = [
-    "CATEGORY_COLOURS",
     "DEMO_NOTE",
     "DISCLAIMER",
     "FONT_DIR",

@@ -8,7 +8,9 @@ True
 from __future__ import annotations
 
 import html
+import string
 
+from transparency import palette
 from transparency.figures import TABLES, Figures
 from transparency.report.plots import charts
 from transparency.report.text import (
@@ -23,19 +25,30 @@ from transparency.report.text import (
     top_line_rows,
 )
 
-_CSS = """
+# The palette's colours fill the $names (string.Template: CSS is full of braces).
+_CSS = string.Template("""
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
-max-width:1100px;color:#222;line-height:1.45;padding:0 1rem}
+max-width:1100px;color:$TEXT;line-height:1.45;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
-border-bottom:1px solid #ddd;padding-bottom:.2rem}
+border-bottom:1px solid $RULE;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}
-th{background:#f2f4f7;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.note{background:#fff4d6;border:1px solid #e3b505;padding:.5rem .8rem}
-.ok{background:#e8f5e9;border:1px solid #4c9a2a;padding:.5rem .8rem}
-.muted{color:#666;font-size:.85rem}code{word-break:break-all}
+th,td{border:1px solid $BORDER;padding:.25rem .5rem;vertical-align:top}
+th{background:$HEADER;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.note{background:$NOTE;border:1px solid $NOTE_EDGE;padding:.5rem .8rem}
+.ok{background:$OK;border:1px solid $OK_EDGE;padding:.5rem .8rem}
+.muted{color:$MUTED;font-size:.85rem}code{word-break:break-all}
 @media print{.chart{page-break-inside:avoid}}
-"""
+""").substitute(
+    TEXT=palette.TEXT,
+    RULE=palette.RULE,
+    BORDER=palette.BORDER,
+    HEADER=palette.HEADER,
+    NOTE=palette.NOTE,
+    NOTE_EDGE=palette.NOTE_EDGE,
+    OK=palette.OK,
+    OK_EDGE=palette.OK_EDGE,
+    MUTED=palette.MUTED,
+)
 
 
 def _html_table(header: list[str], rows: list[list[str]], kinds: list[str] | None = None) -> str:

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from transparency import palette
 from transparency.figures import TABLES, Figures, format_money
-from transparency.report.colours import category_colour, model_colours, rgb
 from transparency.report.text import (
     DEMO_NOTE,
     DISCLAIMER,
@@ -95,7 +95,7 @@ class _Document:
             def footer(self) -> None:
                 self.set_y(-12)
                 self.set_font(doc.family, size=7)
-                self.set_text_color(110)
+                self.set_text_color(*palette.rgb(palette.MUTED))
                 self.cell(
                     0,
                     5,
@@ -127,8 +127,8 @@ class _Document:
         pdf.multi_cell(0, 6, self.clean(fig.quarter.describe()), **self.next_line)
         pdf.ln(2)
         if fig.provenance.get("is_demo"):
-            self.para(DEMO_NOTE, 9, (255, 244, 214))
-        self.para(fig.reconciliation_statement(), 9, (232, 245, 233))
+            self.para(DEMO_NOTE, 9, palette.rgb(palette.NOTE))
+        self.para(fig.reconciliation_statement(), 9, palette.rgb(palette.OK))
         self.para(DISCLAIMER)
 
     def heading(self, text: str, size: int = 12) -> None:
@@ -181,7 +181,7 @@ class _Document:
         if pdf.get_y() + grid.head_h + 2 * _ROW_H > pdf.h - pdf.b_margin:
             pdf.add_page()
         self._grid_header(grid)
-        pdf.set_draw_color(215, 220, 228)
+        pdf.set_draw_color(*palette.rgb(palette.RULE))
         for values in texts:
             self._grid_row(grid, values)
         pdf.set_draw_color(0)
@@ -191,7 +191,7 @@ class _Document:
         """Draw the column headings of `grid` on a shaded band at the current position."""
         pdf = self.pdf
         pdf.set_font(self.family, "B", _FONT_SIZE)
-        pdf.set_fill_color(235, 239, 244)
+        pdf.set_fill_color(*palette.rgb(palette.HEADER))
         y = pdf.get_y()
         x = pdf.l_margin
         for text, w, align in zip(grid.heads, grid.cols, grid.aligns, strict=True):
@@ -289,7 +289,7 @@ def _category_chart(doc: _Document, fig: Figures) -> None:
     label_w, value_w = 48, 32
     bar_w = pdf.epw - label_w - value_w
     names = cats.get_column("category").to_list()
-    colours = model_colours(cats)
+    colours = palette.frame_colours(cats)
     pdf.set_font(doc.family, "", 8)
     for name, colour, inh, res in zip(
         names,
@@ -298,7 +298,7 @@ def _category_chart(doc: _Document, fig: Figures) -> None:
         cats.get_column("residual_usd").to_list(),
         strict=True,
     ):
-        full = rgb(category_colour(colour, name))
+        full = palette.rgb(palette.colour_of(colour, name))
         for basis, amount in (("inherent", inh), ("residual", res)):
             y = pdf.get_y()
             pdf.set_xy(pdf.l_margin, y)

@@ -12,8 +12,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from transparency import palette
 from transparency.figures import Figures
-from transparency.report.colours import CATEGORY_COLOURS, category_colour, model_colours
 from transparency.risk.categories import HIGH_GROUP
 
 # The breakdowns drawn as stacked bars: table, label column, title, how many rows at most.
@@ -52,7 +52,9 @@ def _category_chart(fig: Figures) -> go.Figure | None:
     if not any(v for v in cats.get_column("inherent_usd").to_list()):
         return None
     names = [_chart_label(n) for n in cats.get_column("category").to_list()]
-    colours = [category_colour(c, n) for n, c in zip(names, model_colours(cats), strict=True)]
+    colours = [
+        palette.colour_of(c, n) for n, c in zip(names, palette.frame_colours(cats), strict=True)
+    ]
     chart = go.Figure()
     for basis, column in (("Inherent", "inherent_usd"), ("Residual", "residual_usd")):
         chart.add_bar(
@@ -85,9 +87,9 @@ def _spend_bars(frame: pl.DataFrame, label_col: str) -> go.Figure:
         y=labels,
         x=high,
         orientation="h",
-        marker_color=CATEGORY_COLOURS["Very high"],
+        marker_color=palette.category_colours()["Very high"],
     )
-    chart.add_bar(name="Other", y=labels, x=rest, orientation="h", marker_color="#9db4d3")
+    chart.add_bar(name="Other", y=labels, x=rest, orientation="h", marker_color=palette.OTHER)
     chart.update_layout(
         barmode="stack",
         xaxis_title="Spend (USD)",
@@ -108,7 +110,7 @@ def _diligence_chart(fig: Figures) -> go.Figure | None:
         x=[float(v or 0) * 100 for v in dil.get_column("share").to_list()],
         y=[_chart_label(v) for v in dil.get_column("step").to_list()],
         orientation="h",
-        marker_color="#2e86ab",
+        marker_color=palette.ACCENT,
         hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
     )
     chart.update_layout(
