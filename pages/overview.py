@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from transparency import quarters
 from transparency.app import charts, fmt, setup, sidebar
-from transparency.filters import quarter_before
 from transparency.risk.categories import HIGH, HIGH_GROUP
 
 page = setup("Overview")
@@ -80,7 +80,7 @@ delta = None
 spend: dict = {}
 delta_help = "No earlier quarter to compare with."
 if last_quarter:
-    previous = quarter_before(last_quarter)
+    previous = quarters.before(last_quarter)
     pair = page.query("spend_by_quarter", quarter_from=previous, quarter_to=last_quarter)
     spend = dict(zip(pair["award_quarter"].to_list(), pair["spend_usd"].to_list(), strict=True))
     change = fmt.change(spend.get(last_quarter), spend.get(previous))

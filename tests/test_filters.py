@@ -9,8 +9,8 @@ from dashboard_fixtures import fixture_store, stub_connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency import filters, sql
-from transparency.filters import Filters, parse, quarter_before
+from transparency import filters, quarters, sql
+from transparency.filters import Filters, parse
 
 
 def test_empty_params_give_defaults_without_notices():
@@ -161,10 +161,10 @@ def test_sql_params_bind_lists_and_empty_search_as_null():
 
 
 def test_quarter_before():
-    assert quarter_before("2025Q1") == "2024Q4"
-    assert quarter_before("2025Q3") == "2025Q2"
-    with pytest.raises(ValueError):
-        quarter_before("2025-3")
+    assert quarters.before("2025Q1") == "2024Q4"
+    assert quarters.before("2025Q3") == "2025Q2"
+    with pytest.raises(quarters.QuarterError):
+        quarters.before("2025-3")
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from transparency import filters, risk, rollup, schema, settings, sql
+from transparency import filters, quarters, risk, rollup, schema, settings, sql
 from transparency.risk import diligence, reference
 from transparency.risk import model as risk_model
 from transparency.store import Store, is_url
@@ -54,7 +54,7 @@ def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnectio
 PAGE_CACHE_FORMAT = "7"
 # Risk tables copied into the page cache (the per-line ones are in `page_lines` already,
 # and `risk_lines`/`risk_lists` use ENUM types that live on the building connection only).
-_NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids")
+_NOT_CACHED = ("risk_lines", "risk_lists", "risk_line_ids", "period_settings")
 
 
 # Page cache files built by this process (tests count builds with it).
@@ -97,6 +97,8 @@ def page_cache_key(store: Store) -> tuple[str, str]:
         store.version(),
         risk.model_fingerprint(),
         hashlib.sha256(steps).hexdigest(),
+        # the quarter labels of the lines follow the fiscal year's first month
+        f"fiscal-{quarters.fiscal_year_start()}",
     ]
     if steps.strip():
         # Residual categories count the steps in force today (DuckDB's current_date, the
@@ -466,6 +468,18 @@ def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
         rel = con.from_arrow(schema.empty_lines().to_arrow())
     rel.create_view("contract_lines", replace=True)
     sql.install_view(con, "imported_days")
+    install_periods(con)
+
+
+def install_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `period_settings` (the fiscal year's first month, from the setting) and the
+    `fiscal_quarter(d, start_month)` macro: every quarter label in SQL follows
+    `transparency.quarters`, so '2026Q1' means the same months on every page and report."""
+    con.execute(
+        sql.view("period_settings").text,
+        {"fiscal_year_start": quarters.fiscal_year_start()},
+    )
+    sql.install_view(con, "fiscal_quarter")
 
 
 def install_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:

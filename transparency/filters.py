@@ -20,13 +20,13 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
+from transparency import quarters as quarters_mod
 from transparency import rollup, sql
 from transparency.risk.categories import CATEGORIES
 from transparency.schema import PROCUREMENT_METHODS
 
 RISK_BASES: tuple[str, ...] = ("inherent", "residual")
 MAX_SEARCH = 200
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _SEGMENT = re.compile(r"^\d{2}$")
 
@@ -168,19 +168,6 @@ _PARAM_KEYS: dict[str, str] = {
 PARAM_KEYS: tuple[str, ...] = tuple(_PARAM_KEYS)
 
 
-def quarter_before(quarter: str) -> str:
-    """Return the quarter before `quarter`.
-
-    >>> quarter_before("2025Q1")
-    '2024Q4'
-    """
-    m = _QUARTER.match(quarter)
-    if not m:
-        raise ValueError(f"not a quarter: {quarter!r}")
-    year, q = int(m.group(1)), int(m.group(2))
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
-
-
 def _values(raw: str | Sequence[str] | None) -> list[str]:
     if raw is None:
         return []
@@ -217,10 +204,10 @@ def _parse_quarters(
     quarters: dict[str, str | None] = {}
     for key in ("from", "to"):
         value = _single(params.get(key))
-        if value is not None and not _QUARTER.match(value.upper()):
+        if value is not None and not quarters_mod.is_label(value):
             notices.append(f"Ignored quarter {value[:20]!r}: expected a quarter such as 2025Q1.")
             value = None
-        quarters[key] = value.upper() if value else None
+        quarters[key] = quarters_mod.parse(value, start_month=1).label if value else None
     if quarters["from"] and quarters["to"] and quarters["from"] > quarters["to"]:
         notices.append(
             f"The period started after it ended ({quarters['from']} to {quarters['to']}); "

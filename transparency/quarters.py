@@ -1,9 +1,12 @@
-"""Reporting quarters: parse '2025Q4', know their dates, step back a quarter or a year.
+"""Periods, once: what '2026Q1' means, its dates, the quarter before and a year before.
 
-Quarters are calendar quarters unless a fiscal year starting in another month is set
-(`TRANSPARENCY_FISCAL_YEAR_START`, a month number 1-12). A fiscal year is named for the
-calendar year in which it ends, as in the US federal and Australian conventions: with a
-July start, 2026Q1 is July to September 2025. Every output states the actual dates too.
+Every page, query and report uses this one meaning. Quarters are calendar quarters unless
+a fiscal year starting in another month is set (`TRANSPARENCY_FISCAL_YEAR_START`, a month
+number 1-12). A fiscal year is named for the calendar year in which it ends, as in the US
+federal and Australian conventions: with a July start, 2026Q1 is July to September 2025,
+on the Overview's period filter (each line's `award_quarter`, from the SQL macro
+`fiscal_quarter` over the same setting) as in the Quarterly report. Every output states
+the actual dates too.
 
 >>> q = parse("2025Q4")
 >>> q.start, q.end, q.previous().label, q.year_earlier().label
@@ -132,6 +135,28 @@ def parse(text: str, *, start_month: int | None = None) -> Quarter:
             f"{raw!r} is not a quarter: the quarter number must be 1 to 4; expected {FORM}."
         )
     return Quarter(int(match.group(1)), number, month)
+
+
+def before(label: str) -> str:
+    """Return the label of the quarter before `label` (the same for any fiscal year start).
+
+    >>> before("2025Q1"), before("2025q3")
+    ('2024Q4', '2025Q2')
+    """
+    return parse(label, start_month=1).previous().label
+
+
+def is_label(text: str) -> bool:
+    """Return True when `text` is a quarter as `parse` reads it ('2025Q4', '2025-q4').
+
+    >>> is_label("2025Q4"), is_label("2025Q5"), is_label("Q4")
+    (True, False, False)
+    """
+    try:
+        parse(text, start_month=1)
+    except QuarterError:
+        return False
+    return True
 
 
 def of(day: date, *, start_month: int | None = None) -> Quarter:

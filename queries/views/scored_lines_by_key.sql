@@ -34,8 +34,7 @@ with final as (
         k.supplier_region,
         k.supplier_subregion,
         k.supplier_country_name,
-        cast(year(l.award_date) as varchar) || 'Q'
-            || cast(quarter(l.award_date) as varchar) as award_quarter
+        fiscal_quarter(l.award_date, (select fiscal_year_start from period_settings)) as award_quarter
     from contract_lines l
     left join risk_line_keys k on k.line_key = risk_line_key(
         l.supplier_country, l.award_date, l.segment_code, l.family_code, l.category_scheme,

@@ -23,6 +23,5 @@ select
     r.supplier_region::varchar as supplier_region,
     r.supplier_subregion::varchar as supplier_subregion,
     r.supplier_country_name::varchar as supplier_country_name,
-    cast(year(l.award_date) as varchar) || 'Q'
-        || cast(quarter(l.award_date) as varchar) as award_quarter
+    fiscal_quarter(l.award_date, (select fiscal_year_start from period_settings)) as award_quarter
 from contract_lines l positional join risk_lines r

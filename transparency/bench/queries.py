@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import time
 from typing import Any
@@ -37,8 +36,8 @@ def query_param_sets(con) -> dict[str, dict[str, Any]]:
         "batch_id": batch_id,
         "source_row": source_row,
         "supplier_key": supplier_key,
-        "date_from": _quarter_start(latest or "2025Q1"),
-        "date_to": _quarter_start(_next_quarter(latest or "2025Q1")),
+        "date_from": quarters.parse(latest or "2025Q1").start,
+        "date_to": quarters.parse(latest or "2025Q1").end,
         "names": ["contract_lines", "risk_categories"],
     }
     q = quarters.parse(latest or "2025Q1")
@@ -51,16 +50,6 @@ def query_param_sets(con) -> dict[str, dict[str, Any]]:
         **extra,
     }
     return {"all lines": everything, "latest quarter, high risk": narrowed}
-
-
-def _quarter_start(label: str) -> dt.date:
-    year, q = int(label[:4]), int(label[-1])
-    return dt.date(year, 3 * q - 2, 1)
-
-
-def _next_quarter(label: str) -> str:
-    year, q = int(label[:4]), int(label[-1])
-    return f"{year + q // 4}Q{q % 4 + 1}"
 
 
 def _stream_rows(con, name: str, params: dict) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from transparency import sql
+from transparency import quarters, sql
 from transparency.figures.available import no_data
 from transparency.figures.breakdowns import (
     breakdowns,
@@ -114,12 +114,13 @@ _CELL_TABLES = frozenset(
 def _cells_ready(con: duckdb.DuckDBPyConnection, q: Quarter) -> bool:
     """Return True when the figures of `q` can be summed from the page tables' cells.
 
-    The cells are per calendar quarter (`award_quarter`), so `q` and its comparison
-    quarters must be calendar quarters (a fiscal year starting in January); a fiscal year
-    starting in another month reads the lines. The connection must hold the page tables
-    (`database.connect_for_pages`, or `rollup.install` over its scored lines).
+    The cells are per `award_quarter`, labelled for the fiscal year set when they were
+    built (`transparency.quarters`), so `q` must follow the same setting; a quarter of
+    another fiscal year (an explicit `start_month`) reads the lines. The connection must
+    hold the page tables (`database.connect_for_pages`, or `rollup.install` over its
+    scored lines).
     """
-    if q.start_month != 1:
+    if q.start_month != quarters.fiscal_year_start():
         return False
     found = sql.run(con, "tables_present", {"names": sorted(_CELL_TABLES)})
     return set(found.get_column("table_name")) == set(_CELL_TABLES)
