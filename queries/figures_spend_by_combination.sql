@@ -1,4 +1,4 @@
--- returns: spend in USD and line count per combination of supplier country, UNSPSC segment, procurement method, inherent and residual risk category, not-assessable reason and due-diligence steps in force, for the reported quarter and its two comparison quarters; every published breakdown is a sum over these rows (transparency/figures.py)
+-- returns: spend in USD and line count per combination of supplier country, UNSPSC segment, procurement method, inherent and residual risk category, not-assessable reason and due-diligence steps in force, for the reported quarter and its two comparison quarters; every published breakdown is a sum over these rows (transparency/figures/breakdowns.py)
 -- grain: one row per period and combination that has at least one contract line
 -- params: $q_from (date), $q_to (date), $prev_from (date), $prev_to (date), $year_from (date), $year_to (date)
 -- One pass over scored_lines instead of one per breakdown: at 10M lines the risk joins are
