@@ -401,9 +401,7 @@ def test_signed_in_user_not_in_the_file_gets_the_default_role_or_nothing(store, 
     assert navigation(at) == SEES["viewer"]
 
 
-def test_signed_in_roles_need_a_verified_email_or_the_issuer_and_subject(
-    store, roles, monkeypatch
-):
+def test_signed_in_roles_need_a_verified_email_or_the_issuer_and_subject(store, roles, monkeypatch):
     at = with_auth(monkeypatch, store, (True, EMAIL["steward"]))
     at.user["email_verified"] = False
     at.run()

@@ -24,8 +24,8 @@ import polars  # noqa: F401
 import pyarrow  # noqa: F401
 import pyarrow.compute  # noqa: F401
 import pyarrow.pandas_compat  # noqa: F401
-import pyarrow.vendored.version  # noqa: F401
 import pyarrow.parquet  # noqa: F401
+import pyarrow.vendored.version  # noqa: F401
 import streamlit.material_icon_names  # noqa: F401
 import xlsxwriter  # noqa: F401
 import xlsxwriter.workbook  # noqa: F401
