@@ -12,11 +12,17 @@ from pathlib import Path
 import streamlit as st
 
 from transparency import access, page_registry
-from transparency.app import APP_TITLE, auth, configure
+
+# Loads every heavy library first (transparency/app/preload.py), so concurrent first
+# visits never see a half-initialised module; then the upload endpoint is guarded and
+# bounded before any session, signed in or not, can post a file.
+from transparency.app import APP_TITLE, auth, configure, uploads
 
 HERE = Path(__file__).resolve().parent
 
 configure(APP_TITLE)
+uploads.install_guard()
+uploads.apply_limit()
 
 
 def sign_in() -> None:

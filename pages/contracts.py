@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from transparency import export
-from transparency.app import fmt, setup, supplier_records, tables
+from transparency.app import auth, fmt, setup, supplier_records, tables
 
 PAGE_SIZE = 50
 SORTS = {
@@ -88,15 +88,12 @@ st.caption(
 
 
 def _export(kind: str) -> bytes:
-    # Built only when asked for; the role was checked on the server when the page ran
-    # (a role without exports gets neither the buttons nor this function's output).
-    if not can_export:
-        return b""
+    # Built only when asked for, off the script thread: `auth.deferred` reads the roles
+    # file again first, so a role taken away after the page ran gets no file.
     return export.csv_bytes(con, params) if kind == "csv" else export.xlsx_bytes(con, params)
 
 
-can_export = page.can("export")
-if can_export:
+if page.can("export"):
     with st.expander("Export all matching lines"):
         st.write(
             f"The export holds all {fmt.count(n_lines)} matching lines (not only this page) with "
@@ -109,7 +106,7 @@ if can_export:
         e1, e2 = st.columns(2)
         e1.download_button(
             "Download CSV",
-            data=lambda: _export("csv"),
+            data=auth.deferred(page.identity, "export", lambda: _export("csv")),
             file_name=f"contract-lines-{stamp}.csv",
             mime="text/csv",
             on_click="ignore",
@@ -117,7 +114,7 @@ if can_export:
         )
         e2.download_button(
             "Download XLSX",
-            data=lambda: _export("xlsx"),
+            data=auth.deferred(page.identity, "export", lambda: _export("xlsx")),
             file_name=f"contract-lines-{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",

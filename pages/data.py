@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import math
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from transparency import settings
-from transparency.app import auth, fmt, setup
+from transparency.app import auth, fmt, setup, uploads
 from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
 
@@ -29,58 +26,64 @@ st.write(
 )
 
 st.subheader("Import an export")
-# The browser refuses a larger file before sending it; the import checks the size again.
+# One limit, in whole MB: shown here, given to the uploader (the browser refuses a larger
+# file before sending it), set as Streamlit's server.maxUploadSize (its upload endpoint
+# refuses it), and checked again by the import.
 try:
-    upload_mb = settings.max_upload_mb()
+    upload_mb = uploads.limit_mb()
 except settings.LimitError as exc:
     st.error(f"Imports are off until this setting is fixed: {fmt.md(exc)}")
     upload_mb = None
-upload = (
-    st.file_uploader(
+uploads.apply_limit()
+if upload_mb and page.can("import"):
+    # Only this session's files are kept by the upload endpoint, and only while its role
+    # may import (read again when each file arrives).
+    uploads.allow(page.identity)
+    upload = st.file_uploader(
         "Export file",
         type=ACCEPTED,
         key="dt_upload",
-        max_upload_size=max(1, math.ceil(upload_mb)),
-        help=f"Files up to {upload_mb:g} MB (TRANSPARENCY_MAX_UPLOAD_MB).",
+        max_upload_size=upload_mb,
+        help=f"Files up to {upload_mb} MB (TRANSPARENCY_MAX_UPLOAD_MB).",
     )
-    if upload_mb
-    else None
-)
+else:
+    uploads.revoke()
+    upload = None
 if (
     upload is not None
     and st.button("Import this file", type="primary", key="dt_import")
     and auth.permit("import")
 ):
-    with st.status(f"Importing {upload.name}…", expanded=True) as status:
+    # Names are shown as text: a status label is markdown, so the name is escaped.
+    name = fmt.md(upload.name)
+    with st.status(f"Importing {name}…", expanded=True) as status:
         st.write("Saving the upload…")
-        folder = Path(tempfile.mkdtemp(prefix="transparency-upload-"))
-        target = folder / Path(upload.name).name
-        target.write_bytes(upload.getbuffer())
-        st.write("Reading, checking and converting the rows…")
-        try:
-            from transparency import ingest
+        with uploads.save_upload(upload.name, upload.getbuffer()) as target:
+            st.write("Reading, checking and converting the rows…")
+            try:
+                # lazy: the readers (openpyxl, the OCDS parser) load on the first import only
+                from transparency import ingest
 
-            result = ingest.import_file(target, store, source_name=upload.name)
-        except Exception as exc:  # noqa: BLE001 - shown in words; refusals carry their reason
-            refused = type(exc).__name__ in ("ImportRefused", "DuplicateImport", "StoreError")
-            status.update(label=f"{upload.name} was not imported", state="error")
-            st.session_state["dt_last"] = {
-                "error": str(exc) if refused else f"The import failed: {exc}",
-            }
-        else:
-            status.update(label=f"Imported {upload.name}", state="complete")
-            st.session_state["dt_preparing"] = prepare_in_background(store)
-            st.session_state["dt_batch"] = result.batch.batch_id  # show the new batch below
-            st.session_state["dt_last"] = {
-                "file": upload.name,
-                "batch": result.batch.batch_id,
-                "rows_read": result.rows_read,
-                "rows_accepted": result.rows_accepted,
-                "rows_rejected": result.rows_rejected,
-            }
-        finally:
-            target.unlink(missing_ok=True)
-            folder.rmdir()
+                result = ingest.import_file(target, store, source_name=upload.name)
+            except Exception as exc:  # noqa: BLE001 - shown in words; refusals carry their reason
+                refused = type(exc).__name__ in ("ImportRefused", "DuplicateImport", "StoreError")
+                # The temporary path means nothing to the user: name their file instead.
+                text = str(exc).replace(str(target), upload.name)
+                status.update(label=f"{name} was not imported", state="error")
+                st.session_state["dt_last"] = {
+                    "error": text if refused else f"The import failed: {text}",
+                }
+            else:
+                status.update(label=f"Imported {name}", state="complete")
+                st.session_state["dt_preparing"] = prepare_in_background(store)
+                st.session_state["dt_batch"] = result.batch.batch_id  # show the new batch below
+                st.session_state["dt_last"] = {
+                    "file": upload.name,
+                    "batch": result.batch.batch_id,
+                    "rows_read": result.rows_read,
+                    "rows_accepted": result.rows_accepted,
+                    "rows_rejected": result.rows_rejected,
+                }
 
 last = st.session_state.get("dt_last")
 if last and "error" in last:
@@ -160,7 +163,7 @@ else:
         path = store.rejections_path(chosen)
         st.download_button(
             "Download the rejection report (CSV)",
-            data=lambda: path.read_bytes(),
+            data=auth.deferred(page.identity, "rejection_report", path.read_bytes),
             file_name=f"rejections-{chosen}.csv",
             mime="text/csv",
             on_click="ignore",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from transparency import figures as figures_mod
 from transparency import quarters, report
-from transparency.app import fmt, setup
+from transparency.app import auth, fmt, setup
 from transparency.app.connection import connection
 from transparency.risk.categories import HIGH_GROUP
 from transparency.store import Store
@@ -109,7 +109,7 @@ if page.can("report_download"):
     down = st.columns(3)
     down[0].download_button(
         "Workbook (XLSX)",
-        data=lambda: report.xlsx_bytes(fig),
+        data=auth.deferred(page.identity, "report_download", lambda: report.xlsx_bytes(fig)),
         file_name=names["xlsx"],
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -118,7 +118,9 @@ if page.can("report_download"):
     )
     down[1].download_button(
         "Web page (HTML, works offline)",
-        data=lambda: report.html_report(fig).encode("utf-8"),
+        data=auth.deferred(
+            page.identity, "report_download", lambda: report.html_report(fig).encode("utf-8")
+        ),
         file_name=names["html"],
         mime="text/html",
         on_click="ignore",
@@ -127,7 +129,7 @@ if page.can("report_download"):
     )
     down[2].download_button(
         "Print version (PDF)",
-        data=lambda: report.pdf_report(fig),
+        data=auth.deferred(page.identity, "report_download", lambda: report.pdf_report(fig)),
         file_name=names["pdf"],
         mime="application/pdf",
         on_click="ignore",

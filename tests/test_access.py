@@ -35,6 +35,7 @@ SEES = {
     "analyst": {"overview", "quarterly_report", "methodology", "contracts", "suppliers"},
     "steward": set(PAGE_FILES),
 }
+ISSUER = "https://idp.example.org"
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "test-only-not-a-secret",
@@ -94,6 +95,95 @@ def test_missing_roles_file_grants_nobody(tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSPARENCY_ROLES", str(tmp_path / "none.toml"))
     assert access.load_roles() == access.RolesConfig()
     assert access.role_for("sam@example.org", access.load_roles()) is None
+
+
+KIM = '[users]\n"kim@example.org" = "steward"\n'
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "\u212aim@example.org",  # KELVIN SIGN: NFKC and lower() both give "k"
+        "\uff4bim@example.org",  # FULLWIDTH LATIN SMALL LETTER K
+        "\uff2bIM@EXAMPLE.ORG",  # FULLWIDTH CAPITAL K
+        "kim@\uff45xample.org",  # full-width "e" in the domain
+        "k\u0456m@example.org",  # CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
+        "k\u0131m@example.org",  # LATIN SMALL LETTER DOTLESS I
+        "K\u0130M@example.org",  # LATIN CAPITAL LETTER I WITH DOT ABOVE
+        "kim@example.org\u200b",  # ZERO WIDTH SPACE
+        "ki\u0307m@example.org",  # i + COMBINING DOT ABOVE
+        "\u24daim@example.org",  # CIRCLED LATIN SMALL LETTER K
+    ],
+)
+def test_look_alike_addresses_do_not_get_another_users_role(claim):
+    cfg = access.parse_roles('default_role = "viewer"\n' + KIM)
+    assert access.role_of(access.Principal("https://idp", "9", claim, True), cfg) == "viewer"
+    assert access.role_for(claim, access.parse_roles(KIM)) is None
+
+
+def test_plain_addresses_match_by_case_fold_and_others_only_exactly():
+    cfg = access.parse_roles(
+        KIM + '"M\u00dcLLER@Example.de" = "analyst"\n"Stra\u00dfe@example.de" = "viewer"\n'
+    )
+    assert access.role_for("KIM@Example.ORG", cfg) == "steward"
+    assert access.role_for("m\u00fcller@example.de", cfg) is None  # entry not plain: exact only
+    assert access.role_for("M\u00dcLLER@Example.de", cfg) == "analyst"
+    assert access.role_for("Stra\u00dfe@example.de", cfg) == "viewer"
+    assert access.role_for("strasse@example.de", cfg) is None  # "ß" folds to "ss": no match
+    plain = access.parse_roles('[users]\n"m\u00fcller@example.de" = "analyst"\n')
+    assert access.role_for("m\u00fcller@EXAMPLE.de", plain) == "analyst"
+    assert access.role_for("mu\u0308ller@example.de", plain) is None  # decomposed: not plain
+    assert access.is_plain("Ana@Example.org") and not access.is_plain("\u212aim@example.org")
+
+
+def test_unverified_email_is_refused_and_the_issuer_is_part_of_the_identity():
+    cfg = access.parse_roles(
+        'default_role = "viewer"\n'
+        'verified_email_issuers = ["https://login.example.net/tenant"]\n'
+        + KIM
+        + '[subjects."https://accounts.example.com"]\n"1001" = "analyst"\n'
+    )
+    google, entra = "https://accounts.example.com", "https://login.example.net/tenant"
+    role = access.role_of
+    assert role(access.Principal(google, "7", "kim@example.org", True), cfg) == "steward"
+    # email_verified: false gets nothing, not even the default role.
+    assert role(access.Principal(google, "7", "kim@example.org", False), cfg) is None
+    # No claim: the e-mail counts only from an issuer listed as verifying addresses.
+    assert role(access.Principal(google, "7", "kim@example.org", None), cfg) == "viewer"
+    assert role(access.Principal(entra, "7", "kim@example.org", None), cfg) == "steward"
+    # A subject entry belongs to its issuer: the same subject at another provider is
+    # someone else.
+    assert role(access.Principal(google, "1001", None, None), cfg) == "analyst"
+    assert role(access.Principal(entra, "1001", None, None), cfg) == "viewer"
+    assert role(access.Principal(google, "1001", "x@y.org", False), cfg) == "analyst"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[subjects]\n"https://idp" = "viewer"\n', "must be a table of subject = role"),
+        ('[subjects."https://idp"]\n"1" = "boss"\n', "subject '1' of 'https://idp': 'boss'"),
+        ('verified_email_issuers = "https://idp"\n', "must be a list of text"),
+        ('[users]\n"a@x.org" = "viewer"\n"A@X.org" = "steward"\n', "listed twice"),
+    ],
+)
+def test_bad_identity_entries_are_refused_with_a_reason(text, words):
+    with pytest.raises(access.AccessConfigError) as info:
+        access.parse_roles(text, source="roles.toml")
+    assert words in str(info.value)
+
+
+def test_require_reads_the_roles_file_at_the_moment_of_acting(tmp_path):
+    path = tmp_path / "roles.toml"
+    path.write_text(KIM)
+    kim = access.Principal("https://idp", "1", "kim@example.org", True)
+    assert access.require(kim, "undo", path) == "steward"
+    path.write_text(KIM.replace("steward", "analyst"))
+    with pytest.raises(access.AccessDenied, match="analyst"):
+        access.require(kim, "undo", path)
+    path.write_text("[users\n")
+    with pytest.raises(access.AccessDenied, match="cannot be checked"):
+        access.require(kim, "export", path)
 
 
 # --- the app, per role ---------------------------------------------------------------
@@ -272,7 +362,8 @@ def with_auth(monkeypatch, s: Store, user: tuple[bool, str | None], script: str 
     at = as_user(monkeypatch, s, None, script)
     at.secrets["auth"] = AUTH
     signed_in, email = user
-    at.user = {"is_logged_in": True, "email": email} if signed_in else {}
+    claims = {"iss": ISSUER, "sub": f"sub-{email}", "email": email, "email_verified": True}
+    at.user = {"is_logged_in": True, **claims} if signed_in else {}
     return at
 
 
@@ -308,6 +399,30 @@ def test_signed_in_user_not_in_the_file_gets_the_default_role_or_nothing(store, 
     at.run()
     no_errors(at)
     assert navigation(at) == SEES["viewer"]
+
+
+def test_signed_in_roles_need_a_verified_email_or_the_issuer_and_subject(store, roles, monkeypatch):
+    at = with_auth(monkeypatch, store, (True, EMAIL["steward"]))
+    at.user["email_verified"] = False
+    at.run()
+    no_errors(at)
+    assert "not verified" in at.warning[0].value and navigation(at) == set()
+    at.user["email_verified"] = "true"  # some providers send text
+    at.run()
+    assert navigation(at) == set(PAGE_FILES)
+    # The Kelvin sign is not the letter K: no steward role for a look-alike of sam's address.
+    at = with_auth(monkeypatch, store, (True, "\u212aim@example.org"))
+    roles.write_text('[users]\n"kim@example.org" = "steward"\n')
+    at.run()
+    assert "not been given access" in at.warning[0].value and navigation(at) == set()
+    # Named by issuer + subject, without any e-mail claim.
+    roles.write_text(f'[subjects."{ISSUER}"]\n"u-42" = "analyst"\n')
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": "u-42"}
+    at.run()
+    assert navigation(at) == SEES["analyst"]
+    at.user = {"is_logged_in": True, "iss": "https://other.example.org", "sub": "u-42"}
+    at.run()
+    assert navigation(at) == set()
 
 
 def test_an_expired_identity_token_asks_to_sign_in_again(store, roles, monkeypatch):

@@ -19,7 +19,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from transparency import access, page_registry, palette, settings
-from transparency.app import auth, sidebar
+
+# preload: every heavy library loads while this package is imported (under Python's
+# import lock), before any page code runs; see its docstring.
+from transparency.app import auth, preload, sidebar, uploads  # noqa: F401
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
 from transparency.filters import Filters
@@ -135,6 +138,10 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     """
     _leave_pages_folder_mode()
     configure(title)
+    # Before anything else of the page: Streamlit's upload endpoint keeps only files of
+    # sessions allowed to import, and no larger than the project's limit.
+    uploads.install_guard()
+    uploads.apply_limit()
     # Who is asking comes first: nothing of the store is read for a refused user.
     ident = auth.gate(title)
     auth.require_page(title, ident)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +33,27 @@ LOG = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Identity:
-    """The session's user: `mode` is 'local', 'signed_in', 'signed_out' or 'test'."""
+    """The session's user: `mode` is 'local', 'signed_in', 'signed_out' or 'test'.
+
+    `principal` is who signed in (issuer, subject, e-mail claims); it is what a deferred
+    download or an upload carries to check the role again later, off the script thread.
+    """
 
     mode: str
     email: str | None = None
     role: str | None = None
+    principal: access.Principal | None = None
+
+    def role_now(self) -> str | None:
+        """Return the role as the roles file gives it now (local mode: always full rights).
+
+        Raises `access.AccessConfigError` when the roles file cannot be read.
+        """
+        if self.mode == "local":
+            return access.LOCAL_ROLE
+        if self.principal is None:
+            return None
+        return access.role_of(self.principal, access.load_roles())
 
 
 def signin_settings() -> signin.SignInSettings:
@@ -72,31 +89,53 @@ def providers() -> list[str | None]:
     return list(signin_settings().providers) or [None]
 
 
-def oidc_user() -> tuple[bool, str | None]:
-    """Return (signed in?, e-mail) from `st.user`.
+def _verified(value: object) -> bool | None:
+    # Some providers send the claim as text.
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
+
+
+def oidc_user() -> access.Principal | None:
+    """Return who is signed in, from `st.user`'s identity-token claims (None: signed out).
 
     Streamlit does not check the identity token's expiry (`exp`); an expired token counts
     as signed out here, so the person signs in again.
     """
     if not st.user.get("is_logged_in", False):
-        return False, None
+        return None
     expires = st.user.get("exp")
     if isinstance(expires, (int, float)) and expires < time.time():
-        return False, None
-    email = st.user.get("email")
-    return True, str(email) if email else None
+        return None
+
+    def text(claim: str) -> str | None:
+        value = st.user.get(claim)
+        return str(value) if value else None
+
+    return access.Principal(
+        issuer=text("iss"),
+        subject=text("sub"),
+        email=text("email"),
+        email_verified=_verified(st.user.get("email_verified")),
+    )
+
+
+def test_principal(email: str) -> access.Principal:
+    """Return the principal the test hook simulates: a verified e-mail address."""
+    return access.Principal(issuer="test-hook", subject=email, email=email, email_verified=True)
 
 
 def identity() -> Identity:
     """Return the session's user and role; raise `access.AccessConfigError` on a bad roles file."""
     if auth_configured():
-        signed_in, email = oidc_user()
-        if not signed_in:
+        who = oidc_user()
+        if who is None:
             return Identity("signed_out")
-        return Identity("signed_in", email, access.role_for(email, access.load_roles()))
+        return Identity("signed_in", who.email, access.role_of(who, access.load_roles()), who)
     test_user = app_settings.test_user()
     if test_user:
-        return Identity("test", test_user, access.role_for(test_user, access.load_roles()))
+        who = test_principal(test_user)
+        return Identity("test", test_user, access.role_of(who, access.load_roles()), who)
     return Identity("local", None, access.LOCAL_ROLE)
 
 
@@ -135,10 +174,16 @@ def gate(title: str) -> Identity:
         st.stop()
     if ident.role is None:
         st.title(title)
+        unverified = ident.principal is not None and ident.principal.email_verified is False
         st.warning(
             f"You are signed in as {md(ident.email or 'a user without an e-mail address')}, "
-            "but you have not been given access to this dashboard. Ask its data steward to "
-            "add you to the roles file."
+            "but you have not been given access to this dashboard. "
+            + (
+                "Your sign-in provider says this e-mail address is not verified: verify it "
+                "there, then sign in again."
+                if unverified
+                else "Ask its data steward to add you to the roles file."
+            )
         )
         if ident.mode == "signed_in":
             st.button("Sign out", on_click=st.logout, key="auth_logout")
@@ -169,6 +214,31 @@ def require_page(title: str, ident: Identity) -> None:
         "if you need it."
     )
     st.stop()
+
+
+def deferred(ident: Identity, action: str, produce: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Return `produce` guarded by the role of `ident` as it is when the file is produced.
+
+    For `st.download_button(data=...)`: Streamlit calls the callable when the button is
+    clicked, on another thread without the script's context (no `st.user`), so the
+    identity is captured now and the roles file read again then. A role that no longer
+    allows `action` (or a roles file that cannot be read) raises `access.AccessDenied`,
+    which Streamlit reports as a failed download: no file.
+    """
+
+    def checked() -> bytes:
+        try:
+            role = ident.role_now()
+        except access.AccessConfigError as exc:
+            raise access.AccessDenied(f"Access cannot be checked: {exc}") from exc
+        if not access.can(role, action):
+            LOG.warning("Refused %s for %s (role now %s).", action, ident.email, role)
+            raise access.AccessDenied(
+                f"Your role ({role or 'none'}) may not {action.replace('_', ' ')}."
+            )
+        return produce()
+
+    return checked
 
 
 def permit(action: str) -> bool:
