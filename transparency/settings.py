@@ -55,8 +55,8 @@ VARIABLES: tuple[Variable, ...] = (
     # DuckDB
     Variable(
         "TRANSPARENCY_SPILL_DIR",
-        "<temp folder>/transparency-spill",
-        "DuckDB spill folder; the page cache lives in its page-cache/",
+        "<temp folder>/transparency-spill-<uid>",
+        "DuckDB spill folder (this user's own, mode 0700); the page cache is in its page-cache/",
     ),
     Variable("TRANSPARENCY_MEMORY_LIMIT", "3GB", "DuckDB memory limit per process"),
     Variable("TRANSPARENCY_SPILL_LIMIT", "20GB", "most disk DuckDB may spill to"),
@@ -169,9 +169,13 @@ def fiscal_year_start_raw() -> str:
 
 
 def spill_dir() -> Path:
-    """Return DuckDB's spill folder (`TRANSPARENCY_SPILL_DIR`, else the temp folder's)."""
+    """Return DuckDB's spill folder (`TRANSPARENCY_SPILL_DIR`, else the temp folder's
+    `transparency-spill-<uid>`: one per user, since it must be this user's own; see
+    `transparency.cache_folder`)."""
     value = env("TRANSPARENCY_SPILL_DIR")
-    return Path(value) if value else Path(tempfile.gettempdir()) / "transparency-spill"
+    if value:
+        return Path(value)
+    return Path(tempfile.gettempdir()) / f"transparency-spill-{os.geteuid()}"
 
 
 def duckdb_config() -> dict[str, str]:

@@ -253,9 +253,10 @@ class Store:
         """Return the Parquet files (paths or URLs) of the committed batches, oldest first."""
         return [str(self.batch_path(b.batch_id)) for b in self.batches()]
 
-    def version(self) -> str:
-        """Return a short key that changes whenever a batch lands or is undone."""
-        ids = "|".join(b.batch_id for b in self.batches())
+    def version(self, batches: list[Batch] | None = None) -> str:
+        """Return a short key that changes whenever a batch lands or is undone (of
+        `batches`, one read of the manifest, when given)."""
+        ids = "|".join(b.batch_id for b in (self.batches() if batches is None else batches))
         return hashlib.sha256(ids.encode()).hexdigest()[:16]
 
     def is_demo(self) -> bool:
