@@ -208,6 +208,14 @@ def test_a_folder_of_ours_open_to_all_is_set_to_0700(tmp_path, spill):
     assert stat.S_IMODE((spill / "page-cache").stat().st_mode) == 0o700
 
 
+def test_a_shared_folder_like_tmp_itself_is_refused_not_narrowed(tmp_path, spill):
+    spill.mkdir()
+    spill.chmod(0o1777)
+    with pytest.raises(database.PrivateFolderError, match="is shared by all users"):
+        database.connect(fixture_store(tmp_path / "store"))
+    assert stat.S_IMODE(spill.stat().st_mode) == 0o1777
+
+
 @as_root
 def test_a_spill_folder_of_another_user_is_refused(tmp_path, spill):
     spill.mkdir(mode=0o777)

@@ -60,7 +60,8 @@ def ensure_private_dir(folder: Path) -> Path:
     """Create `folder` with mode 0700 unless it exists; return it once it is this user's.
 
     Raises `PrivateFolderError` when it (or what a symbolic link there points to) belongs
-    to another user, or is not a folder. A folder of ours open to others is set to 0700.
+    to another user, is not a folder, or is a shared folder with the sticky bit (`/tmp`
+    itself). Any other folder of ours open to others is set to 0700.
     """
     folder = Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -73,6 +74,12 @@ def ensure_private_dir(folder: Path) -> Path:
             f"({_owner(os.geteuid())}): another user could read the page cache there or put "
             "one of their own in its place, so it is not used. Remove the folder, or set "
             "TRANSPARENCY_SPILL_DIR to a folder of your own."
+        )
+    if info.st_mode & stat.S_ISVTX:
+        # A shared temp folder like /tmp itself (mode 1777): never narrowed for everyone.
+        raise PrivateFolderError(
+            f"The folder {folder} is shared by all users (mode {stat.S_IMODE(info.st_mode):o}); "
+            "set TRANSPARENCY_SPILL_DIR to a folder of its own inside it."
         )
     if stat.S_IMODE(info.st_mode) & 0o077:
         os.chmod(folder, 0o700)
