@@ -280,17 +280,17 @@ def test_a_file_removed_between_finding_and_attaching_opens_the_current_version(
         content_hash="morelines",
         rows_read=2,
     )
-    real = database.prepare_page_cache
+    real = database._prepare
     calls = []
 
-    def racing(s):
+    def racing(s, **kwargs):
         calls.append(s)
         if len(calls) == 1:
             found.unlink()  # removed after it was found
-            return found
-        return real(s)
+            return found, s.batches()
+        return real(s, **kwargs)
 
-    monkeypatch.setattr(database, "prepare_page_cache", racing)
+    monkeypatch.setattr(database, "_prepare", racing)
     con = database.connect_for_pages(store)
     assert len(calls) == 2
     assert _totals(con) == (10, D("8433.33"))

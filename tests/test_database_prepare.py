@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from dashboard_fixtures import fixture_store
 
-from transparency import database
+from transparency import database, settings
 from transparency.cli import main
 from transparency.store import Store
 
@@ -212,7 +212,7 @@ def test_undo_of_the_last_batch_prepares_nothing(tmp_path, spill, capsys):
 )
 def test_the_build_runs_under_three_quarters_of_the_memory_limit(monkeypatch, configured, build):
     monkeypatch.setenv("TRANSPARENCY_MEMORY_LIMIT", configured)
-    assert database.build_memory_limit() == build
+    assert settings.build_memory_limit() == build
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -287,3 +287,33 @@ def test_prepare_command_on_an_empty_store_says_so(tmp_path, spill, capsys):
     assert main(["prepare", "--store", str(tmp_path / "empty")]) == 0
     assert "has no data: nothing to prepare" in capsys.readouterr().out
     assert _cache_files(spill) == []
+
+
+def test_prepare_command_exits_non_zero_with_one_line_when_the_build_fails(
+    tmp_path, spill, capsys, monkeypatch
+):
+    import duckdb
+
+    from transparency import rollup
+
+    _import(tmp_path, tmp_path / "store", "a.csv", 1, "--no-prepare")
+    capsys.readouterr()
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed\n\nPossible solutions")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rollup, "build", out_of_memory)
+        assert main(["prepare", "--store", str(tmp_path / "store")]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: The pages cannot be prepared for this data: Out of Memory Error: failed. "
+        "A data steward can undo the last import on the Data page, or remove the cause (for "
+        "example raise TRANSPARENCY_MEMORY_LIMIT) and prepare the pages again (Try again on "
+        "this page, or `python -m transparency prepare`).\n"
+    )
+    assert _cache_files(spill) == []
+    # Asked again once the cause is gone: the remembered failure is tried again.
+    assert main(["prepare", "--store", str(tmp_path / "store")]) == 0
+    assert "Prepared the dashboard pages for the new data (3 lines)" in capsys.readouterr().out
+    assert _cache_files(spill) == [database.page_cache_path(Store(tmp_path / "store"))]

@@ -236,7 +236,9 @@ def test_two_files_colliding_in_one_second_get_their_own_batch_ids(tmp_path, mon
     assert connect(s).sql("select count(*) from contract_lines").fetchall()[0][0] == 1
 
 
-def test_a_file_left_in_batches_keeps_its_id_from_being_reused(tmp_path, monkeypatch):
+def test_a_file_left_in_batches_is_removed_before_its_id_is_chosen(tmp_path, monkeypatch):
+    # A killed import left a batch file the manifest does not list: the next write removes
+    # it under the lock, so its id is free again and the new batch's own file is read.
     from transparency import store as store_module
 
     class Frozen(dt.datetime):
@@ -256,5 +258,70 @@ def test_a_file_left_in_batches_keeps_its_id_from_being_reused(tmp_path, monkeyp
         content_hash="abcdef01" + "0" * 56,
         rows_read=1,
     )
-    assert batch.batch_id == "20261203T120000-abcdef01-2"
-    assert orphan.read_bytes() == b"left by a killed import"
+    assert batch.batch_id == "20261203T120000-abcdef01"
+    con = connect(s, with_risk=False)
+    assert con.sql("select sum(amount_usd) from contract_lines").fetchall() == [(Decimal("1.00"),)]
+
+
+def _leftovers(s: Store) -> list[str]:
+    """Write what a killed import leaves: temporary files and unlisted batch files."""
+    names = [
+        "batches/.tmp-0a1b2c3d4e5f-20990101T000000-deadbeef.parquet",
+        "batches/20990101T000000-deadbeef.parquet",
+        "rejections/.tmp-0a1b2c3d4e5f-20990101T000000-deadbeef.csv",
+        "rejections/20990101T000000-deadbeef.csv",
+        ".tmp-0a1b2c3d4e5f-manifest.json",
+    ]
+    for name in names:
+        if name.endswith(".parquet"):
+            lines_frame(["999"]).write_parquet(s.root / name)
+        else:
+            (s.root / name).write_text("x")
+    return names
+
+
+def test_leftovers_of_a_killed_import_are_ignored_then_removed_at_the_next_import(tmp_path):
+    s = Store(tmp_path / "store")
+    a = s.add_batch(
+        lines_frame(["5"]), rejections_frame([]), source_file="a", content_hash="a1", rows_read=1
+    )
+    names = _leftovers(s)
+    # Readers take the manifest's files, not a glob: the 999.00 is not counted.
+    con = connect(s, with_risk=False)
+    assert con.sql("select sum(amount_usd) from contract_lines").fetchall() == [(Decimal("5.00"),)]
+    b = s.add_batch(
+        lines_frame(["2"]), rejections_frame([]), source_file="b", content_hash="b2", rows_read=1
+    )
+    assert not any((s.root / name).exists() for name in names)
+    assert sorted(p.name for p in s.batches_dir.iterdir()) == sorted(
+        [f"{a.batch_id}.parquet", f"{b.batch_id}.parquet"]
+    )
+    assert sorted(p.name for p in s.rejections_dir.iterdir()) == sorted(
+        [f"{a.batch_id}.csv", f"{b.batch_id}.csv"]
+    )
+    # Any engine reading batches/*.parquet now counts what the manifest lists: 5 + 2.
+    glob = str(s.batches_dir / "*.parquet")
+    con = connect(s, with_risk=False)
+    assert con.sql(
+        "select sum(amount_usd) from read_parquet($glob)", params={"glob": glob}
+    ).fetchall() == [(Decimal("7.00"),)]
+
+
+def test_an_undo_removes_leftovers_too(tmp_path):
+    s = Store(tmp_path / "store")
+    a = s.add_batch(
+        lines_frame(["5"]), rejections_frame([]), source_file="a", content_hash="a1", rows_read=1
+    )
+    b = s.add_batch(
+        lines_frame(["2"]), rejections_frame([]), source_file="b", content_hash="b2", rows_read=1
+    )
+    names = _leftovers(s)
+    s.undo(b.batch_id)
+    assert not any((s.root / name).exists() for name in names)
+    assert [p.name for p in s.batches_dir.iterdir()] == [f"{a.batch_id}.parquet"]
+    assert sorted(p.name for p in s.root.iterdir()) == [
+        ".lock",
+        "batches",
+        "manifest.json",
+        "rejections",
+    ]

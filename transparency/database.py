@@ -16,8 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import re
-import shutil
 import threading
 import time
 from datetime import date
@@ -26,25 +24,37 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from transparency import filters, quarters, risk, rollup, schema, settings, sql
+from transparency import cache_folder, filters, quarters, risk, rollup, schema, settings, sql
 from transparency.risk import diligence, reference
 from transparency.risk import model as risk_model
-from transparency.store import Store, is_url
+from transparency.store import Batch, Store
+
+# Known here to callers and tests.
+PageCacheFailed = cache_folder.PageCacheFailed
+PrivateFolderError = cache_folder.PrivateFolderError
+remove_old_page_caches = cache_folder.remove_old_page_caches
+remove_stale_scratch = cache_folder.remove_stale_scratch
 
 
 def _config() -> dict[str, str]:
     return settings.duckdb_config()
 
 
-def connect(store: Store, *, with_risk: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(
+    store: Store, *, with_risk: bool = True, batches: list[Batch] | None = None
+) -> duckdb.DuckDBPyConnection:
     """Return an in-memory DuckDB connection with `contract_lines` over the store.
 
     With `with_risk`, the reference tables and risk views of `transparency.risk` are
-    installed too (see that module for their names).
+    installed too (see that module for their names). `batches` (one read of the manifest
+    the caller made) fixes which batches are read; by default the manifest is read now.
+    The spill folder is made this user's own first (`cache_folder.ensure_private_dir`).
     """
-    con = duckdb.connect(config=_config())
+    config = _config()
+    cache_folder.ensure_private_dir(Path(config["temp_directory"]))
+    con = duckdb.connect(config=config)
     con.execute("set enable_progress_bar = false")  # commands print their own output
-    install_lines(con, store)
+    install_lines(con, store, batches)
     if with_risk:
         risk.install(con, store)
     return con
@@ -76,8 +86,9 @@ def page_cache_dir() -> Path:
     return Path(_config()["temp_directory"]) / "page-cache"
 
 
-def page_cache_key(store: Store) -> tuple[str, str]:
-    """Return (store part, version part) of the page cache file name.
+def page_cache_key(store: Store, batches: list[Batch] | None = None) -> tuple[str, str]:
+    """Return (store part, version part) of the page cache file name (of `batches`, one
+    read of the manifest, when given; else of the manifest now).
 
     The version part changes when a batch lands or is undone, the risk model or a reference
     file changes, a due-diligence record is added, (with records) the day changes, or the
@@ -94,7 +105,7 @@ def page_cache_key(store: Store) -> tuple[str, str]:
         PAGE_CACHE_FORMAT,
         duckdb.__version__,
         code.hexdigest(),
-        store.version(),
+        store.version(batches),
         risk.model_fingerprint(),
         hashlib.sha256(steps).hexdigest(),
         # the quarter labels of the lines follow the fiscal year's first month
@@ -163,13 +174,14 @@ def connect_for_pages(store: Store) -> duckdb.DuckDBPyConnection:
 def _attach_page_cache(store: Store, attempts: int = 3) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """Return a connection over the store with its current page cache attached read-only.
 
-    Between finding the file and attaching it, a build of a newer data version (an import
-    in another process) may remove it; the cache of the version current then is opened
-    instead. An attached file stays readable after its removal.
+    The connection's `contract_lines` reads the batches the cache was built from (one
+    read of the manifest). Between finding the file and attaching it, a build of a newer
+    data version (an import in another process) may remove it; the cache of the version
+    current then is opened instead. An attached file stays readable after its removal.
     """
     for attempt in range(attempts):
-        path = prepare_page_cache(store)
-        con = connect(store, with_risk=False)
+        path, batches = _prepare(store)
+        con = connect(store, with_risk=False, batches=batches)
         try:
             con.execute("attach $path as line_cache (read_only)", {"path": str(path)})
         except duckdb.IOException:
@@ -184,28 +196,56 @@ def _attach_page_cache(store: Store, attempts: int = 3) -> tuple[duckdb.DuckDBPy
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
-def prepare_page_cache(store: Store) -> Path:
+def prepare_page_cache(store: Store, *, retry: bool = False) -> Path:
     """Build the page cache file of the store's current data version unless it exists;
     return its path.
 
     `connect_for_pages` calls it; calling it right after a batch lands (or a due-diligence
-    record is added) moves the build off the first page view.
+    record is added) moves the build off the first page view. A failed build is remembered
+    for its data version (`cache_folder.record_failure`) and raises `PageCacheFailed`; later
+    calls raise it again without building, until the data, the risk model or the code
+    change (a new version) or `retry` asks for a new attempt. The folder must be this
+    user's own (`PrivateFolderError` otherwise).
 
     >>> prepare_page_cache(Store("data/store"))      # doctest: +SKIP
-    PosixPath('/tmp/transparency-spill/page-cache/pages-1a2b3c4d5e6f-0123456789abcdef.duckdb')
+    PosixPath('/tmp/transparency-spill-0/page-cache/pages-1a2b3c4d5e6f-0123456789abcdef.duckdb')
     """
-    folder = page_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    return _prepare(store, retry=retry)[0]
+
+
+def _prepare(store: Store, *, retry: bool = False, attempts: int = 3) -> tuple[Path, list[Batch]]:
+    """Return the current version's page cache file, built if needed, and the batches it
+    holds: its name and its contents come from the same read of the manifest.
+
+    A build that fails because the data changed under it (an undo removed a batch file)
+    is not remembered; the version current then is built instead.
+    """
+    cache_folder.ensure_private_dir(Path(_config()["temp_directory"]))
+    folder = cache_folder.ensure_private_dir(page_cache_dir())
     remove_stale_scratch(folder.parent)
-    path = page_cache_path(store)
-    if not path.exists():
-        _build_page_cache(store, folder, path)
-    return path
+    for attempt in range(attempts):
+        batches = store.batches()  # the one read: the file's name and its contents
+        path = page_cache_path(store, batches)
+        if not path.exists():
+            if (reason := cache_folder.read_failure(path)) is not None and not retry:
+                raise PageCacheFailed(reason)
+            try:
+                _build_page_cache(store, folder, path, batches, retry=retry)
+            except PageCacheFailed:
+                raise
+            except Exception:
+                if attempt < attempts - 1 and store.version() != store.version(batches):
+                    continue
+                raise
+        cache_folder.check_own_file(path)
+        return path, batches
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
-def page_cache_path(store: Store) -> Path:
-    """Return the page cache file of the store's current data version (built or not)."""
-    where, version = page_cache_key(store)
+def page_cache_path(store: Store, batches: list[Batch] | None = None) -> Path:
+    """Return the page cache file of the store's current data version (built or not), or
+    of `batches` when given."""
+    where, version = page_cache_key(store, batches)
     return page_cache_dir() / f"pages-{where}-{version}.duckdb"
 
 
@@ -213,6 +253,18 @@ def page_cache_ready(store: Store) -> bool:
     """Return True when the page cache file of the current data version exists, so a page
     connection opens without building it."""
     return page_cache_path(store).exists()
+
+
+def page_cache_failure(store: Store) -> str | None:
+    """Return why the build of the current data version's page cache failed, or None when
+    no failure is remembered (see `prepare_page_cache`)."""
+    return cache_folder.read_failure(page_cache_path(store))
+
+
+def forget_page_cache_failure(store: Store) -> None:
+    """Forget a failed build of the current data version: the next page connection tries
+    again (a steward's "Try again")."""
+    cache_folder.failure_path(page_cache_path(store)).unlink(missing_ok=True)
 
 
 def page_cache_estimate(store: Store) -> tuple[float, int]:
@@ -284,90 +336,92 @@ def _stop_builds() -> None:
             thread.join(timeout=0.05)
 
 
-def _build_page_cache(store: Store, folder: Path, path: Path) -> None:
-    """Build the page cache file `path` (see `connect_for_pages`), one process at a time."""
+def _build_page_cache(
+    store: Store, folder: Path, path: Path, batches: list[Batch], *, retry: bool = False
+) -> None:
+    """Build the page cache file `path` of `batches` (see `connect_for_pages`), one process
+    at a time, and remember a failure (see `prepare_page_cache`)."""
     global builds
-    lock = path.with_suffix(".lock")
-    with open(lock, "a+") as fh:
+    with cache_folder.open_lock(path.with_suffix(".lock")) as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)  # another process may be building it: wait, reuse
         if path.exists():
             return
+        if retry:
+            cache_folder.failure_path(path).unlink(missing_ok=True)
+        elif (reason := cache_folder.read_failure(path)) is not None:
+            raise PageCacheFailed(reason)  # failed in the process we waited for
+        # Under the lock no other build of this version runs: what is there was left.
+        for stale in folder.glob(f"{path.stem}.*.building"):
+            stale.unlink(missing_ok=True)
         builds += 1
         started = time.monotonic()
         building = folder / f"{path.stem}.{os.getpid()}.building"
-        building.unlink(missing_ok=True)
-        # The lines are read once, through the per-line joins (`_parallel_source`): the
-        # per-line risk table of `risk.install` would go unused.
-        con = connect(store, with_risk=False)
-        _BUILDING.add(con)
         try:
-            # Order is not needed in the file, and without it the insert runs on every thread.
-            con.execute("set preserve_insertion_order = false")
-            con.execute("set memory_limit = $limit", {"limit": build_memory_limit()})
-            risk.install(con, store, per_line=False)
-            con.execute("attach $path as line_cache_build", {"path": str(building)})
-            rollup.build(con, _parallel_source(con), "line_cache_build")
-            built = con.sql("select count(*) from line_cache_build.page_lines").fetchall()
-            if built != con.sql("select count(*) from contract_lines").fetchall():
-                # Never expected: the per-line joins lost or doubled lines. Use the
-                # per-line risk table (joined by position).
-                risk.install(con, store)
-                rollup.build(con, "scored_lines", "line_cache_build")
-            tables = con.sql(
-                "select table_name from duckdb_tables() "
-                "where database_name = 'memory' and schema_name = 'main'"
-            ).fetchall()
-            for (name,) in tables:
-                if name in _NOT_CACHED or not name.isidentifier():
-                    continue
-                con.execute(
-                    f"create table line_cache_build.{name} as select * from {name}"  # noqa: S608
-                )
-            con.execute("checkpoint line_cache_build")
-            con.execute("detach line_cache_build")
+            lines = _write_page_tables(store, batches, building)
+        except Exception as exc:
+            building.unlink(missing_ok=True)
+            # Not remembered: an exit's interrupt, or data that changed under the build.
+            if _EXITING or store.version() != store.version(batches):
+                raise
+            raise PageCacheFailed(cache_folder.record_failure(path, exc)) from exc
         except BaseException:
-            _BUILDING.discard(con)
-            con.close()
             building.unlink(missing_ok=True)
             raise
-        _BUILDING.discard(con)
-        con.close()
+        os.chmod(building, 0o600)
         os.replace(building, path)
-        _fsync_dir(folder)
-        _note_rate(folder, time.monotonic() - started, built[0][0])
+        cache_folder.fsync_dir(folder)
+        _note_rate(folder, time.monotonic() - started, lines)
     # Which store the files are for, so they can go once its folder is gone.
-    (folder / f"pages-{path.name.split('-')[1]}.store").write_text(store.url, encoding="utf-8")
+    note = folder / f"pages-{path.name.split('-')[1]}.store"
+    cache_folder.write_private_text(note, store.url)
     remove_old_page_caches(folder, keep=path)
 
 
-def build_memory_limit() -> str:
-    """Return the DuckDB memory limit of a page cache build: 3/4 of the configured one.
-
-    The build's buffer pool fills to its limit (the blocks of the tables just written stay
-    cached), and Python and DuckDB's own allocations come on top: with the whole limit a
-    10M-line build peaked at 4.2 GB under a 4 GB limit.
-
-    >>> build_memory_limit()  # with TRANSPARENCY_MEMORY_LIMIT unset (3GB)  # doctest: +SKIP
-    '2250MB'
-    """
-    text = _config()["memory_limit"]
-    units = {"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
-    units |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
-    if not match or match[2].upper() not in units:
-        return text  # DuckDB reads (or refuses) it as given
-    megabytes = float(match[1]) * units[match[2].upper()] * 0.75 / 1e6
-    return f"{max(1, int(megabytes))}MB"
+def _write_page_tables(store: Store, batches: list[Batch], building: Path) -> int:
+    """Write the scored lines of `batches` and the page tables to the DuckDB file
+    `building` (mode 0600); return the line count."""
+    # The lines are read once, through the per-line joins (`_parallel_source`): the
+    # per-line risk table of `risk.install` would go unused.
+    con = connect(store, with_risk=False, batches=batches)
+    _BUILDING.add(con)
+    try:
+        # Order is not needed in the file, and without it the insert runs on every thread.
+        con.execute("set preserve_insertion_order = false")
+        con.execute("set memory_limit = $limit", {"limit": settings.build_memory_limit()})
+        risk.install(con, store, per_line=False)
+        con.execute("attach $path as line_cache_build", {"path": str(building)})
+        os.chmod(building, 0o600)
+        rollup.build(con, _parallel_source(con), "line_cache_build")
+        built = con.sql("select count(*) from line_cache_build.page_lines").fetchall()
+        if built != con.sql("select count(*) from contract_lines").fetchall():
+            # Never expected: the per-line joins lost or doubled lines. Use the
+            # per-line risk table (joined by position).
+            risk.install(con, store)
+            rollup.build(con, "scored_lines", "line_cache_build")
+        tables = con.sql(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'memory' and schema_name = 'main'"
+        ).fetchall()
+        for (name,) in tables:
+            if name in _NOT_CACHED or not name.isidentifier():
+                continue
+            con.execute(
+                f"create table line_cache_build.{name} as select * from {name}"  # noqa: S608
+            )
+        con.execute("checkpoint line_cache_build")
+        con.execute("detach line_cache_build")
+    finally:
+        _BUILDING.discard(con)
+        con.close()
+    return built[0][0]
 
 
 def _note_rate(folder: Path, seconds: float, lines: int) -> None:
     """Note the build's seconds per million lines (for `page_cache_estimate`)."""
     if lines < 100_000:  # small builds are mostly fixed costs: they say little about rate
         return
-    note = folder / _RATE_FILE
-    scratch = note.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    scratch.write_text(json.dumps({"seconds_per_million": seconds * 1e6 / lines}))
-    os.replace(scratch, note)
+    rate = json.dumps({"seconds_per_million": seconds * 1e6 / lines})
+    cache_folder.write_private_text(folder / _RATE_FILE, rate)
 
 
 def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
@@ -396,70 +450,14 @@ def _parallel_source(con: duckdb.DuckDBPyConnection) -> str:
     return "scored_lines_joined"
 
 
-def remove_old_page_caches(folder: Path, keep: Path) -> list[Path]:
-    """Remove the page cache files of other versions of `keep`'s store, the files of local
-    stores whose folder no longer exists (named in `pages-<store part>.store`), and files
-    left half-built by processes that no longer run. Returns the files removed.
-
-    A process still reading a removed file keeps reading it (the file lives until it is
-    closed); only new connections need the current version.
-    """
-    store_part = keep.name.split("-")[1]
-    gone = set()
-    for note in Path(folder).glob("pages-*.store"):
-        url = note.read_text(encoding="utf-8").strip()
-        if url and not is_url(url) and not Path(url).exists():
-            gone.add(note.stem.split("-")[1])
-    removed = []
-    for item in Path(folder).glob("pages-*"):
-        if item.name.startswith(keep.stem) or item.suffix == ".store":
-            if item.suffix == ".store" and item.stem.split("-")[1] in gone:
-                item.unlink(missing_ok=True)
-                removed.append(item)
-            continue
-        if item.name.split("-")[1] in gone and item.suffix != ".building":
-            item.unlink(missing_ok=True)
-            removed.append(item)
-            continue
-        if item.suffix == ".building":
-            pid = item.name.rsplit(".", 2)[-2]
-            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
-                continue
-        elif item.name.split("-")[1] != store_part:
-            continue
-        item.unlink(missing_ok=True)
-        removed.append(item)
-    return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def remove_stale_scratch(folder: Path) -> list[Path]:
-    """Remove scratch folders left by processes that no longer run (killed, not closed).
-
-    Folders are named `lines-<pid>-<random>` (the per-process scratch of earlier versions);
-    one whose process is gone is removed. Returns the folders removed.
-    """
-    removed = []
-    for path in Path(folder).glob("lines-*-*"):
-        pid = path.name.split("-")[1]
-        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
-
-
-def install_lines(con: duckdb.DuckDBPyConnection, store: Store) -> None:
-    """Create or replace the `contract_lines` view over the store's committed batches, and
-    the `imported_days` view over it."""
-    files = store.batch_files()
+def install_lines(
+    con: duckdb.DuckDBPyConnection, store: Store, batches: list[Batch] | None = None
+) -> None:
+    """Create or replace the `contract_lines` view over the store's committed batches (the
+    files the manifest lists, never a folder listing; `batches` when given), and the
+    `imported_days` view over it."""
+    listed = store.batches() if batches is None else batches
+    files = [str(store.batch_path(b.batch_id)) for b in listed]
     if store.fs is not None and store.fs.protocol[0] not in con.list_filesystems():
         con.register_filesystem(store.fs)
     if files:

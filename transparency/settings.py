@@ -14,6 +14,7 @@ applies to the next import, connection or page run. No other module reads `os.en
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -55,8 +56,8 @@ VARIABLES: tuple[Variable, ...] = (
     # DuckDB
     Variable(
         "TRANSPARENCY_SPILL_DIR",
-        "<temp folder>/transparency-spill",
-        "DuckDB spill folder; the page cache lives in its page-cache/",
+        "<temp folder>/transparency-spill-<uid>",
+        "DuckDB spill folder (this user's own, mode 0700); the page cache is in its page-cache/",
     ),
     Variable("TRANSPARENCY_MEMORY_LIMIT", "3GB", "DuckDB memory limit per process"),
     Variable("TRANSPARENCY_SPILL_LIMIT", "20GB", "most disk DuckDB may spill to"),
@@ -169,9 +170,13 @@ def fiscal_year_start_raw() -> str:
 
 
 def spill_dir() -> Path:
-    """Return DuckDB's spill folder (`TRANSPARENCY_SPILL_DIR`, else the temp folder's)."""
+    """Return DuckDB's spill folder (`TRANSPARENCY_SPILL_DIR`, else the temp folder's
+    `transparency-spill-<uid>`: one per user, since it must be this user's own; see
+    `transparency.cache_folder`)."""
     value = env("TRANSPARENCY_SPILL_DIR")
-    return Path(value) if value else Path(tempfile.gettempdir()) / "transparency-spill"
+    if value:
+        return Path(value)
+    return Path(tempfile.gettempdir()) / f"transparency-spill-{os.geteuid()}"
 
 
 def duckdb_config() -> dict[str, str]:
@@ -186,6 +191,26 @@ def duckdb_config() -> dict[str, str]:
         "max_temp_directory_size": env("TRANSPARENCY_SPILL_LIMIT") or "20GB",
         "threads": env("TRANSPARENCY_THREADS") or str(os.cpu_count() or 2),
     }
+
+
+def build_memory_limit() -> str:
+    """Return the DuckDB memory limit of a page cache build: 3/4 of the configured one.
+
+    The build's buffer pool fills to its limit (the blocks of the tables just written stay
+    cached), and Python and DuckDB's own allocations come on top: with the whole limit a
+    10M-line build peaked at 4.2 GB under a 4 GB limit.
+
+    >>> build_memory_limit()  # with TRANSPARENCY_MEMORY_LIMIT unset (3GB)  # doctest: +SKIP
+    '2250MB'
+    """
+    text = duckdb_config()["memory_limit"]
+    units = {"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
+    units |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not match or match[2].upper() not in units:
+        return text  # DuckDB reads (or refuses) it as given
+    megabytes = float(match[1]) * units[match[2].upper()] * 0.75 / 1e6
+    return f"{max(1, int(megabytes))}MB"
 
 
 # --- imports ------------------------------------------------------------------------------

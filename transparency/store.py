@@ -253,9 +253,10 @@ class Store:
         """Return the Parquet files (paths or URLs) of the committed batches, oldest first."""
         return [str(self.batch_path(b.batch_id)) for b in self.batches()]
 
-    def version(self) -> str:
-        """Return a short key that changes whenever a batch lands or is undone."""
-        ids = "|".join(b.batch_id for b in self.batches())
+    def version(self, batches: list[Batch] | None = None) -> str:
+        """Return a short key that changes whenever a batch lands or is undone (of
+        `batches`, one read of the manifest, when given)."""
+        ids = "|".join(b.batch_id for b in (self.batches() if batches is None else batches))
         return hashlib.sha256(ids.encode()).hexdigest()[:16]
 
     def is_demo(self) -> bool:
@@ -294,6 +295,7 @@ class Store:
         chunks = [lines] if isinstance(lines, pl.DataFrame) else lines
         with self.lock():
             batches = self.batches()
+            self.sweep(batches)
             refuse_duplicate(batches, content_hash, source_file)
             now = datetime.now(UTC)
             batch_id = self._new_batch_id(batches, now, content_hash)
@@ -340,6 +342,29 @@ class Store:
             )
             self._write_manifest([*batches, batch])
             return batch
+
+    def sweep(self, batches: list[Batch]) -> list[Path]:
+        """Remove what killed writers left; the caller holds the lock and passes the listed
+        batches. Returns the files removed.
+
+        That is temporary files (`.tmp-*`) in `batches/` and `rejections/` and of the
+        manifest, and batch files and rejection reports the manifest does not list. Readers
+        never see them (they read the files the manifest names), but another engine reading
+        `batches/*.parquet` would count them. Local stores only: on an object store a
+        writer on another machine may be writing its batch under its final name now.
+        """
+        if self.fs is None and self.batches_dir.exists():
+            listed = {b.batch_id for b in batches}
+            found = [(p, p.stem not in listed) for p in self.batches_dir.glob("*.parquet")]
+            found += [(p, p.stem not in listed) for p in self.rejections_dir.glob("*.csv")]
+            found += [(p, True) for p in self.batches_dir.glob(".tmp-*")]
+            found += [(p, True) for p in self.rejections_dir.glob(".tmp-*")]
+            found += [(p, True) for p in self.root.glob(".tmp-*-manifest.json")]
+            removed = [p for p, stale in found if stale and p.is_file()]
+            for path in removed:
+                path.unlink(missing_ok=True)
+            return removed
+        return []
 
     def _new_batch_id(self, batches: list[Batch], now: datetime, content_hash: str) -> str:
         """Return an id no listed batch and no file left in `batches/` has.
@@ -424,6 +449,7 @@ class Store:
         """Remove one batch: unlist it first (atomic), then delete its files."""
         with self.lock():
             batch = self.batch(batch_id)
+            self.sweep(self.batches())
             self._write_manifest([b for b in self.batches() if b.batch_id != batch_id])
             for where in (self.batch_path(batch_id), self.rejections_path(batch_id)):
                 self._delete(where)

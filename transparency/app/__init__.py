@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from transparency import access, page_registry, palette, settings
+from transparency import access, database, page_registry, palette, settings
 
 # preload: every heavy library loads while this package is imported (under Python's
 # import lock), before any page code runs; see its docstring.
@@ -163,6 +163,13 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
         return page
     try:
         page.con  # noqa: B018 - opens (or reuses) the connection; a broken model fails here
+    except database.PageCacheFailed as exc:
+        st.title(title)
+        st.error(md(exc))  # what happened and who can fix it; not retried on every view
+        if page.can("undo") and st.button("Try again", key="page_cache_retry"):
+            database.forget_page_cache_failure(s)
+            st.rerun()
+        st.stop()
     except Exception as exc:  # noqa: BLE001 - shown in words, never as a traceback
         st.title(title)
         st.error(

@@ -63,10 +63,13 @@ def connection(store_root: str, version: str) -> duckdb.DuckDBPyConnection:
 
     When the page cache of this data version is not built yet (or is being built in the
     background after an import), a spinner says what is being prepared and for how long.
+    A build that failed for this version raises `database.PageCacheFailed` at once.
     """
     key = (store_root, version)
     if key not in _OPENED:
         store = Store(Path(store_root))
+        if (reason := database.page_cache_failure(store)) is not None:
+            raise database.PageCacheFailed(reason)  # not built again on every page view
         if not database.page_cache_ready(store):
             with st.spinner(preparing_message(*database.page_cache_estimate(store))):
                 _connection(store_root, version)

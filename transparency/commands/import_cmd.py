@@ -22,12 +22,16 @@ def add_prepare_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def prepare_pages(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> None:
+def prepare_pages(
+    args: argparse.Namespace, store: Store, out: TextIO | None = None, *, strict: bool = False
+) -> None:
     """Build the page cache of the store's new data version, unless `--no-prepare`, and
     print one line saying so and how long it took.
 
-    A failure does not undo the change: it is reported, and the first page opened builds
-    the cache (and shows the error if it persists).
+    A failure does not undo the change: it is reported in one line, and the pages say so
+    until the data changes or a steward asks again (the failure is remembered). With
+    `strict` (the `prepare` command: an explicit request) a remembered failure is tried
+    again, and a failure raises `UserError` (a non-zero exit).
     """
     if getattr(args, "no_prepare", False) or not store.batches():
         return  # an empty store's pages show no figures
@@ -37,9 +41,12 @@ def prepare_pages(args: argparse.Namespace, store: Store, out: TextIO | None = N
     lines = sum(batch.lines for batch in store.batches())
     started = time.monotonic()
     try:
-        database.prepare_page_cache(store)
+        database.prepare_page_cache(store, retry=strict)
     except Exception as exc:  # noqa: BLE001 - the change itself succeeded
-        print(f"warning: the pages were not prepared for the new data: {exc}", file=out)
+        said = " ".join(str(exc).split()) or type(exc).__name__  # one line
+        if strict:
+            raise UserError(said) from exc
+        print(f"warning: the pages were not prepared for the new data: {said}", file=out)
         return
     print(
         f"Prepared the dashboard pages for the new data ({lines:,} lines) in "

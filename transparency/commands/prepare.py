@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="prepare the dashboard pages for the store's current data",
         description="Build the page cache (scored lines and pre-aggregated cells) of the "
         "store's current data version in TRANSPARENCY_SPILL_DIR, unless it is there "
-        "already. Dashboards on this machine then open without waiting for it.",
+        "already. Dashboards on this machine then open without waiting for it. A build "
+        "that failed before (the pages then say so) is tried again; a failure exits with "
+        "status 2.",
     )
     add_store_argument(parser)
     parser.set_defaults(func=run)
@@ -29,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     if not store.batches():
         print(f"The store {store.root} has no data: nothing to prepare.")
         return 0
-    prepare_pages(args, store)
+    prepare_pages(args, store, strict=True)  # a failure: one line and exit status 2
     return 0
