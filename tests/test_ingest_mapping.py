@@ -136,3 +136,62 @@ def test_import_with_mapping_file_end_to_end(tmp_path, tmp_store) -> None:
         ("BGD", "Bangladesh"),
         (None, "n/a"),
     ]
+
+
+BAD_MAPPINGS = {
+    "a number for a heading": (
+        b"[columns]\ncontract_id = 5\n",
+        "[columns] contract_id must be a text or a list of texts (a heading), "
+        "not a whole number (5).",
+    ),
+    "a list holding a number": (
+        b'[columns]\nsupplier_name = ["Vendor", 7]\n',
+        "[columns] supplier_name must be a text or a list of texts (a heading), not a list",
+    ),
+    "a section that is a value": (
+        b'columns = "PO"\n',
+        "[columns] must be a table, not a text ('PO').",
+    ),
+    "ignore columns as text": (
+        b'[ignore]\ncolumns = "Notes"\n',
+        "[ignore] columns must be a list of texts, not a text ('Notes').",
+    ),
+    "a date format as a number": (
+        b"[dates.formats]\n'Award date' = 5\n",
+        "[dates.formats] Award date must be a text, not a whole number (5).",
+    ),
+    "a value table as text": (
+        b'[values]\nsupplier_country = "IND"\n',
+        "[values.supplier_country] must be a table of raw value = value, not a text ('IND').",
+    ),
+    "not UTF-8": (
+        '[columns]\nsupplier_name = "Fournisseur réf"\n'.encode("cp1252"),
+        # é is byte 40: "[columns]\n" (10) + 'supplier_name = "' (17) + "Fournisseur r" (13)
+        "is not UTF-8 text (byte 40); save it as UTF-8.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_MAPPINGS))
+def test_each_bad_mapping_file_gives_one_line_naming_key_and_type(tmp_path, case, capsys):
+    from transparency import cli
+
+    data, words = BAD_MAPPINGS[case]
+    path = tmp_path / "mapping.toml"
+    path.write_bytes(data)
+    with pytest.raises(MappingError) as info:
+        Mapping.load(path)
+    message = str(info.value)
+    assert message.startswith(f"mapping file {path}: ") and words in message
+    assert "\n" not in message
+    export = tmp_path / "export.csv"
+    export.write_text("PO,Vendor\nC1,Acme\n")
+    code = cli.main(["import", str(export), "--mapping", str(path), "--store", str(tmp_path / "s")])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and "Traceback" not in err
+
+
+def test_a_mapping_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "mapping.toml"
+    path.write_bytes(b'\xef\xbb\xbf[columns]\ncontract_id = "PO"\n')
+    assert Mapping.load(path).columns == {"contract_id": ["PO"]}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transparency import schema
+from transparency.ingest.mapping_file import MappingError, check_types
 
 # Canonical column -> headings seen in common ERP and procurement exports.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -197,10 +198,6 @@ BARE_COUNTRY = ("Country", "Country Name", "Country Code", "Ctry")
 EXTRA_FIELDS = ("amount_usd",)
 
 
-class MappingError(ValueError):
-    """The headings cannot be mapped without help; the message says what to write."""
-
-
 def heading_key(heading: str) -> str:
     """Return the matching key of a heading: lower case, no accents or punctuation."""
     text = unicodedata.normalize("NFKD", heading)
@@ -276,9 +273,15 @@ class Mapping:
         """Read a TOML mapping file; raise `MappingError` naming what is wrong in it."""
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: a file saved by Notepad starts with a byte-order mark
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise MappingError(
+                f"mapping file {path}: is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            ) from exc
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise MappingError(f"mapping file {path}: {exc}") from exc
+        check_types(data, str(path))
         known = {
             "columns",
             "ignore",
