@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from transparency import database, demo, settings
+from transparency.bench.hostile_phase import bench_hostile
 from transparency.bench.import_phase import bench_import
 from transparency.bench.measure import machine, phase
 from transparency.bench.pages import bench_pages
@@ -71,6 +72,9 @@ def _run(results: dict, store, rows: int, workdir: Path, seed: int, end_quarter:
         entry["slowest_p50_ms"] = max(p["p50_ms"] for p in results["pages"])
     with phase(results, "report") as entry:
         entry.update(bench_report(store, end_quarter))
+    with phase(results, "hostile files") as entry:
+        results["hostile"] = bench_hostile(workdir / "hostile")
+        entry["largest_peak_rss_mib"] = max(h["peak_rss_mib"] for h in results["hostile"])
     with phase(results, "pandas comparison"):
         # lazy: pandas takes about 0.5 s to import and only this last phase uses it
         from transparency.bench.pandas_side import pandas_comparison

@@ -33,6 +33,12 @@ def render(results: dict) -> str:
             f"{p['page']:28} {p.get('first_ms', 0):>9.1f} {p['p50_ms']:>8.1f} "
             f"{p['p95_ms']:>8.1f}  {changes:16}  {len(p['errors'])}"
         )
+    out += ["", f"{'hostile file':30} {'bytes':>9} {'seconds':>8} {'peak RSS MiB':>13}  outcome"]
+    for h in results.get("hostile", []):
+        out.append(
+            f"{h['file']:30} {h['bytes']:>9} {h['seconds']:>8.2f} {h['peak_rss_mib']:>13.0f}  "
+            f"{h['outcome'][:90]}"
+        )
     out += ["", f"{'aggregation':34} {'DuckDB ms':>10} {'pandas ms':>10} {'ratio':>7}  equal"]
     for a in results.get("pandas", []):
         out.append(
