@@ -47,6 +47,7 @@ ACTION_ROLES: dict[str, str] = {
     "import": "steward",
     "undo": "steward",
     "diligence": "steward",  # record a due-diligence step
+    "screening_decide": "analyst",  # confirm or dismiss a screening candidate (issue #18)
 }
 
 
