@@ -190,12 +190,18 @@ def high_risk_flagged_share(
         return None
     contracts = by_contract(results)
     flagged = contracts.filter(pl.col("flags").list.len() > 0).select("contract_id")
-    cur = con.cursor()
+    macros = con.execute("select function_name from duckdb_functions()").fetchall()
+    if ("is_high_risk",) not in macros:
+        sql.install_view(con, "is_high_risk")
+    # A table, not a registered frame: `sql.run` queries on a cursor, which sees tables only.
+    con.execute("create or replace table flagged_contracts (contract_id varchar)")
     try:
-        cur.register("flagged_contracts", flagged.to_arrow())
-        row = sql.run(cur, "red_flag_high_risk_share").row(0, named=True)
+        con.executemany(
+            "insert into flagged_contracts values (?)", [[c] for c in flagged["contract_id"]]
+        )
+        row = sql.run(con, "red_flag_high_risk_share").row(0, named=True)
     finally:
-        cur.close()
+        con.execute("drop table if exists flagged_contracts")
     total = float(row["high_risk_usd"] or 0)
     part = float(row["flagged_usd"] or 0)
     return {"high_risk_usd": total, "flagged_usd": part, "share": part / total if total else 0.0}

@@ -51,7 +51,8 @@ def _pair_score(a: str, b: str, cfg: ScreeningConfig) -> float:
     da, db = names.distinctive(a, cfg), names.distinctive(b, cfg)
     if not da or not db:
         return 0.0
-    if fuzz.token_sort_ratio(da, db) < cfg.distinctive_score:
+    flat = fuzz.ratio(da.replace(" ", ""), db.replace(" ", ""))
+    if max(fuzz.token_sort_ratio(da, db), flat) < cfg.distinctive_score:
         return 0.0
     sa, na = _forms(a)
     sb, nb = _forms(b)
