@@ -196,9 +196,10 @@ def high_risk_flagged_share(
     # A table, not a registered frame: `sql.run` queries on a cursor, which sees tables only.
     con.execute("create or replace table flagged_contracts (contract_id varchar)")
     try:
-        con.executemany(
-            "insert into flagged_contracts values (?)", [[c] for c in flagged["contract_id"]]
-        )
+        if flagged.height:
+            con.executemany(
+                "insert into flagged_contracts values (?)", [[c] for c in flagged["contract_id"]]
+            )
         row = sql.run(con, "red_flag_high_risk_share").row(0, named=True)
     finally:
         con.execute("drop table if exists flagged_contracts")
