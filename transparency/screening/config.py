@@ -2,7 +2,7 @@
 
 >>> cfg = load()
 >>> cfg.candidate_score, sorted(cfg.lists)[:2]
-(90, ['ebrd', 'idb'])
+(90.0, ['ebrd', 'idb'])
 >>> cfg.abbreviations["ind"], "ltd" in cfg.legal_forms, "global" in cfg.common_words
 ('industry', True, True)
 """
