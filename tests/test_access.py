@@ -32,7 +32,7 @@ ROLES_TOML = """
 EMAIL = {"viewer": "vera@example.org", "analyst": "ana@example.org", "steward": "sam@example.org"}
 SEES = {
     "viewer": {"overview", "quarterly_report", "methodology"},
-    "analyst": {"overview", "quarterly_report", "methodology", "contracts", "suppliers"},
+    "analyst": {"overview", "quarterly_report", "methodology", "contracts", "suppliers", "screening"},
     "steward": set(PAGE_FILES),
 }
 AUTH = {

@@ -229,3 +229,33 @@ def test_cli_lists_and_decides(tmp_path, capsys):
     assert cli.main(["screening", "decide", "C-0000000000", "--dismiss", "--reason", "r",
                      "--by", "x", "--store", str(store.root)]) == 2  # fmt: skip
     assert "no open or current candidate" in capsys.readouterr().err
+
+
+def test_a_confirmed_match_raises_the_suppliers_lines_as_configured(tmp_path):
+    # lazy: the risk views need a real store connection
+    from transparency import database
+    from transparency.screening import outcomes
+
+    store = Store(tmp_path / "store")
+    lines = supplier_lines([("S1", "Grand Motors LLC", "AZE", date(2025, 3, 1)),
+                            ("S2", "Acme Widgets", "FRA", date(2025, 3, 1))])  # fmt: skip
+    store.add_batch(lines, pl.DataFrame(schema=schema.REJECTION), source_file="t.csv",
+                    content_hash="h", rows_read=2)  # fmt: skip
+    con = database.connect(store)
+    result = candidates.screen(con)
+    cand = candidates.find(result, result.candidates["candidate_id"][0])
+    decisions.add(store, cand, decision="confirmed", reason="same firm", decided_by="x", role="analyst")
+    assert outcomes.confirmed_suppliers(store)[["supplier_key", "lists"]].rows() == [("S1", "worldbank")]
+    outcomes.install_raise(con, store)
+    got = con.sql(
+        "select supplier_id, inherent_category::varchar, raised_category, screening_lists "
+        "from screening_raised_lines order by supplier_id"
+    ).fetchall()
+    # No category codes: both lines are Not assessable; the confirmed one is raised to Very high.
+    assert got == [
+        ("S1", "Not assessable", "Very high", "worldbank"),
+        ("S2", "Not assessable", "Not assessable", None),
+    ]
+    text = outcomes.coverage_text(result, candidates.confirmed(store, result).height)
+    assert text.startswith("Screened 2 suppliers (USD 2,000.00 of spend) against World Bank")
+    assert text.endswith("; 1 confirmed match(es).")

@@ -58,6 +58,7 @@ class ScreeningConfig:
     abbreviations: dict[str, str]
     common_words: frozenset[str]
     lists: dict[str, ListSpec] = field(default_factory=dict)
+    confirmed_match_category: str | None = None
 
 
 def _list_spec(key: str, raw: dict) -> ListSpec:
@@ -96,6 +97,7 @@ def parse(text: str, source: str = "screening.toml") -> ScreeningConfig:
             abbreviations=dict(names.get("abbreviations", {})),
             common_words=frozenset(data["common_words"]["words"]),
             lists={k: _list_spec(k, v) for k, v in data.get("lists", {}).items()},
+            confirmed_match_category=data.get("risk", {}).get("confirmed_match_category"),
         )
     except tomllib.TOMLDecodeError as exc:
         raise ScreeningConfigError(f"{source} is not valid TOML: {exc}") from exc
