@@ -70,7 +70,9 @@ with queue:
         )
     if waiting.height:
         labels = {
-            r["candidate_id"]: f"{r['score']:.0f} · {r['supplier_name']} ↔ {r['entry_name']} ({r['list_key']})"
+            r[
+                "candidate_id"
+            ]: f"{r['score']:.0f} · {r['supplier_name']} ↔ {r['entry_name']} ({r['list_key']})"
             for r in waiting.iter_rows(named=True)
         }
         chosen = st.selectbox("Candidate", list(labels), format_func=labels.get, key="sc_pick")
@@ -98,7 +100,9 @@ with queue:
             st.markdown("\n".join(lines))
         if page.can("screening_decide"):
             with st.form("sc_decide", clear_on_submit=True):
-                verdict = st.radio("Decision", ["Dismiss", "Confirm"], horizontal=True, key="sc_verdict")
+                verdict = st.radio(
+                    "Decision", ["Dismiss", "Confirm"], horizontal=True, key="sc_verdict"
+                )
                 reason = st.text_area("Reason (kept with the decision)", key="sc_reason")
                 submitted = st.form_submit_button("Record the decision", key="sc_submit")
             if submitted and auth.permit("screening_decide"):

@@ -14,7 +14,7 @@ FLAG_LINES = [
     # contract, buyer, supplier, award date, USD, method, tenderers, tender start, tender end
     ("C1", "U1", "A", date(2025, 1, 1), 20000, "direct", 1, date(2024, 12, 1), date(2024, 12, 10)),
     ("C2", "U1", "A", date(2025, 1, 10), 20000, "open", 1, date(2024, 12, 1), date(2024, 12, 16)),
-    ("C3", "U1", "A", date(2025, 1, 25), 15000, "limited", 3, date(2024, 12, 1), date(2024, 12, 15)),
+    ("C3", "U1", "A", date(2025, 1, 25), 15000, "limited", 3, date(2024, 12, 1), date(2024, 12, 15)),  # noqa: E501
     ("C4", "U1", "A", date(2025, 3, 1), 40000, "open", None, None, None),
     ("C5", "U2", "B", date(2025, 1, 5), 60000, "selective", 1, None, None),
     ("C6", "U1", "B", date(2025, 1, 5), 30000, "open", None, None, None),
@@ -55,9 +55,19 @@ def supplier_lines(rows: list[tuple[str, str, str | None, date]]) -> pl.DataFram
     """Return canonical lines for (supplier id, name, country, award date), USD 1,000 each."""
     frame = pl.DataFrame(
         [
-            {"contract_id": f"K{i}", "line_id": "1", "award_date": d, "buyer": "U1",
-             "supplier_id": sid, "supplier_name": name, "supplier_country": country,
-             "amount": 1000, "currency": "USD", "amount_usd": 1000, "source_row": i + 1}  # fmt: skip
+            {
+                "contract_id": f"K{i}",
+                "line_id": "1",
+                "award_date": d,
+                "buyer": "U1",
+                "supplier_id": sid,
+                "supplier_name": name,
+                "supplier_country": country,
+                "amount": 1000,
+                "currency": "USD",
+                "amount_usd": 1000,
+                "source_row": i + 1,
+            }  # fmt: skip
             for i, (sid, name, country, d) in enumerate(rows)
         ],
         schema_overrides={"supplier_country": pl.String},

@@ -65,7 +65,10 @@ def test_concentration_share_and_herfindahl(results):
     # U1 segment 43: A 95k, B 30k of 125k -> shares 0.76 and 0.24,
     # HHI = (0.76^2 + 0.24^2) x 10,000 = 6,352. U2 segment 43: B alone -> 1.0, HHI 10,000.
     rows = _flag(results, "concentration").rows
-    got = {(r["buyer"], r["supplier_key"]): (r["share"], r["hhi"], r["flagged"]) for r in rows.iter_rows(named=True)}
+    got = {
+        (r["buyer"], r["supplier_key"]): (r["share"], r["hhi"], r["flagged"])
+        for r in rows.iter_rows(named=True)
+    }
     assert got == {
         ("U1", "A"): (0.76, 6352.0, True),
         ("U1", "B"): (0.24, 6352.0, False),
@@ -75,7 +78,10 @@ def test_concentration_share_and_herfindahl(results):
 
 def test_summary_counts_and_spend(results):
     table = flags.summary(results)
-    got = {r["flag"]: (r["status"], r["flagged"], r["flagged_usd"], r["assessed"]) for r in table.iter_rows(named=True)}
+    got = {
+        r["flag"]: (r["status"], r["flagged"], r["flagged_usd"], r["assessed"])
+        for r in table.iter_rows(named=True)
+    }
     assert got == {
         "direct_award": ("computed", 2, 35000.0, 6),
         "single_bidder": ("computed", 2, 80000.0, 4),
@@ -88,10 +94,18 @@ def test_summary_counts_and_spend(results):
 def test_per_contract_and_per_supplier(results):
     contracts = flags.by_contract(results)
     assert contracts.filter(pl.col("contract_id") == "C4")["flags"].to_list() == [[]]
-    assert contracts.filter(pl.col("contract_id") == "C5")["flags"].to_list() == [["Single bid received"]]
+    assert contracts.filter(pl.col("contract_id") == "C5")["flags"].to_list() == [
+        ["Single bid received"]
+    ]
     per_supplier = {r["supplier_key"]: r for r in flags.by_supplier(results).iter_rows(named=True)}
     a = per_supplier["A"]
-    assert (a["direct_award"], a["single_bidder"], a["short_tender"], a["splitting"], a["concentration"]) == (2, 1, 2, 3, 1)
+    assert (
+        a["direct_award"],
+        a["single_bidder"],
+        a["short_tender"],
+        a["splitting"],
+        a["concentration"],
+    ) == (2, 1, 2, 3, 1)
     assert float(a["flagged_usd"]) == 55000.0  # C1 + C2 + C3; C4 has no flag
     assert float(per_supplier["B"]["flagged_usd"]) == 60000.0
 
@@ -102,14 +116,19 @@ def test_missing_fields_are_not_computable_never_zero():
     assert table["single_bidder"]["status"] == "not computable"
     assert table["single_bidder"]["missing_fields"] == "number_of_tenderers"
     assert table["short_tender"]["missing_fields"] == "tender_start_date, tender_end_date"
-    assert table["single_bidder"]["flagged"] is None and table["single_bidder"]["flagged_usd"] is None
+    assert (
+        table["single_bidder"]["flagged"] is None and table["single_bidder"]["flagged_usd"] is None
+    )
     assert table["direct_award"]["flagged"] == 2
     assert "single_bidder" not in flags.by_contract(results).columns
 
 
 def test_a_column_without_any_value_is_missing():
     lines = flag_frame(tender_fields=False).with_columns(pl.lit(None, pl.String).alias("buyer"))
-    table = {r["flag"]: r for r in flags.summary(flags.compute(connection_over(lines))).iter_rows(named=True)}
+    table = {
+        r["flag"]: r
+        for r in flags.summary(flags.compute(connection_over(lines))).iter_rows(named=True)
+    }
     assert table["splitting"]["status"] == "not computable"
     assert table["concentration"]["missing_fields"] == "buyer"
     assert table["direct_award"]["status"] == "computed"

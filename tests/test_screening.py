@@ -33,7 +33,10 @@ UFLPA = REPO / "tests" / "data" / "screening" / "uflpa_entities_partial.csv"
 @pytest.mark.parametrize(
     ("ours", "listed"),
     [
-        ("Hoshine Silicon Industry Co., Ltd.", "HOSHINE SILICON IND CO LTD"),  # case, abbreviation, legal form
+        (
+            "Hoshine Silicon Industry Co., Ltd.",
+            "HOSHINE SILICON IND CO LTD",
+        ),  # case, abbreviation, legal form
         ("Silicon Hoshine Industry Co Ltd", "Hoshine Silicon Industry Co., Ltd."),  # word order
         ("ООО Стройтрансгаз", "OOO Stroytransgaz"),  # Cyrillic transliteration
         ("Société Générale S.A.", "SOCIETE GENERALE"),  # accents, S.A.
@@ -49,8 +52,14 @@ def test_spelling_variants_match(ours, listed):
 @pytest.mark.parametrize(
     ("ours", "listed"),
     [
-        ("Beijing Urban Construction Group", "Beijing Construction Engineering Group"),  # same words, other firm
-        ("Hoshine Silicon Trading", "Hoshine Silicon Industry"),  # same distinctive words, other trade
+        (
+            "Beijing Urban Construction Group",
+            "Beijing Construction Engineering Group",
+        ),  # same words, other firm
+        (
+            "Hoshine Silicon Trading",
+            "Hoshine Silicon Industry",
+        ),  # same distinctive words, other trade
         ("Grand Motors Trading LLC", "Grand Motors LLC"),
         ("Global Trading LLC", "Global Trading Ltd"),  # common words alone
         ("International Services", "International Services Co"),
@@ -118,12 +127,19 @@ def test_coverage_counts_suppliers_and_spend():
     result = _screen([("S1", "Acme Widgets", "FRA", date(2025, 1, 1)),
                       ("S2", "Widgets Beta", None, date(2025, 1, 2))])  # fmt: skip
     assert (result.suppliers_screened, result.spend_screened_usd) == (2, 2000.0)
-    assert set(result.coverage.filter("screened")["list_key"]) == {"worldbank", "idb", "ebrd", "un_sc"}
+    assert set(result.coverage.filter("screened")["list_key"]) == {
+        "worldbank",
+        "idb",
+        "ebrd",
+        "un_sc",
+    }
     assert lists.load_entries().height == 1285 + 1081 + 1322 + 273
 
 
 def _candidate(store_rows):
-    return _screen(store_rows).candidates.filter(pl.col("list_key") == "worldbank").row(0, named=True)
+    return (
+        _screen(store_rows).candidates.filter(pl.col("list_key") == "worldbank").row(0, named=True)
+    )
 
 
 def test_decisions_are_append_only_and_close_the_candidate(tmp_path):
@@ -145,11 +161,21 @@ def test_decisions_are_append_only_and_close_the_candidate(tmp_path):
 def test_a_changed_supplier_is_asked_again(tmp_path):
     before = _screen([("S1", "Grand Motors LLC", "AZE", date(2025, 3, 1))])
     cand = before.candidates.filter(pl.col("list_key") == "worldbank").row(0, named=True)
-    decisions.add(tmp_path, cand, decision="dismissed", reason="not them", decided_by="x", role="analyst")
+    decisions.add(
+        tmp_path, cand, decision="dismissed", reason="not them", decided_by="x", role="analyst"
+    )
     same = _screen([("S1", "Grand Motors LLC", "AZE", date(2025, 4, 1))])
     renamed = _screen([("S1", "Grand Motors L.L.C.", "AZE", date(2025, 3, 1))])
-    assert candidates.open_candidates(tmp_path, same).filter(pl.col("list_key") == "worldbank").height == 0
-    assert candidates.open_candidates(tmp_path, renamed).filter(pl.col("list_key") == "worldbank").height == 1
+    assert (
+        candidates.open_candidates(tmp_path, same).filter(pl.col("list_key") == "worldbank").height
+        == 0
+    )
+    assert (
+        candidates.open_candidates(tmp_path, renamed)
+        .filter(pl.col("list_key") == "worldbank")
+        .height
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -168,7 +194,9 @@ def test_decisions_are_refused_with_a_reason(tmp_path, change, message):
     with pytest.raises(decisions.DecisionError, match=message):
         decisions.add(tmp_path, cand, **kw)
     assert not decisions.path(tmp_path).exists()
-    assert access.can("analyst", "screening_decide") and not access.can("viewer", "screening_decide")
+    assert access.can("analyst", "screening_decide") and not access.can(
+        "viewer", "screening_decide"
+    )
 
 
 def test_torn_last_decision_is_ignored_then_cut(tmp_path):
@@ -213,7 +241,13 @@ def test_cli_lists_and_decides(tmp_path, capsys):
     store = Store(tmp_path / "store")
     lines = supplier_lines([("S1", "Grand Motors LLC", "AZE", date(2025, 3, 1)),
                             ("S2", "Acme Widgets", "FRA", date(2025, 3, 1))])  # fmt: skip
-    store.add_batch(lines, pl.DataFrame(schema=schema.REJECTION), source_file="t.csv", content_hash="h", rows_read=2)
+    store.add_batch(
+        lines,
+        pl.DataFrame(schema=schema.REJECTION),
+        source_file="t.csv",
+        content_hash="h",
+        rows_read=2,
+    )
     assert cli.main(["screening", "list", "--store", str(store.root), "--json"]) == 0
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [(r["supplier_key"], r["entry_name"], r["score"]) for r in rows] == [
@@ -244,8 +278,12 @@ def test_a_confirmed_match_raises_the_suppliers_lines_as_configured(tmp_path):
     con = database.connect(store)
     result = candidates.screen(con)
     cand = candidates.find(result, result.candidates["candidate_id"][0])
-    decisions.add(store, cand, decision="confirmed", reason="same firm", decided_by="x", role="analyst")
-    assert outcomes.confirmed_suppliers(store)[["supplier_key", "lists"]].rows() == [("S1", "worldbank")]
+    decisions.add(
+        store, cand, decision="confirmed", reason="same firm", decided_by="x", role="analyst"
+    )
+    assert outcomes.confirmed_suppliers(store)[["supplier_key", "lists"]].rows() == [
+        ("S1", "worldbank")
+    ]
     outcomes.install_raise(con, store)
     got = con.sql(
         "select supplier_id, inherent_category::varchar, raised_category, screening_lists "

@@ -40,7 +40,9 @@ def test_queue_shows_both_records_and_records_a_decision(tmp_path, monkeypatch):
     at.button(key="sc_submit").click().run()
     assert [e.message for e in at.exception] == []
     got = decisions.read(s)
-    assert got[["decision", "reason", "role"]].rows() == [("confirmed", "Same address in Baku", "steward")]
+    assert got[["decision", "reason", "role"]].rows() == [
+        ("confirmed", "Same address in Baku", "steward")
+    ]
     again = AppTest.from_file(str(REPO / "pages/screening.py"), default_timeout=120)
     again.run()
     assert {m.label: m.value for m in again.metric}["Open candidates"] == "0"

@@ -70,5 +70,7 @@ def bench_screening(con: duckdb.DuckDBPyConnection, build_seconds: float, n: int
         "candidates": found.height,
         "flags_s": round(flags_s, 2),
         "flags_computed": sum(r.status == flags.COMPUTED for r in results),
-        "flags_vs_cache_build_pct": round(100 * flags_s / build_seconds, 1) if build_seconds else None,
+        "flags_vs_cache_build_pct": round(100 * flags_s / build_seconds, 1)
+        if build_seconds
+        else None,
     }

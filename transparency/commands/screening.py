@@ -1,7 +1,7 @@
 """`screening list|decide|flags`: supplier screening candidates, decisions, and red flags.
 
     python -m transparency screening list [--json] [--uflpa FILE]
-    python -m transparency screening decide C-1a2b3c4d5e --confirm --reason "same address" --by "J. Doe"
+    python -m transparency screening decide C-1a2b3c4d5e --confirm --reason "same" --by "J. Doe"
     python -m transparency screening flags [--json]
 
 A candidate is a possible match to review, never a finding. `decide` records the decision
@@ -76,7 +76,8 @@ def run_list(args: argparse.Namespace) -> int:
     used = result.coverage.filter("screened")
     print(
         f"Screened {result.suppliers_screened} suppliers (USD {result.spend_screened_usd:,.2f}) "
-        "against " + "; ".join(f"{r['list_title']} ({r['edition']})" for r in used.iter_rows(named=True))
+        "against "
+        + "; ".join(f"{r['list_title']} ({r['edition']})" for r in used.iter_rows(named=True))
     )
     if frame.height == 0:
         print("No open candidates.")

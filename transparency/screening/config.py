@@ -72,7 +72,9 @@ def _list_spec(key: str, raw: dict) -> ListSpec:
             name=str(raw["name"]),
             aliases=tuple(raw.get("aliases", ())),
             country=tuple(raw.get("country", ())),
-            date_from=(raw["from"],) if isinstance(raw.get("from"), str) else tuple(raw.get("from", ())),
+            date_from=(raw["from"],)
+            if isinstance(raw.get("from"), str)
+            else tuple(raw.get("from", ())),
             date_to=raw.get("to"),
             id_column=raw.get("id"),
             details=tuple(raw.get("details", ())),

@@ -56,7 +56,9 @@ def path(store: object) -> Path:
     return Path(root) / FILE_NAME
 
 
-def validate(candidate: dict, decision: str, reason: str, decided_by: str, role: str | None) -> dict:
+def validate(
+    candidate: dict, decision: str, reason: str, decided_by: str, role: str | None
+) -> dict:
     """Return the record to store, or raise `DecisionError` naming what is wrong."""
     if not access.can(role, "screening_decide"):
         raise DecisionError(

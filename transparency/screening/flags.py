@@ -166,7 +166,11 @@ def by_contract(results: list[FlagResult]) -> pl.DataFrame:
 def by_supplier(results: list[FlagResult]) -> pl.DataFrame:
     """Return one row per supplier: flagged contracts per contract flag and concentrated cells."""
     contracts = by_contract(results)
-    keys = [c for c in contracts.columns if c not in ("contract_id", "supplier_key", "contract_usd", "flags")]
+    keys = [
+        c
+        for c in contracts.columns
+        if c not in ("contract_id", "supplier_key", "contract_usd", "flags")
+    ]
     out = contracts.group_by("supplier_key").agg(
         *[pl.col(k).fill_null(False).sum().alias(k) for k in keys],
         pl.col("contract_usd").filter(pl.col("flags").list.len() > 0).sum().alias("flagged_usd"),
@@ -185,7 +189,9 @@ def high_risk_flagged_share(
 ) -> dict[str, float] | None:
     """Return high-risk spend, the part of it in contracts with at least one flag, and the
     share; None without scored lines (a connection without the risk views)."""
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     if "scored_lines" not in tables:
         return None
     contracts = by_contract(results)

@@ -122,9 +122,7 @@ def _blocked_hits(
 
 
 def _in_force(dates: list[date] | None, start: date | None, end: date | None) -> bool:
-    return any(
-        (start is None or d >= start) and (end is None or d <= end) for d in (dates or ())
-    )
+    return any((start is None or d >= start) and (end is None or d <= end) for d in (dates or ()))
 
 
 def match(suppliers: pl.DataFrame, entries: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
@@ -146,8 +144,12 @@ def match(suppliers: pl.DataFrame, entries: pl.DataFrame, cfg: ScreeningConfig) 
         .alias("normalised")
     )
     distinct = (
-        sup.filter(pl.col("normalised").str.replace_all(" ", "").str.len_chars() >= cfg.min_name_length)
-        ["normalised"].unique().sort().to_list()
+        sup.filter(
+            pl.col("normalised").str.replace_all(" ", "").str.len_chars() >= cfg.min_name_length
+        )["normalised"]
+        .unique()
+        .sort()
+        .to_list()
     )
     hits = _blocked_hits(distinct, l_norm, l_sorted, l_flat, cfg)
     pairs = [(distinct[i], j, 0.0) for i, j in hits]
@@ -167,9 +169,9 @@ def _confirm(
         "supplier_key", "supplier_country", "award_dates", "normalised"
     ).iter_rows(named=True):
         by_norm.setdefault(row["normalised"], []).append(row)
-    e_rows = entries.select(
-        "entry_id", "countries", "date_from", "date_to", "dated"
-    ).rows(named=True)
+    e_rows = entries.select("entry_id", "countries", "date_from", "date_to", "dated").rows(
+        named=True
+    )
     l_rows = listed.rows(named=True)
     best: dict[tuple[str, str], tuple[float, str]] = {}
     for norm, j, _ in pairs:

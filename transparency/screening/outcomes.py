@@ -53,7 +53,9 @@ def install_raise(
     con.execute("create or replace table screening_confirmed (supplier_key varchar, lists varchar)")
     if confirmed.height:
         con.executemany("insert into screening_confirmed values (?, ?)", confirmed.rows())
-    con.execute("create or replace table screening_raise (category varchar, not_assessable varchar)")
+    con.execute(
+        "create or replace table screening_raise (category varchar, not_assessable varchar)"
+    )
     con.execute("insert into screening_raise values (?, ?)", [category, NOT_ASSESSABLE])
     sql.install_view(con, "screening_raised_lines")
 
