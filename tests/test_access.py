@@ -84,6 +84,7 @@ def test_rights_grow_with_the_role():
     assert {a for a in access.ACTION_ROLES if access.can("analyst", a)} == {
         "report_download",
         "export",
+        "screening_decide",  # issue #18: analysts and stewards review screening candidates
     }
     assert all(access.can("steward", a) for a in access.ACTION_ROLES)
     assert not access.can("steward", "delete_everything")  # unknown actions: nobody

@@ -13,6 +13,7 @@ about the old one is asked again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import date
@@ -71,7 +72,13 @@ def _countries(values: list[str | None]) -> list[str]:
 
 
 def read_list(spec: ListSpec, path: Path) -> pl.DataFrame:
-    """Return the entries of one list file laid out as `spec` says."""
+    """Return the entries of one list file laid out as `spec` says (re-read when it changes)."""
+    stat = Path(path).stat()
+    return _read_list(spec, Path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _read_list(spec: ListSpec, path: Path, mtime_ns: int, size: int) -> pl.DataFrame:
     raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     wanted = {spec.name, *spec.aliases, *spec.country, *spec.details}
     wanted |= {c for c in (*spec.date_from, spec.date_to, spec.id_column) if c}
