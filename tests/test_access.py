@@ -32,7 +32,14 @@ ROLES_TOML = """
 EMAIL = {"viewer": "vera@example.org", "analyst": "ana@example.org", "steward": "sam@example.org"}
 SEES = {
     "viewer": {"overview", "quarterly_report", "methodology"},
-    "analyst": {"overview", "quarterly_report", "methodology", "contracts", "suppliers"},
+    "analyst": {
+        "overview",
+        "quarterly_report",
+        "methodology",
+        "contracts",
+        "suppliers",
+        "screening",
+    },
     "steward": set(PAGE_FILES),
 }
 ISSUER = "https://idp.example.org"
@@ -85,6 +92,7 @@ def test_rights_grow_with_the_role():
     assert {a for a in access.ACTION_ROLES if access.can("analyst", a)} == {
         "report_download",
         "export",
+        "screening_decide",  # issue #18: analysts and stewards review screening candidates
     }
     assert all(access.can("steward", a) for a in access.ACTION_ROLES)
     assert not access.can("steward", "delete_everything")  # unknown actions: nobody

@@ -57,6 +57,7 @@ ACTION_ROLES: dict[str, str] = {
     "undo": "steward",
     "diligence": "steward",  # record a due-diligence step
     "rejection_report": "steward",  # the rejected rows of an import, as read
+    "screening_decide": "analyst",  # confirm or dismiss a screening candidate (issue #18)
 }
 
 

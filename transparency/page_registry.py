@@ -35,6 +35,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", "viewer", default=True),
     PageSpec("contracts", "Contracts", "analyst"),
     PageSpec("suppliers", "Suppliers", "analyst"),
+    PageSpec("screening", "Screening", "analyst"),
     PageSpec("quarterly_report", "Quarterly report", "viewer"),
     PageSpec("data", "Data", "steward"),
     PageSpec("methodology", "Methodology", "viewer"),

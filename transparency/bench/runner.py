@@ -18,6 +18,7 @@ from transparency.bench.pages import bench_pages
 from transparency.bench.queries import STREAMED, bench_queries
 from transparency.bench.report_phase import bench_report
 from transparency.bench.risk_phase import bench_risk
+from transparency.bench.screening_phase import bench_screening
 from transparency.ingest import import_file
 from transparency.store import Store
 
@@ -67,6 +68,11 @@ def _run(results: dict, store, rows: int, workdir: Path, seed: int, end_quarter:
         )
     with phase(results, "risk overhead") as entry:
         entry.update(bench_risk(con))
+    with phase(results, "screening and red flags") as entry:
+        # Flags run on a plain connection (contract_lines), as `screening flags` does.
+        plain = database.connect(store, with_risk=False)
+        entry.update(bench_screening(plain, results["phases"]["connect"]["seconds"]))
+        plain.close()
     with phase(results, "pages") as entry:
         results["pages"] = bench_pages(str(store.root))
         entry["slowest_p50_ms"] = max(p["p50_ms"] for p in results["pages"])
