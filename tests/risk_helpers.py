@@ -38,8 +38,11 @@ TIP = """report_year,country_name_as_published,iso3,tier,source_url
 2023,India,IND,Tier 2,test
 """
 
+# A partial year (Watch List and Tier 3 only): the 2023 countries it does not list are
+# filled in as Tier 1 or 2 for 2024 (DEU Tier 1, BRA and IND Tier 2: their 2023 tiers).
 TIP_PARTIAL = """report_year,country_name_as_published,iso3,tier,source_url
 2024,Malaysia,MYS,Tier 3,test
+2024,North Korea,PRK,Tier 3,test
 """
 
 ILAB = (

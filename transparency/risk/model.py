@@ -297,6 +297,12 @@ def _steps(r: _Reader) -> dict[str, Step]:
     return steps
 
 
+# Reference files a model file may name; the default is used when it does not.
+OPTIONAL_REFERENCE_FILES: dict[str, str] = {
+    "tip_confirmations": "tip_tier_confirmations.csv",
+}
+
+
 def _reference_files(r: _Reader) -> tuple[dict[str, str], list[str]]:
     """Return [reference]: the file (or pattern) of each reference table, extra country codes."""
     files = {
@@ -309,6 +315,9 @@ def _reference_files(r: _Reader) -> tuple[dict[str, str], list[str]]:
             "high_risk_sectors",
         )
     }
+    # Optional files (older model files do not name them): a missing key takes the default.
+    for key, default in OPTIONAL_REFERENCE_FILES.items():
+        files[key] = r.get(f"reference.{key}", str, default=default)
     extra_codes = r.get("reference.extra_country_codes", list, default=[])
     for code in extra_codes:
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):

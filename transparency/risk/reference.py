@@ -43,6 +43,10 @@ DOL_COLUMNS = (
 )
 MAP_COLUMNS = ("good", "unspsc_segment", "unspsc_family", "cpv_division", "confidence", "note")
 SECTOR_COLUMNS = ("scheme", "code", "risk_group", "sector", "title")
+CONFIRMATION_COLUMNS = ("report_year", "iso3", "tier", "source_url", "source_type")
+# Tiers whose presence makes a file's report year complete: a partial year lists only the
+# Watch List, Tier 3 and Special Cases.
+COMPLETE_TIERS = ("Tier 1", "Tier 2")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ class Reference:
 
     folder: Path
     files: tuple[Path, ...]
-    tip: pl.DataFrame  # report_year, iso3, tier, country_name_as_published, source_url, file
+    tip: pl.DataFrame  # report_year, iso3, tier, country_name_as_published, source_url, file,
+    # complete (the year's table in that file lists every tier)
+    tip_confirmations: pl.DataFrame  # report_year, iso3, tier, source_url, source_type, file
     ilab: pl.DataFrame  # iso3, advancement_level, ilab_level, findings_year
     dol_goods: pl.DataFrame  # good, iso3, child/forced/inputs flags, list_edition
     dol_map: pl.DataFrame  # good, unspsc_segment, unspsc_family, cpv_division, confidence, note
@@ -156,6 +162,7 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     known = set(countries.get_column("iso3").to_list()) | set(model.extra_country_codes)
     tip_paths = sorted(folder.glob(files["tip_tiers"]))
     tip = _load_tip(folder, tip_paths, files["tip_tiers"], known)
+    confirmations = _load_confirmations(folder / files["tip_confirmations"], known)
     ilab = _load_ilab(folder / files["ilab_findings"], known)
     dol = _load_dol(folder / files["dol_goods"], known)
     mapping = _load_mapping(folder / files["dol_goods_to_unspsc"])
@@ -170,11 +177,15 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
             row["good"],
         )
     sectors = _load_sectors(folder / files["high_risk_sectors"], model)
-    used = [*tip_paths, *(folder / files[k] for k in files if k != "tip_tiers")]
+    used = [
+        *tip_paths,
+        *(folder / files[k] for k in files if k != "tip_tiers" and (folder / files[k]).exists()),
+    ]
     return Reference(
         folder=folder,
         files=tuple(used),
         tip=tip,
+        tip_confirmations=confirmations,
         ilab=ilab.drop("_row"),
         dol_goods=dol.drop("_row"),
         dol_map=mapping.drop("_row"),
@@ -194,8 +205,15 @@ def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) ->
         frame = _int_column(frame, path, "report_year")
         _check_in(frame, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
         _check_in(frame, path, "tier", set(TIERS), f"tier must be one of {list(TIERS)}")
-        tip_frames.append(frame.with_columns(pl.lit(path.name).alias("file")))
+        complete = pl.col("tier").is_in(list(COMPLETE_TIERS)).any().over("report_year")
+        tip_frames.append(
+            frame.with_columns(pl.lit(path.name).alias("file"), complete.alias("complete"))
+        )
     tip = pl.concat(tip_frames, how="diagonal_relaxed")
+    # A complete table of a year replaces the partial ones of that year, so dropping in a
+    # complete file needs no other change.
+    complete_years = tip.filter(pl.col("complete")).get_column("report_year").unique()
+    tip = tip.filter(pl.col("complete") | ~pl.col("report_year").is_in(complete_years.to_list()))
     dupes = tip.filter(pl.struct("report_year", "iso3").is_duplicated())
     if dupes.height:
         first = dupes.row(0, named=True)
@@ -207,7 +225,30 @@ def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) ->
             f"{folder}: TIP placement for iso3 {first['iso3']!r} in report year "
             f"{first['report_year']} is given twice ({places}); keep one"
         )
-    return tip.select(*TIP_COLUMNS, "file")
+    return tip.select(*TIP_COLUMNS, "file", "complete")
+
+
+def _load_confirmations(path: Path, known: set[str]) -> pl.DataFrame:
+    """Return the Tier 1 / Tier 2 placements confirmed for partial years (one per country and
+    year); a missing file means none."""
+    schema = {c: pl.String for c in CONFIRMATION_COLUMNS} | {"report_year": pl.Int64}
+    schema["file"] = pl.String
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    frame = _read(path, CONFIRMATION_COLUMNS)
+    _check_required(frame, path, ("report_year", "iso3", "tier", "source_url"))
+    frame = _int_column(frame, path, "report_year")
+    _check_in(frame, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+    _check_in(frame, path, "tier", set(COMPLETE_TIERS), f"must be one of {list(COMPLETE_TIERS)}")
+    clash = frame.filter(pl.col("tier").n_unique().over("report_year", "iso3") > 1)
+    if clash.height:
+        row = clash.row(0, named=True)
+        raise _fail(path, row["_row"], "tier", "two different tiers for one country", row["tier"])
+    return (
+        frame.sort("_row")
+        .unique(["report_year", "iso3"], keep="first", maintain_order=True)
+        .select(*CONFIRMATION_COLUMNS, pl.lit(path.name).alias("file"))
+    )
 
 
 def _load_ilab(path: Path, known: set[str]) -> pl.DataFrame:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transparency.risk import categories, diligence
+from transparency.risk import categories, diligence, tip
 from transparency.risk.model import RiskModel
 from transparency.risk.reference import Reference
 from transparency.store import Store
@@ -115,35 +115,38 @@ def country_year_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
 
 
 def _tip_by_award_year(model: RiskModel, ref: Reference) -> pl.DataFrame:
-    """Return iso3, award_year, tip_year, tier, file, is_fallback under the model's TIP rule.
+    """Return iso3, award_year, tip_year, tier, file, note, is_fallback under the model's TIP
+    rule, over the placements of `tip.placements` (partial years filled in).
 
     `award_year`: the latest placement at or before the award year, else the earliest one
     (`is_fallback`); `latest`: the latest placement for every year.
     """
-    tip = ref.tip.select(
-        "iso3", pl.col("report_year").cast(pl.Int32).alias("tip_year"), "tier", "file"
-    ).sort("iso3", "tip_year")
+    placed = tip.placements(ref)
     years = pl.DataFrame(
         {"award_year": range(FIRST_YEAR, LAST_YEAR + 1)}, schema={"award_year": pl.Int32}
     )
-    grid = tip.select("iso3").unique().join(years, how="cross")
+    grid = placed.select("iso3").unique().join(years, how="cross")
     if model.tip_year_rule == "latest":
-        chosen = grid.join(tip.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
+        chosen = grid.join(placed.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
         return chosen.with_columns(pl.lit(False).alias("is_fallback"))
     before = grid.sort("award_year").join_asof(
-        tip.sort("tip_year"),
+        placed.sort("tip_year"),
         left_on="award_year",
         right_on="tip_year",
         by="iso3",
         strategy="backward",
         check_sortedness=False,
     )
-    earliest = tip.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
+    earliest = placed.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
     return before.join(earliest, on="iso3", suffix="_first").with_columns(
         pl.col("tip_year").is_null().alias("is_fallback"),
         pl.coalesce("tip_year", "tip_year_first").alias("tip_year"),
         pl.coalesce("tier", "tier_first").alias("tier"),
         pl.coalesce("file", "file_first").alias("file"),
+        pl.when(pl.col("tip_year").is_null())
+        .then(pl.col("note_first"))
+        .otherwise(pl.col("note"))
+        .alias("note"),
     )
 
 
@@ -158,8 +161,16 @@ def _country_driver() -> pl.Expr:
             pl.lit(", earliest placement; none at or before ")
             + pl.col("award_year").cast(pl.String)
         )
+        .when(pl.col("tip_year") < pl.col("award_year"))
+        .then(
+            pl.lit(", nearest earlier report with placements for ")
+            + pl.col("award_year").cast(pl.String)
+        )
         .otherwise(pl.lit(""))
         + pl.lit(")")
+        + pl.when(pl.col("note").is_not_null())
+        .then(pl.lit(": ") + pl.col("note"))
+        .otherwise(pl.lit(""))
     )
     # "No Assessment" says nothing about the country, so the drivers leave it out.
     assessed = pl.col("ilab_level").is_not_null() & (pl.col("ilab_level") != "No Assessment")
