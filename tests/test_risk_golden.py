@@ -74,8 +74,9 @@ INHERENT = {
     "C04": ("Tier 1", 2024, 1, 2, True, 4, "Medium"),
     # 2 + 2 + 1 = 5 Medium (no-pair 4 = Low; one band up = Medium).
     "C05": ("Tier 2", 2024, 2, 2, True, 5, "Medium"),
-    # Tier 2 (2) + ILAB Minimal (+1) = 3; UFLPA 5310 (4); forced-labour pair (2) = 9.
-    "C06": ("Tier 2", 2024, 3, 4, True, 9, "Very high"),
+    # Tier 2 (2) + ILAB Minimal (+1) = 3; UFLPA 5310 (4); garments listed for India for
+    # forced and child labour (3) = 10.
+    "C06": ("Tier 2", 2024, 3, 4, True, 10, "Very high"),
     # Tier 3 in the partial 2024 file (5) + No Advancement (+1) = 6; 4; 2 -> 12 capped at 10.
     "C07": ("Tier 3", 2024, 6, 4, True, 10, "Very high"),
     # 2024 award: partial-year file has Tier 3 (2024): 5 + 1 = 6; gloves 4214 (2); forced (2).
@@ -204,9 +205,9 @@ def test_drivers_in_words(rows):
     assert rows["C06"]["listed_goods"] == "Garments"
     assert "earliest placement; none at or before 2010" in rows["C12"]["risk_drivers"]
     assert rows["C13"]["risk_drivers"].startswith("Country has no TIP placement")
-    assert rows["C17"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
+    assert rows["C17"]["sector_source"].startswith("CPV 90910000: UK PPN 02/23 high-risk service")
     assert rows["C01"]["sector_source"].endswith("no high-risk sector flag")
-    assert rows["C22"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
+    assert rows["C22"]["sector_source"].startswith("CPV 90911200: UK PPN 02/23 high-risk service")
     assert rows["C23"]["sector_source"].startswith("UNSPSC 53 Apparel")
     assert rows["C08"]["country_source"] == "TIP 2024 (tip_tiers_partial.csv); ILAB findings 2022"
 
