@@ -198,7 +198,10 @@ def test_residual_golden(rows, contract):
 
 def test_drivers_in_words(rows):
     drivers = rows["C06"]["risk_drivers"]
-    assert "Tier 2 (TIP 2024): Tier 1 or 2 in the 2024 report: not on its Watch List or Tier 3; scored as Tier 2, its tier in 2023" in drivers
+    assert (
+        "Tier 2 (TIP 2024): Tier 1 or 2 in the 2024 report: not on its Watch List or Tier 3; "
+        "scored as Tier 2, its tier in 2023" in drivers
+    )
     assert "ILAB 2022: Minimal Advancement (+1)" in drivers
     assert "UNSPSC 5310 Clothing: UFLPA high-priority sector: cotton and apparel" in drivers
     assert "'Garments' listed for this country, forced labour, child labour (DOL 2022)" in drivers

@@ -68,7 +68,13 @@ CASES = {
     "fluorspar_mng_before": (U, "11101524", "MNG", MAY24, "Medium", True, "2+2+1=5"),
     "fluorspar_mng_after": (U, "11101524", "MNG", OCT24, "Low", False, "2 + 2 = 4"),
     "cotton_textiles_vnm_2024_addition": (
-        C, "19212000", "VNM", OCT24, "High", True, "2 + 4 + inputs 1 = 7",
+        C,
+        "19212000",
+        "VNM",
+        OCT24,
+        "High",
+        True,
+        "2 + 4 + inputs 1 = 7",
     ),
     # --- Dated lists: UFLPA sectors count from their designation date.
     "aluminium_chn_before": (C, "14721000", "CHN", MAY24, "Medium", False, "5 + 1"),

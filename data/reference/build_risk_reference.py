@@ -173,15 +173,46 @@ def build_sectors() -> None:
             ("ppn_0223_service", None, PPN_SWITCH),
             ("ppn_009_service", PPN_SWITCH, None),
         ):
-            rows.append((scheme, code, code_level(scheme, code), title(scheme, code), group,
-                         sector, start, end, why))
+            rows.append(
+                (
+                    scheme,
+                    code,
+                    code_level(scheme, code),
+                    title(scheme, code),
+                    group,
+                    sector,
+                    start,
+                    end,
+                    why,
+                )
+            )
     for scheme, code, sector, start, why in UFLPA:
-        rows.append((scheme, code, code_level(scheme, code), title(scheme, code),
-                     "uflpa_priority", sector, start, None, why))
+        rows.append(
+            (
+                scheme,
+                code,
+                code_level(scheme, code),
+                title(scheme, code),
+                "uflpa_priority",
+                sector,
+                start,
+                None,
+                why,
+            )
+        )
     pl.DataFrame(
         rows,
-        schema=["scheme", "code", "level", "title", "risk_group", "sector", "valid_from",
-                "valid_to", "broad_reason"],
+        schema=[
+            "scheme",
+            "code",
+            "level",
+            "title",
+            "risk_group",
+            "sector",
+            "valid_from",
+            "valid_to",
+            "broad_reason",
+        ],
         orient="row",
     ).write_csv(HERE / "high_risk_sectors.csv")
 
@@ -192,24 +223,71 @@ def build_dol_changes() -> pl.DataFrame:
         SHARED / "dol_tvpra_2024" / "tvpra_2024_documented_changes.csv", infer_schema_length=0
     )
     removed = src.filter(pl.col("change") == "removed").select(
-        "change", pl.col("good").replace({"Fluorspar": "Fluorspar (mineral)"}), "iso3",
-        pl.lit(False).alias("child_labour"), pl.lit(False).alias("forced_labour"),
-        pl.lit(False).alias("produced_with_inputs"), pl.lit(None, pl.String).alias("input_country"),
-        pl.lit("2024-09-05").alias("effective_date"), pl.lit(2024).alias("list_edition"),
-        "source_url", pl.lit("removed by the 2024 edition (child labour reduced to isolated incidents)").alias("note"),
+        "change",
+        pl.col("good").replace({"Fluorspar": "Fluorspar (mineral)"}),
+        "iso3",
+        pl.lit(False).alias("child_labour"),
+        pl.lit(False).alias("forced_labour"),
+        pl.lit(False).alias("produced_with_inputs"),
+        pl.lit(None, pl.String).alias("input_country"),
+        pl.lit("2024-09-05").alias("effective_date"),
+        pl.lit(2024).alias("list_edition"),
+        "source_url",
+        pl.lit("removed by the 2024 edition (child labour reduced to isolated incidents)").alias(
+            "note"
+        ),
     )
     thompson = src.get_column("source_url").first()
     added = pl.DataFrame(
         [
-            ("added", "Cotton Textiles", "CHN", False, False, True, "China", thompson,
-             "2024 edition: downstream good made with inputs (cotton) produced with forced labour"),
-            ("added", "Cotton Textiles", "VNM", False, False, True, None, thompson,
-             "2024 edition: downstream good made with inputs produced with forced labour; input country not stated"),
-            ("added", "Jujubes", "CHN", False, False, False, None, thompson,
-             "2024 edition new good; country from the UFLPA sources; labour type not stated, so no listed pair is scored"),
+            (
+                "added",
+                "Cotton Textiles",
+                "CHN",
+                False,
+                False,
+                True,
+                "China",
+                thompson,
+                "2024 edition: downstream good made with inputs (cotton) produced with "
+                "forced labour",
+            ),
+            (
+                "added",
+                "Cotton Textiles",
+                "VNM",
+                False,
+                False,
+                True,
+                None,
+                thompson,
+                "2024 edition: downstream good made with inputs produced with forced "
+                "labour; input country not stated",
+            ),
+            (
+                "added",
+                "Jujubes",
+                "CHN",
+                False,
+                False,
+                False,
+                None,
+                thompson,
+                "2024 edition new good; country from the UFLPA sources; labour type not "
+                "stated, so no listed pair is scored",
+            ),
         ],
-        schema=["change", "good", "iso3", "child_labour", "forced_labour", "produced_with_inputs",
-                "input_country", "source_url", "note"],
+        schema=[
+            "change",
+            "good",
+            "iso3",
+            "child_labour",
+            "forced_labour",
+            "produced_with_inputs",
+            "input_country",
+            "source_url",
+            "note",
+        ],
         orient="row",
     ).with_columns(pl.lit("2024-09-05").alias("effective_date"), pl.lit(2024).alias("list_edition"))
     out = pl.concat([removed, added.select(removed.columns)])
@@ -219,12 +297,14 @@ def build_dol_changes() -> pl.DataFrame:
 
 def build_code_lists() -> None:
     """Write the UNSPSC v7.0901 and CPV 2008 code lists the reference tables are checked against."""
-    unspsc = pl.read_csv(SHARED / "unspsc_v7_openacs" / "unspsc_v7_0901_en.csv", infer_schema_length=0)
+    unspsc = pl.read_csv(
+        SHARED / "unspsc_v7_openacs" / "unspsc_v7_0901_en.csv", infer_schema_length=0
+    )
     unspsc.select("code", "level", "title").write_csv(HERE / "unspsc_codes.csv")
     cpv = pl.read_csv(SHARED / "cpv_2008" / "cpv_2008_en.csv", infer_schema_length=0)
-    cpv.select(pl.col("code8").alias("code"), "level", pl.col("description").alias("title")).write_csv(
-        HERE / "cpv_codes.csv"
-    )
+    cpv.select(
+        pl.col("code8").alias("code"), "level", pl.col("description").alias("title")
+    ).write_csv(HERE / "cpv_codes.csv")
 
 
 _TITLES: dict[tuple[str, str], tuple[str, str]] = {}
@@ -251,6 +331,126 @@ def title(scheme: str, code: str) -> str:
     return _titles()[(scheme, code.ljust(8, "0"))][1]
 
 
+# One row per reference file: what list it holds, which edition, as of which date (ISO date,
+# or year / year-month where the source gives no day), and the source to cite.
+MANIFEST = [
+    (
+        "tip_tiers.csv",
+        "US State Dept TIP report tier placements, complete years",
+        "reports 2001-2015 (Heiss & Kelley compilation), 2020, 2021, 2023",
+        "2023-06-15",
+        "US Department of State, Trafficking in Persons Report (2001-2023); Heiss & Kelley, "
+        "Journal of Human Trafficking 2017 (2001-2015)",
+    ),
+    (
+        "tip_tiers_partial.csv",
+        "US State Dept TIP report Watch List, Tier 3 and Special Cases",
+        "reports 2022, 2024, 2025 (those lists only)",
+        "2025-09-29",
+        "US Department of State, Trafficking in Persons Report 2022, 2024, 2025, as listed in "
+        "the CIA World Factbook",
+    ),
+    (
+        "tip_tier_confirmations.csv",
+        "Tier 1 / Tier 2 placements confirmed for partial years",
+        "reports 2022, 2024",
+        "2024-06-25",
+        "statements on the TIP Report by Yonhap, KBS, Thai News Agency, New Straits Times, "
+        "US Embassy Cairo, The Star, IAWJ (one URL per row)",
+    ),
+    (
+        "tip_tier_counts_reported.csv",
+        "published TIP tier counts (checks only)",
+        "reports 2018-2024",
+        "2024-06-24",
+        "State Department interim assessments, CRS R44953, press (one URL per row)",
+    ),
+    (
+        "ilab_country_findings.csv",
+        "US DOL ILAB Findings on the Worst Forms of Child Labor",
+        "2022 findings",
+        "2023-08-23",
+        "U.S. Department of Labor, Bureau of International Labor Affairs, 2022 Findings",
+    ),
+    (
+        "dol_goods.csv",
+        "US DOL List of Goods Produced by Child Labor or Forced Labor",
+        "2022 edition",
+        "2022-09-28",
+        "U.S. Department of Labor, ILAB, List of Goods (2022)",
+    ),
+    (
+        "dol_goods_changes_2024.csv",
+        "published changes of the DOL list's 2024 edition",
+        "2024 edition: 4 removals, 3 documented additions",
+        "2024-09-05",
+        "U.S. Department of Labor, ILAB, List of Goods (2024), as summarised by Thompson Hine",
+    ),
+    (
+        "dol_goods_to_codes.csv",
+        "reviewed mapping of DOL goods to UNSPSC / CPV codes",
+        "reviewed 2026-12 against UNSPSC v7.0901 and CPV 2008",
+        "2026-12-03",
+        "this project",
+    ),
+    (
+        "high_risk_sectors.csv",
+        "UK PPN 02/23 and PPN 009 services; UFLPA high-priority sectors",
+        "PPN 02/23 (2023), PPN 009 (17 Feb 2025); UFLPA strategy 2022, 2024 and 2025 updates",
+        "2025-08-19",
+        "UK Cabinet Office PPN 02/23 and PPN 009; US DHS / FLETF UFLPA Strategy and updates",
+    ),
+    (
+        "unspsc_codes.csv",
+        "UNSPSC code list",
+        "v7.0901",
+        "2005",
+        "UNSPSC (UNDP / GS1 US), as packaged by OpenACS ref-unspsc",
+    ),
+    (
+        "unspsc_segments_families.csv",
+        "UNSPSC segments and families",
+        "v7.0901",
+        "2005",
+        "UNSPSC (UNDP / GS1 US), as packaged by OpenACS ref-unspsc",
+    ),
+    (
+        "cpv_codes.csv",
+        "Common Procurement Vocabulary",
+        "CPV 2008",
+        "2008-03-15",
+        "Commission Regulation (EC) No 213/2008",
+    ),
+    (
+        "cpv_to_unspsc_segment.csv",
+        "CPV to UNSPSC segment table",
+        "CPV 2008 / UNSPSC v7.0901",
+        "2008-03-15",
+        "this project",
+    ),
+    (
+        "countries.csv",
+        "country codes and names",
+        "datahub country-codes",
+        "2026-05-15",
+        "ISO 3166, UN M49, UNTERM, CLDR via datahub.io",
+    ),
+    (
+        "fx_rates_monthly.csv",
+        "monthly exchange rates",
+        "FRB H.10 to 2026-06",
+        "2026-07-21",
+        "US Federal Reserve Board H.10 via FRED",
+    ),
+]
+
+
+def build_manifest() -> None:
+    pl.DataFrame(
+        MANIFEST, schema=["file", "list", "edition", "as_of", "source"], orient="row"
+    ).write_csv(HERE / "reference_manifest.csv")
+
+
 def copy_tip_extras() -> None:
     folder = SHARED / "tip_tiers_2016_2025"
     for name in ("tip_tier_confirmations.csv", "tip_tier_counts_reported.csv"):
@@ -264,4 +464,5 @@ if __name__ == "__main__":
     copy_tip_extras()
     build_dol(lookup)
     build_sectors()
+    build_manifest()
     print("wrote", ", ".join(sorted(p.name for p in HERE.glob("*.csv"))))

@@ -122,8 +122,7 @@ def _sources(model: RiskModel, ref: Reference) -> pl.DataFrame:
                         "US DOL ILAB Findings on the Worst Forms of Child Labor",
                         "US DOL List of Goods Produced by Child Labor or Forced Labor",
                         "Reviewed mapping of listed goods to UNSPSC / CPV",
-                        "UK PPN 02/23 / PPN 009 high-risk services and UFLPA high-priority "
-                        "sectors",
+                        "UK PPN 02/23 / PPN 009 high-risk services and UFLPA high-priority sectors",
                     ],
                     "File": [
                         model.reference_files["ilab_findings"],

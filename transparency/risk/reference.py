@@ -21,10 +21,19 @@ import polars as pl
 
 from transparency import countries as countries_mod
 from transparency import settings
+from transparency.risk.checks import (
+    _bool_column,
+    _check_in,
+    _check_required,
+    _date_column,
+    _fail,
+    _int_column,
+    _read,
+)
 from transparency.risk.model import (
     CONFIDENCES,
-    PATTERN_KEYS,
     ILAB_LEVELS,
+    PATTERN_KEYS,
     TIERS,
     RiskModel,
     RiskModelError,
@@ -57,6 +66,7 @@ CHANGE_COLUMNS = (
     "list_edition",
 )
 SCHEMES = ("UNSPSC", "CPV")
+MANIFEST_COLUMNS = ("file", "list", "edition", "as_of", "source")
 CONFIRMATION_COLUMNS = ("report_year", "iso3", "tier", "source_url", "source_type")
 # Tiers whose presence makes a file's report year complete: a partial year lists only the
 # Watch List, Tier 3 and Special Cases.
@@ -116,62 +126,6 @@ def country_table(folder: Path | None = None) -> pl.DataFrame:
     return frame.select("iso3", "name", "region", "subregion")
 
 
-def _fail(path: Path, row: int | None, column: str, problem: str, value: object) -> RiskModelError:
-    where = f"row {row}, " if row is not None else ""
-    return RiskModelError(f"{path}: {where}column '{column}': {problem} (found {value!r})")
-
-
-def _read(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
-    if not path.exists():
-        raise RiskModelError(f"{path}: reference file is missing")
-    try:
-        frame = pl.read_csv(path, infer_schema_length=0, null_values=[""])
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise RiskModelError(f"{path}: cannot read as CSV: {exc}") from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise RiskModelError(
-            f"{path}: column '{missing[0]}' is missing; the file needs {list(columns)} "
-            f"(found {frame.columns})"
-        )
-    return frame.with_row_index("_row", offset=1)
-
-
-def _check_in(frame: pl.DataFrame, path: Path, column: str, allowed: set, problem: str) -> None:
-    bad = frame.filter(~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, problem, row[column])
-
-
-def _check_required(frame: pl.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
-    for column in columns:
-        bad = frame.filter(pl.col(column).is_null())
-        if bad.height:
-            raise _fail(path, bad.row(0, named=True)["_row"], column, "must not be empty", None)
-
-
-def _int_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
-    cast = pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
-    bad = frame.filter(cast.is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, "must be a whole number (a year)", row[column])
-    return frame.with_columns(cast.alias(column))
-
-
-def _bool_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
-    mapping = {"true": True, "false": False, "yes": True, "no": False}
-    lowered = pl.col(column).str.strip_chars().str.to_lowercase()
-    bad = frame.filter(~lowered.is_in(list(mapping)) | pl.col(column).is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, "must be true or false", row[column])
-    return frame.with_columns(
-        lowered.replace_strict(mapping, return_dtype=pl.Boolean).alias(column)
-    )
-
-
 def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     """Read and check every reference file the model names."""
     folder = reference_dir(folder)
@@ -202,9 +156,7 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     sectors = _load_sectors(folder / files["high_risk_sectors"], model)
     used = [*tip_paths, *dol_paths[1:], *change_paths]
     used += [
-        folder / files[k]
-        for k in files
-        if k not in PATTERN_KEYS and (folder / files[k]).exists()
+        folder / files[k] for k in files if k not in PATTERN_KEYS and (folder / files[k]).exists()
     ]
     return Reference(
         folder=folder,
@@ -384,18 +336,6 @@ def _load_sectors(path: Path, model: RiskModel) -> pl.DataFrame:
     return sectors
 
 
-def _date_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
-    """Return `frame` with `column` as dates (an ISO date; empty or absent: open)."""
-    if column not in frame.columns:
-        return frame.with_columns(pl.lit(None, dtype=pl.Date).alias(column))
-    parsed = pl.col(column).str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    bad = frame.filter(pl.col(column).is_not_null() & parsed.is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, "must be a date YYYY-MM-DD or empty", row[column])
-    return frame.with_columns(parsed.alias(column))
-
-
 def dated_dol(
     paths: list[Path], change_paths: list[Path], known: set[str]
 ) -> tuple[pl.DataFrame, str]:
@@ -426,25 +366,28 @@ def dated_dol(
             )
         )
     dol = pl.concat(frames, how="diagonal_relaxed")
-    latest = int(editions[-1].get_column("list_edition").max())
-    label = f"DOL {latest} edition"
-    applied = []
+    complete = {int(f.get_column("list_edition").max()): starts[i] for i, f in enumerate(editions)}
+    notes = {edition: "" for edition in complete}
     for path in change_paths:
         changes = _load_changes(path, known)
-        changes = changes.filter(pl.col("list_edition") > latest)
-        if changes.height == 0:
-            continue  # superseded by a complete edition on file
-        dol = _apply_changes(dol, changes, path)
+        edition = int(changes.get_column("list_edition").max())
+        if edition in complete:
+            continue  # superseded by the complete edition on file
+        later = [d for e, d in complete.items() if e > edition and d is not None]
+        dol = _apply_changes(dol, changes, path, min(later) if later else None)
         removed = changes.filter(pl.col("change") == "removed").height
         added = changes.filter(pl.col("change") == "added").height
         day = changes.get_column("effective_date").min()
-        applied.append(
-            f"the {changes.get_column('list_edition').max()} edition's published changes "
-            f"from {day:%d %b %Y} ({removed} pairs removed, {added} added)"
+        base = max(e for e in complete if e < edition)
+        notes[base] += (
+            f" with the {edition} edition's published changes from {day:%d %b %Y} "
+            f"({removed} pairs removed, {added} added)"
         )
-    if applied:
-        label += " with " + " and ".join(applied)
-    return dol.drop("edition_date", strict=False), label
+    parts = [
+        f"DOL {e} edition{notes[e]}" + (f" from {complete[e]:%d %b %Y}" if i else "")
+        for i, e in enumerate(sorted(complete))
+    ]
+    return dol.drop("edition_date", strict=False), "; then ".join(parts)
 
 
 def _load_changes(path: Path, known: set[str]) -> pl.DataFrame:
@@ -460,11 +403,20 @@ def _load_changes(path: Path, known: set[str]) -> pl.DataFrame:
     return changes.with_columns(pl.col("good").str.normalize("NFC"))
 
 
-def _apply_changes(dol: pl.DataFrame, changes: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """End the removed pairs at their effective date and add the new ones from it."""
+def _apply_changes(
+    dol: pl.DataFrame, changes: pl.DataFrame, path: Path, until: object
+) -> pl.DataFrame:
+    """End the removed pairs at their effective date and add the new ones from it, until
+    `until` (the date a later complete edition takes over; None: open)."""
     removed = changes.filter(pl.col("change") == "removed")
     for row in removed.iter_rows(named=True):
-        hit = (pl.col("good") == row["good"]) & (pl.col("iso3") == row["iso3"])
+        day = row["effective_date"]
+        hit = (
+            (pl.col("good") == row["good"])
+            & (pl.col("iso3") == row["iso3"])
+            & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") > day))
+        )
         if dol.filter(hit).height == 0:
             raise _fail(path, row["_row"], "good", "removed pair is not on the list", row["good"])
         dol = dol.with_columns(
@@ -482,8 +434,20 @@ def _apply_changes(dol: pl.DataFrame, changes: pl.DataFrame, path: Path) -> pl.D
         "input_country",
         "list_edition",
         pl.col("effective_date").alias("valid_from"),
-        pl.lit(None, dtype=pl.Date).alias("valid_to"),
+        pl.lit(until, dtype=pl.Date).alias("valid_to"),
         pl.lit(path.name).alias("file"),
         pl.lit(True).alias("from_changes"),
     )
     return pl.concat([dol, added], how="diagonal_relaxed")
+
+
+def read_manifest(path: Path) -> pl.DataFrame:
+    """Return the reference manifest: one row per file with its list, edition, as-of date
+    (YYYY, YYYY-MM or YYYY-MM-DD) and source."""
+    frame = _read(path, MANIFEST_COLUMNS)
+    _check_required(frame, path, MANIFEST_COLUMNS)
+    bad = frame.filter(~pl.col("as_of").str.contains(r"^[0-9]{4}(-[0-9]{2}){0,2}$"))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _fail(path, row["_row"], "as_of", "must be YYYY, YYYY-MM or YYYY-MM-DD", row["as_of"])
+    return frame.drop("_row")

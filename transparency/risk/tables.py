@@ -128,7 +128,9 @@ def _tip_by_award_year(model: RiskModel, ref: Reference) -> pl.DataFrame:
     )
     grid = placed.select("iso3").unique().join(years, how="cross")
     if model.tip_year_rule == "latest":
-        chosen = grid.join(placed.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
+        chosen = grid.join(
+            placed.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3"
+        )
         return chosen.with_columns(pl.lit(False).alias("is_fallback"))
     before = grid.sort("award_year").join_asof(
         placed.sort("tip_year"),
@@ -195,7 +197,9 @@ def _key(scheme: pl.Expr, code: pl.Expr) -> pl.Expr:
 def _mapping_keys(model: RiskModel, ref: Reference) -> pl.DataFrame:
     """Return good -> sector_key rows for the mappings the model trusts (UNSPSC and CPV)."""
     trusted = ref.dol_map.filter(pl.col("confidence").is_in(list(model.pair_confidences)))
-    return trusted.select("good", _key(pl.col("scheme"), pl.col("code")).alias("sector_key")).unique()
+    return trusted.select(
+        "good", _key(pl.col("scheme"), pl.col("code")).alias("sector_key")
+    ).unique()
 
 
 def _dated(frame: pl.DataFrame) -> pl.DataFrame:

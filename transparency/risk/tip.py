@@ -14,8 +14,8 @@ those of the nearest earlier complete year (and any confirmed). A year with no t
 
 >>> note_absent(2024, "Tier 2", None)
 'Tier 1 or 2 in the 2024 report: not on its Watch List or Tier 3; scored as Tier 2'
->>> note_absent(2024, "Tier 1", 2023)
-'Tier 1 or 2 in the 2024 report: not on its Watch List or Tier 3; scored as Tier 1, its tier in 2023'
+>>> note_absent(2024, "Tier 1", 2023).endswith("scored as Tier 1, its tier in 2023")
+True
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ def note_absent(year: int, tier: str, kept_from: int | None) -> str:
     """Return the driver note of a country a partial year does not list."""
     kept = f", its tier in {kept_from}" if kept_from is not None else ""
     return (
-        f"Tier 1 or 2 in the {year} report: not on its Watch List or Tier 3; "
-        f"scored as {tier}{kept}"
+        f"Tier 1 or 2 in the {year} report: not on its Watch List or Tier 3; scored as {tier}{kept}"
     )
 
 
@@ -58,8 +57,7 @@ def placements(ref: Reference) -> pl.DataFrame:
     )
     complete_years = sorted(tip.filter("complete").get_column("tip_year").unique().to_list())
     partial_years = sorted(
-        set(tip.filter(~pl.col("complete")).get_column("tip_year").to_list())
-        - set(complete_years)
+        set(tip.filter(~pl.col("complete")).get_column("tip_year").to_list()) - set(complete_years)
     )
     rows = tip
     for year in partial_years:
