@@ -140,3 +140,20 @@ def test_a_complete_file_replaces_a_partial_year(tmp_path):
     assert _row(cy, "DEU", 2024)["tier"] == "Tier 2 Watch List"
     # A country the complete file leaves out has no 2024 placement: 2023 is used.
     assert _row(cy, "MYS", 2024)["tip_year"] == 2023
+
+
+def test_every_tier_row_names_a_citable_source(shipped):
+    """Point 2: the citation is the State Department's report; a secondary copy says what
+    confirms it (the 2021 rows: the State Department's interim assessment)."""
+    _, ref, _ = shipped
+    tip = ref.tip
+    assert tip.filter(pl.col("citation").is_null()).height == 0
+    assert tip.filter(~pl.col("citation").str.contains("US Department of State")).height == 0
+    rows_2021 = tip.filter(pl.col("report_year") == 2021)
+    assert rows_2021.height == 188
+    assert set(rows_2021.get_column("cross_check").str.contains("interim assessment")) == {True}
+    wl_2021 = rows_2021.filter(pl.col("tier") == "Tier 2 Watch List").height
+    assert wl_2021 == 45
+    assert ref.tip_confirmations.filter(pl.col("source_url").is_null()).height == 0
+    text = (settings.REFERENCE_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    assert "secondary compilation" in text and "interim assessment" in text

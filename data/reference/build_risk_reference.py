@@ -103,11 +103,44 @@ def build_tip() -> None:
     )
     recent = recent.with_columns(pl.col("report_year").cast(pl.Int64))
     out = pl.concat([hk, recent]).sort("report_year", "iso3")
-    out.write_csv(HERE / "tip_tiers.csv")
+    cite(out).write_csv(HERE / "tip_tiers.csv")
     partial = pl.read_csv(
         SHARED / "tip_tiers_recent" / "tip_tiers_recent_partial.csv", infer_schema_length=0
     ).with_columns(pl.col("report_year").cast(pl.Int64))
-    partial.sort("report_year", "iso3").write_csv(HERE / "tip_tiers_partial.csv")
+    cite(partial.sort("report_year", "iso3")).write_csv(HERE / "tip_tiers_partial.csv")
+
+
+# The 2021 rows rest on a secondary copy of the report's tier lists; what confirms them.
+CROSS_CHECK_2021 = (
+    "secondary copy (discerning-islam.org); cross-checked: the State Department's 2022 "
+    "interim assessment names 45 Watch List countries in the 2021 report (45 rows here) and "
+    "no upgrade from Tier 2 to Tier 1 (Tier 1 falls from 34 to 28 here)"
+)
+
+
+def cite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `citation` (the primary source a public report cites: the State Department's
+    report of that year) and `cross_check` (how a copy taken from a secondary page is known
+    to match it). `source_url` stays the page the row was read from."""
+    year = pl.col("report_year").cast(pl.String)
+    hk = pl.col("source_url").str.contains("From-the-Trenches")
+    return frame.with_columns(
+        (
+            pl.lit("US Department of State, Trafficking in Persons Report ")
+            + year
+            + pl.when(hk)
+            .then(pl.lit(", as compiled by Heiss and Kelley (Journal of Human Trafficking, 2017)"))
+            .otherwise(pl.lit(", tier placements"))
+        ).alias("citation"),
+        pl.when(pl.col("report_year") == 2021)
+        .then(pl.lit(CROSS_CHECK_2021))
+        .when(hk)
+        .then(pl.lit("peer-reviewed compilation of the report's tier tables"))
+        .when(pl.col("source_url").str.contains("factbook"))
+        .then(pl.lit("CIA World Factbook copy of the report's Watch List and Tier 3 lists"))
+        .otherwise(pl.lit("copy of the report's placement checked against its published counts"))
+        .alias("cross_check"),
+    )
 
 
 def build_dol(lookup: dict[str, str]) -> None:

@@ -220,7 +220,8 @@ def _load_tip(
             f"{folder}: TIP placement for iso3 {first['iso3']!r} in report year "
             f"{first['report_year']} is given twice ({places}); keep one"
         )
-    return tip.select(*TIP_COLUMNS, "file", "complete")
+    cited = [c for c in ("citation", "cross_check") if c in tip.columns]
+    return tip.select(*TIP_COLUMNS, *cited, "file", "complete")
 
 
 def _load_confirmations(path: Path, known: set[str]) -> pl.DataFrame:
