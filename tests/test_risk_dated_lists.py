@@ -125,7 +125,8 @@ def test_editions_list_every_file_used_and_reports_show_them():
     assert "2024 edition's published changes" in editions["dol_list"]
     # The reports (text, HTML, PDF) print one provenance row per key of editions().
     rows = dict(report_text._editions(editions))
-    assert "file dol_goods_changes_2024.csv" in rows and "as of 2024-09-05" in rows[
-        "file dol_goods_changes_2024.csv"
-    ]
+    assert (
+        "file dol_goods_changes_2024.csv" in rows
+        and "as of 2024-09-05" in rows["file dol_goods_changes_2024.csv"]
+    )
     assert "file high_risk_sectors.csv" in rows

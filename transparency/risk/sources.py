@@ -75,6 +75,4 @@ def manifest_lines(model: RiskModel, ref: reference.Reference) -> dict[str, str]
     if path.exists():
         for row in reference.read_manifest(path).iter_rows(named=True):
             entries[row["file"]] = f"{row['list']}: {row['edition']} (as of {row['as_of']})"
-    return {
-        p.name: entries.get(p.name, "not in the manifest") for p in ref.files if p != path
-    }
+    return {p.name: entries.get(p.name, "not in the manifest") for p in ref.files if p != path}

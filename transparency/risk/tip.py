@@ -6,6 +6,8 @@ Tier 2 that year, never its earlier Watch List or Tier 3 placement. It gets:
 
 * the placement `tip_tier_confirmations.csv` confirms for that year, if any;
 * else the tier it last held, if that was Tier 1 or Tier 2;
+* else, if it was a Special Case, Special Case (Special Cases are not ranked, and the
+  partial lists on file do not give them completely: 2024 names Haiti only);
 * else Tier 2;
 
 with a `note` that says which, in words, for the line's driver. The countries filled are
@@ -24,7 +26,7 @@ import polars as pl
 
 from transparency.risk.reference import COMPLETE_TIERS, Reference
 
-__all__ = ["note_absent", "note_confirmed", "placements"]
+__all__ = ["note_absent", "note_confirmed", "note_special", "placements"]
 
 
 def note_absent(year: int, tier: str, kept_from: int | None) -> str:
@@ -32,6 +34,14 @@ def note_absent(year: int, tier: str, kept_from: int | None) -> str:
     kept = f", its tier in {kept_from}" if kept_from is not None else ""
     return (
         f"Tier 1 or 2 in the {year} report: not on its Watch List or Tier 3; scored as {tier}{kept}"
+    )
+
+
+def note_special(year: int, kept_from: int) -> str:
+    """Return the driver note of a Special Case a partial year does not list."""
+    return (
+        f"Special Case in {kept_from}, not listed in the partial {year} report data "
+        "(its Special Cases are incomplete): kept"
     )
 
 
@@ -100,6 +110,12 @@ def _fill_year(rows: pl.DataFrame, ref: Reference, year: int, base_year: int) ->
             tier = r["confirmed"]
             note = note_confirmed(year, tier, r["source_type"])
             file, inferred = r["cfile"], False
+        elif r["last_tier"] == "Special Case":
+            # Special Cases are not ranked, and the partial lists do not give them
+            # completely (2024: Haiti only), so absence says nothing: the case is kept.
+            tier = "Special Case"
+            note = note_special(year, r["last_year"])
+            file, inferred = f"{partial_file}, not listed", True
         else:
             kept = r["last_tier"] in COMPLETE_TIERS
             tier = r["last_tier"] if kept else "Tier 2"
