@@ -42,7 +42,7 @@ c1.metric("Model", model.version, help=model.name)
 c2.metric(
     "TIP report years", f"{tip_years[0]}–{tip_years[-1]}", help=", ".join(map(str, tip_years))
 )
-c3.metric("DOL list edition", str(editions["dol_edition"]))
+c3.metric("DOL list edition", str(editions["dol_edition"]), help=editions["dol_list"])
 c4.metric("ILAB findings", str(editions["ilab_findings_year"]))
 st.caption(
     f"Method fingerprint `{editions['fingerprint']}` (changes when any of these files changes)."
@@ -60,10 +60,14 @@ st.markdown(
 1. **Country score** ({min(tables["tiers"]["Country score"])}–{model.country_cap}): the tier
    the US *Trafficking in Persons* report gives the supplier's country, from {rule}, plus the
    adjustment for the country's ILAB child-labour findings; capped at {model.country_cap}.
-   Partial report years (only the Watch List and Tier 3 are known) count for the countries
-   they list.
-2. **Sector score**: the highest score of the sector groups the line's category (UNSPSC
-   segment or family, or CPV division or class) falls in; {model.sector_default} otherwise.
+   Partial report years (2022, 2024, 2025: only their complete Watch List and Tier 3 are on
+   file) place a country they do not list on Tier 1 or 2: the tier a published statement
+   confirms, else its last tier if that was Tier 1 or 2, else Tier 2; the line's drivers say
+   which. Years without a table (2016-2019) use the nearest earlier report.
+2. **Sector score**: the highest score of the sector groups the line's category code falls in
+   (matched at every level: UNSPSC segment, family, class, commodity; CPV division down to
+   sub-category), counting only rules in force on the award date; {model.sector_default}
+   otherwise.
 3. **Listed pair**: when a good on the US DOL list, mapped to the line's category with
    {" or ".join(model.pair_confidences)} confidence, is listed for the supplier's country, the
    pair score is added. A listed pair always lifts the line at least
@@ -104,15 +108,26 @@ with right:
 
 st.header("Sources and editions")
 st.dataframe(tables["sources"], hide_index=True, key="mt_sources")
+st.dataframe(
+    pl.DataFrame(
+        [(k.removeprefix("file "), v) for k, v in editions.items() if k.startswith("file ")],
+        schema=["File", "List, edition and as-of date (reference_manifest.csv)"],
+        orient="row",
+    ),
+    hide_index=True,
+    key="mt_manifest",
+)
 st.caption(
-    "Each source's publisher, licence and transformation are described in "
-    "`data/reference/SOURCES.md`. A newer TIP tier file with the same columns dropped into "
-    "`data/reference/` is used from the next start."
+    f"DOL list: {editions['dol_list']}. Each source's publisher, licence and transformation "
+    "are described in `data/reference/SOURCES.md`; the 2021 TIP rows rest on a secondary "
+    "compilation cross-checked against the State Department's interim assessment (45 Watch "
+    "List countries). A newer complete TIP tier file or DOL edition dropped into "
+    "`data/reference/` replaces the list from the next start."
 )
 
 with st.expander("Listed goods mapped to UNSPSC and CPV (reviewed mapping, with confidence)"):
     st.dataframe(tables["goods_mapping"], hide_index=True, key="mt_mapping")
-with st.expander("High-risk sectors (UK PPN 02/23 services, UFLPA priority sectors)"):
+with st.expander("High-risk sectors (UK PPN 02/23 / PPN 009 services, UFLPA priority sectors)"):
     st.dataframe(tables["sector_list"], hide_index=True, key="mt_sector_list")
 with st.expander("Latest TIP placement per country"):
     st.dataframe(tables["latest_tiers"], hide_index=True, key="mt_latest")

@@ -8,7 +8,8 @@ Shipped model numbers the hand computations use:
   tiers: Tier 1 = 1, Tier 2 = 2, Tier 2 Watch List = 4, Tier 3 = 5, Special Case = 5;
   ILAB: Minimal / No Advancement +1; country cap 6;
   sector: default 1, DOL-listed good category 2, PPN 02/23 service 3, UFLPA 4;
-  pair: forced 2, child 1, inputs 1; confidences high and medium; min_raise 1;
+  pair: forced 2, child 1, inputs 1, forced and child 3; confidences high and medium;
+  min_raise 1;
   total cap 10; bands Low 2-4, Medium 5-6, High 7-8, Very high 9-10;
   diligence: audit 1, certification 1, others 0, max 2.
 """
@@ -38,8 +39,11 @@ TIP = """report_year,country_name_as_published,iso3,tier,source_url
 2023,India,IND,Tier 2,test
 """
 
+# A partial year (Watch List and Tier 3 only): the 2023 countries it does not list are
+# filled in as Tier 1 or 2 for 2024 (DEU Tier 1, BRA and IND Tier 2: their 2023 tiers).
 TIP_PARTIAL = """report_year,country_name_as_published,iso3,tier,source_url
 2024,Malaysia,MYS,Tier 3,test
+2024,North Korea,PRK,Tier 3,test
 """
 
 ILAB = (
@@ -64,12 +68,18 @@ Electronics,Manufacturing,MYS,Malaysia,false,true,false,,2022
 """
 )
 
-MAPPING = """good,unspsc_segment,unspsc_family,cpv_division,confidence,note
-Garments,53,5310,18,high,clothing
-Coffee,50,5020,15,high,beverages
-Gloves,42,4214,33,high,examination gloves
-Gloves,46,4618,18,medium,protective gloves
-Electronics,43,4321,30,low,computers
+# Code prefixes (fictional breadth, so that family and division rules can be worked out).
+MAPPING = """good,scheme,code,title,confidence,note
+Garments,UNSPSC,5310,Clothing,high,clothing
+Garments,CPV,18,x,high,clothing
+Coffee,UNSPSC,5020,Beverages,high,beverages
+Coffee,CPV,15,x,high,beverages
+Gloves,UNSPSC,4214,x,high,examination gloves
+Gloves,CPV,33,x,high,examination gloves
+Gloves,UNSPSC,4618,x,medium,protective gloves
+Gloves,CPV,18,x,medium,protective gloves
+Electronics,UNSPSC,4321,x,low,computers
+Electronics,CPV,30,x,low,computers
 """
 
 SECTORS = """scheme,code,risk_group,sector,title
@@ -84,7 +94,7 @@ FILES = {
     "tip_tiers_partial.csv": TIP_PARTIAL,
     "ilab_country_findings.csv": ILAB,
     "dol_goods.csv": DOL,
-    "dol_goods_to_unspsc.csv": MAPPING,
+    "dol_goods_to_codes.csv": MAPPING,
     "high_risk_sectors.csv": SECTORS,
 }
 

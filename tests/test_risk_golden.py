@@ -64,20 +64,21 @@ ROWS = [
 # Worked by hand from the tiny reference folder and the shipped model numbers.
 INHERENT = {
     # Tier 1 (1) + default sector (1); Electronics->4321 is low confidence, so not used.
-    "C01": ("Tier 1", 2023, 1, 1, False, 2, "Low"),
+    "C01": ("Tier 1", 2024, 1, 1, False, 2, "Low"),
     # Tier 1 (1) + PPN cleaning family 7611 (3) = 4.
-    "C02": ("Tier 1", 2023, 1, 3, False, 4, "Low"),
+    "C02": ("Tier 1", 2024, 1, 3, False, 4, "Low"),
     # Tier 2 (2, ILAB Moderate +0) + PPN logistics via segment 78 (3) = 5.
-    "C03": ("Tier 2", 2023, 2, 3, False, 5, "Medium"),
+    "C03": ("Tier 2", 2024, 2, 3, False, 5, "Medium"),
     # 1 + DOL-listed category (2) + child-labour pair (1) = 4 = Low, but the pair lifts the
     # line one band above its no-pair band (3 = Low): Medium.
-    "C04": ("Tier 1", 2023, 1, 2, True, 4, "Medium"),
+    "C04": ("Tier 1", 2024, 1, 2, True, 4, "Medium"),
     # 2 + 2 + 1 = 5 Medium (no-pair 4 = Low; one band up = Medium).
-    "C05": ("Tier 2", 2023, 2, 2, True, 5, "Medium"),
-    # Tier 2 (2) + ILAB Minimal (+1) = 3; UFLPA 5310 (4); forced-labour pair (2) = 9.
-    "C06": ("Tier 2", 2023, 3, 4, True, 9, "Very high"),
-    # Tier 3 (5) + No Advancement (+1) = 6; 4; 2 -> 12 capped at 10.
-    "C07": ("Tier 3", 2023, 6, 4, True, 10, "Very high"),
+    "C05": ("Tier 2", 2024, 2, 2, True, 5, "Medium"),
+    # Tier 2 (2) + ILAB Minimal (+1) = 3; UFLPA 5310 (4); garments listed for India for
+    # forced and child labour (3) = 10.
+    "C06": ("Tier 2", 2024, 3, 4, True, 10, "Very high"),
+    # Tier 3 in the partial 2024 file (5) + No Advancement (+1) = 6; 4; 2 -> 12 capped at 10.
+    "C07": ("Tier 3", 2024, 6, 4, True, 10, "Very high"),
     # 2024 award: partial-year file has Tier 3 (2024): 5 + 1 = 6; gloves 4214 (2); forced (2).
     "C08": ("Tier 3", 2024, 6, 2, True, 10, "Very high"),
     # 2023 award: Watch List (4) + 1 = 5; PPN cleaning (3) = 8.
@@ -90,21 +91,22 @@ INHERENT = {
     "C12": ("Tier 1", 2015, 1, 1, False, 2, "Low"),
     "C13": (None, None, None, 1, False, None, "Not assessable"),
     "C14": (None, None, None, 4, False, None, "Not assessable"),
-    "C15": ("Tier 1", 2023, 1, None, False, None, "Not assessable"),
+    "C15": ("Tier 1", 2024, 1, None, False, None, "Not assessable"),
     "C16": (None, None, None, None, False, None, "Not assessable"),
     # CPV 9091 cleaning (3) + 1 = 4.
-    "C17": ("Tier 1", 2023, 1, 3, False, 4, "Low"),
+    "C17": ("Tier 1", 2024, 1, 3, False, 4, "Low"),
     # CPV code read from the raw value "90911200-8".
-    "C18": ("Tier 1", 2023, 1, 3, False, 4, "Low"),
-    "C19": ("Tier 1", 2023, 1, None, False, None, "Not assessable"),
+    "C18": ("Tier 1", 2024, 1, 3, False, 4, "Low"),
+    "C19": ("Tier 1", 2024, 1, None, False, None, "Not assessable"),
     # Gloves -> 4618 is a medium-confidence mapping, which the model trusts: 6 + 2 + 2.
     "C20": ("Tier 3", 2024, 6, 2, True, 10, "Very high"),
-    # 2026 award: latest placement at or before 2026 is 2023.
-    "C21": ("Tier 1", 2023, 1, 1, False, 2, "Low"),
+    # 2026 award: latest placement at or before 2026 is 2024 (not on the partial 2024 list:
+    # its 2023 Tier 1 is kept).
+    "C21": ("Tier 1", 2024, 1, 1, False, 2, "Low"),
     # CPV class 9091 (PPN cleaning, 3) from the raw code, not segment 76: 1 + 3 = 4.
-    "C22": ("Tier 1", 2023, 1, 3, False, 4, "Low"),
+    "C22": ("Tier 1", 2024, 1, 3, False, 4, "Low"),
     # Segment 53 alone: no segment-level flag in the tiny reference, default 1: 1 + 1 = 2.
-    "C23": ("Tier 1", 2023, 1, 1, False, 2, "Low"),
+    "C23": ("Tier 1", 2024, 1, 1, False, 2, "Low"),
 }
 
 REASONS = {
@@ -196,16 +198,19 @@ def test_residual_golden(rows, contract):
 
 def test_drivers_in_words(rows):
     drivers = rows["C06"]["risk_drivers"]
-    assert "Tier 2 (TIP 2023)" in drivers
+    assert (
+        "Tier 2 (TIP 2024): Tier 1 or 2 in the 2024 report: not on its Watch List or Tier 3; "
+        "scored as Tier 2, its tier in 2023" in drivers
+    )
     assert "ILAB 2022: Minimal Advancement (+1)" in drivers
     assert "UNSPSC 5310 Clothing: UFLPA high-priority sector: cotton and apparel" in drivers
     assert "'Garments' listed for this country, forced labour, child labour (DOL 2022)" in drivers
     assert rows["C06"]["listed_goods"] == "Garments"
     assert "earliest placement; none at or before 2010" in rows["C12"]["risk_drivers"]
     assert rows["C13"]["risk_drivers"].startswith("Country has no TIP placement")
-    assert rows["C17"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
+    assert rows["C17"]["sector_source"].startswith("CPV 90910000: UK PPN 02/23 high-risk service")
     assert rows["C01"]["sector_source"].endswith("no high-risk sector flag")
-    assert rows["C22"]["sector_source"].startswith("CPV 9091: UK PPN 02/23 high-risk service")
+    assert rows["C22"]["sector_source"].startswith("CPV 90911200: UK PPN 02/23 high-risk service")
     assert rows["C23"]["sector_source"].startswith("UNSPSC 53 Apparel")
     assert rows["C08"]["country_source"] == "TIP 2024 (tip_tiers_partial.csv); ILAB findings 2022"
 
@@ -255,12 +260,12 @@ def test_newer_tier_file_is_picked_up(env, tmp_path):
         encoding="utf-8",
     )
     after = scored(connect(store, reference_dir=folder))
-    assert (before["tip_year"], before["inherent_category"]) == (2023, "Low")
+    assert (before["tip_year"], before["inherent_category"]) == (2024, "Low")
     # Tier 3 (5), no ILAB finding for DEU, default sector 1: 6 = Medium.
     assert (after["C21"]["tip_year"], after["C21"]["country_tier"]) == (2026, "Tier 3")
     assert after["C21"]["inherent_category"] == "Medium"
     # Lines awarded before 2026 keep the placement of their own year.
-    assert after["C01"]["tip_year"] == 2023
+    assert after["C01"]["tip_year"] == 2024
     assert "tip_tiers_2026.csv" in risk.editions(reference_dir=folder)["tip_files"]
 
 
@@ -273,7 +278,7 @@ def test_latest_rule(env, tmp_path):
     assert (rows["C10"]["tip_year"], rows["C09"]["tip_year"], rows["C12"]["tip_year"]) == (
         2024,
         2024,
-        2023,
+        2024,
     )
 
 

@@ -64,7 +64,7 @@ def test_page_renders_method_and_coverage(store):
         "Not assessable",
     ]
     mapping = frames["Listed good"]
-    assert {"Listed good", "UNSPSC family", "CPV division", "Confidence"} <= set(mapping.columns)
+    assert {"Listed good", "Scheme", "Code", "Title", "Confidence"} <= set(mapping.columns)
     assert "Garments" in set(mapping["Listed good"])
     coverage = frames["Assessment"]
     assert set(coverage["Assessment"]) == {

@@ -119,23 +119,17 @@ def test_year_not_a_number(tmp_path, ref):
 
 
 def test_missing_column(tmp_path, ref):
-    text = "good,unspsc_segment,cpv_division,confidence,note\nCoffee,50,15,high,x\n"
-    message = _install_error(tmp_path, ref, **{"dol_goods_to_unspsc.csv": text})
-    assert "dol_goods_to_unspsc.csv: column 'unspsc_family' is missing" in message
+    text = "good,scheme,title,confidence,note\nCoffee,UNSPSC,x,high,x\n"
+    message = _install_error(tmp_path, ref, **{"dol_goods_to_codes.csv": text})
+    assert "dol_goods_to_codes.csv: column 'code' is missing" in message
 
 
 def test_bad_confidence_and_unmapped_good(tmp_path, ref):
-    text = (
-        "good,unspsc_segment,unspsc_family,cpv_division,confidence,note\n"
-        "Garments,53,5310,18,sure,x\n"
-    )
-    message = _install_error(tmp_path, ref, **{"dol_goods_to_unspsc.csv": text})
+    text = "good,scheme,code,title,confidence,note\nGarments,UNSPSC,5310,x,sure,x\n"
+    message = _install_error(tmp_path, ref, **{"dol_goods_to_codes.csv": text})
     assert "row 1, column 'confidence'" in message and "'sure'" in message
-    text = (
-        "good,unspsc_segment,unspsc_family,cpv_division,confidence,note\n"
-        "Garments,53,5310,18,high,x\n"
-    )
-    message = _install_error(tmp_path, ref, **{"dol_goods_to_unspsc.csv": text})
+    text = "good,scheme,code,title,confidence,note\nGarments,UNSPSC,5310,x,high,x\n"
+    message = _install_error(tmp_path, ref, **{"dol_goods_to_codes.csv": text})
     assert "dol_goods.csv: row 3, column 'good'" in message and "'Coffee'" in message
 
 

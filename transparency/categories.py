@@ -130,3 +130,24 @@ def classify(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("family_title"))
         .alias("family_title"),
     ).drop("_seg", "_fam")
+
+
+def unknown_family_count(lines: pl.LazyFrame | pl.DataFrame) -> int:
+    """Return how many UNSPSC lines have a known segment but a family the shipped edition
+    (v7.0901) lacks, for example a newer edition's bananas 50301500 (family 5030). They are
+    kept and scored through their nearest parent the reference knows (the segment).
+
+    >>> unknown_family_count(pl.DataFrame({"category_scheme": ["UNSPSC", "UNSPSC"],
+    ...     "category_code": ["50301500", "53101500"], "segment_code": ["50", "53"],
+    ...     "family_code": [None, "5310"]}))
+    1
+    """
+    code = pl.col("category_code")
+    hit = (
+        (pl.col("category_scheme") == "UNSPSC")
+        & pl.col("segment_code").is_not_null()
+        & pl.col("family_code").is_null()
+        & (code.str.len_chars() >= 4)
+        & (code.str.slice(2, 2) != "00")
+    )
+    return int(lines.lazy().select(hit.sum()).collect().item() or 0)

@@ -3,8 +3,9 @@
 Run from the repository root: ``python data/reference/build_risk_reference.py``. The output is
 committed; the dashboard never runs this. Every transformation is listed in SOURCES.md.
 
-The good -> UNSPSC mapping (`GOOD_MAP`) is the reviewed, hand-made part: one entry per good on
-the DOL list, each with its UNSPSC family (or segment), CPV division, confidence and a note.
+The codes of each DOL good and of each high-risk sector (`goods_codes_spec.py`) are the
+reviewed, hand-made part; this script adds each code's title from the shipped code lists and
+stops if a code does not exist or is broader than allowed.
 """
 
 from __future__ import annotations
@@ -51,254 +52,11 @@ NAME_OVERRIDES = {
     "Bosnia and Herzegovina": "BIH",
 }
 
-# good -> [(unspsc_code (family 4 digits or segment 2 digits), cpv_division, confidence, note)]
-H, M, L = "high", "medium", "low"
-FV = ("5010", "03", H, "fresh fruit, vegetables, nuts and seeds")
-GOOD_MAP: dict[str, list[tuple[str, str, str, str]]] = {
-    "Açaí Berries": [FV],
-    "Alcoholic Beverages": [("5020", "15", H, "beverages")],
-    "Amber": [("5412", "14", M, "semi-precious material sold as gemstone")],
-    "Artificial Flowers": [
-        ("6012", "39", L, "decorative craft goods; no UNSPSC family for artificial flowers in v7")
-    ],
-    "Baked Goods": [("5018", "15", H, "bread and bakery products")],
-    "Bamboo": [("1112", "03", M, "non-edible plant and forestry products")],
-    "Bananas": [FV],
-    "Beans": [FV],
-    "Beans (green beans)": [FV],
-    "Beans (green, soy, yellow)": [FV, ("5022", "03", M, "dried beans and soy as pulse products")],
-    "Beef": [("5011", "15", H, "meat products")],
-    "Bidis (hand-rolled cigarettes)": [("5021", "15", H, "tobacco products")],
-    "Blueberries": [FV],
-    "Bovines": [("1010", "03", H, "live animals"), ("5011", "15", M, "meat from the animals")],
-    "Brassware": [
-        ("5215", "39", M, "domestic kitchenware and utensils; decorative brass also in 5217")
-    ],
-    "Brazil Nuts/Chestnuts": [FV],
-    "Bricks": [("3013", "44", H, "structural building products")],
-    "Bricks (clay)": [("3013", "44", H, "structural building products")],
-    "Broccoli": [FV],
-    "Cabbages": [FV],
-    "Carpets": [("5210", "39", H, "floor coverings")],
-    "Carrots": [FV],
-    "Cashews": [FV],
-    "Cattle": [("1010", "03", H, "live animals"), ("5011", "15", M, "beef from the animals")],
-    "Cement": [("3011", "44", H, "concrete, cement and plaster")],
-    "Ceramics": [("3016", "44", M, "ceramic tiles"), ("5215", "39", M, "ceramic tableware")],
-    "Cereal Grains": [("5022", "03", H, "cereal products")],
-    "Charcoal": [("1510", "09", H, "fuels")],
-    "Chile Peppers": [FV],
-    "Christmas Decorations": [("6012", "39", L, "seasonal decorations; no exact UNSPSC v7 family")],
-    "Citrus Fruits": [FV],
-    "Cloves": [("5017", "15", H, "seasonings")],
-    "Coal": [("1510", "09", H, "fuels")],
-    "Cobalt ore (heterogenite)": [("1110", "14", H, "minerals, ores and metals")],
-    "Coca (stimulant plant)": [("1112", "03", L, "plant material; not normally procured")],
-    "Cocoa": [("5016", "15", H, "chocolate and cocoa products")],
-    "Coconuts": [FV],
-    "Coffee": [("5020", "15", H, "beverages (coffee)")],
-    "Copper": [("1110", "14", H, "metals"), ("2612", "31", M, "copper wire and cable")],
-    "Corn": [("5022", "03", H, "cereal products"), FV],
-    "Cotton": [("1115", "19", H, "fibres, threads and yarns"), ("1116", "19", M, "cotton fabrics")],
-    "Cottonseed (hybrid)": [("1015", "03", H, "seeds")],
-    "Crude Palm Kernel Oil": [("5015", "15", H, "edible oils and fats")],
-    "Crude Palm Oil": [("5015", "15", H, "edible oils and fats")],
-    "Cucumbers": [FV],
-    "Cumin": [("5017", "15", H, "seasonings")],
-    "Dairy Products": [("5013", "15", H, "dairy products and eggs")],
-    "Diamonds": [("5412", "14", H, "gemstones")],
-    "Dried Fish": [("5012", "15", H, "seafood")],
-    "Eggplants": [FV],
-    "Electronics": [
-        ("5216", "32", M, "consumer electronics"),
-        ("4321", "30", M, "computer equipment"),
-        ("4319", "32", M, "communications devices"),
-    ],
-    "Embellished Textiles": [
-        ("1116", "19", M, "fabrics"),
-        ("5310", "18", L, "embellished garments"),
-    ],
-    "Emeralds": [("5412", "14", H, "gemstones")],
-    "Fashion Accessories": [
-        ("5312", "18", M, "bags and cases"),
-        ("5410", "18", L, "costume jewellery"),
-    ],
-    "Fireworks": [("1213", "24", H, "explosive materials (pyrotechnics)")],
-    "Fish": [("5012", "15", H, "seafood"), ("1010", "03", L, "live fish")],
-    "Flowers": [("1016", "03", H, "floriculture products")],
-    "Fluorspar (mineral)": [("1110", "14", H, "minerals")],
-    "Footwear": [("5311", "18", H, "footwear")],
-    "Footwear (sandals)": [("5311", "18", H, "footwear")],
-    "Fruit (Pome and Stone)": [FV],
-    "Furniture": [("56", "39", H, "furniture and furnishings (whole segment)")],
-    "Furniture (steel)": [("56", "39", H, "furniture and furnishings (whole segment)")],
-    "Garlic": [FV],
-    "Garments": [("5310", "18", H, "clothing"), ("4213", "33", M, "medical apparel and textiles")],
-    "Gems": [("5412", "14", H, "gemstones")],
-    "Glass": [("3017", "44", M, "glass for doors and windows"), ("5215", "39", L, "glassware")],
-    "Glass Bangles": [("5410", "18", H, "jewellery")],
-    "Gloves": [
-        ("4618", "18", M, "protective gloves"),
-        ("4213", "33", M, "medical gloves (UNSPSC 421322)"),
-    ],
-    "Goats": [("1010", "03", H, "live animals"), ("5011", "15", M, "meat")],
-    "Gold": [("1110", "14", H, "metals"), ("5410", "18", M, "gold jewellery")],
-    "Granite": [("1111", "14", H, "earth and stone")],
-    "Granite (crushed)": [("1111", "14", H, "earth and stone")],
-    "Grapes": [FV],
-    "Gravel (crushed stones)": [("1111", "14", H, "earth and stone")],
-    "Gypsum (mineral)": [("1110", "14", H, "minerals"), ("3011", "44", M, "plaster")],
-    "Hair Products": [("5313", "33", M, "personal care products (wigs, extensions)")],
-    "Hazelnuts": [FV],
-    "Hogs": [("1010", "03", H, "live animals"), ("5011", "15", M, "pork")],
-    "Incense (agarbatti)": [("5313", "33", L, "personal and household products; no exact family")],
-    "Iron": [("1110", "14", H, "ores and metals"), ("3010", "44", L, "iron and steel shapes")],
-    "Jade": [("5412", "14", H, "gemstones")],
-    "Jute (textiles)": [("1115", "19", H, "fibres"), ("1116", "19", H, "fabrics")],
-    "Khat (stimulant plant)": [("1112", "03", L, "plant material; not normally procured")],
-    "Khat/Miraa (stimulant plant)": [("1112", "03", L, "plant material; not normally procured")],
-    "Leather": [("1116", "19", H, "fabrics and leather materials")],
-    "Leather Goods/Accessories": [("5312", "18", H, "luggage, handbags and cases")],
-    "Lettuce": [FV],
-    "Lithium-Ion Batteries": [("2611", "31", H, "batteries")],
-    "Lobsters": [("5012", "15", H, "seafood")],
-    "Locks": [("4617", "44", H, "locks and security hardware")],
-    "Manioc/Cassava": [FV],
-    "Matches": [("1213", "24", L, "combustible materials; no exact family")],
-    "Meat": [("5011", "15", H, "meat and poultry products")],
-    "Melons": [FV],
-    "Mica": [("1110", "14", H, "minerals")],
-    "Nails": [("3116", "44", H, "hardware (fasteners)")],
-    "Nile Perch (fish)": [("5012", "15", H, "seafood")],
-    "Oleochemicals": [("1235", "24", M, "chemical compounds"), ("1218", "24", M, "waxes and oils")],
-    "Olives": [FV],
-    "Onions": [FV],
-    "Palm Fruit": [FV, ("5015", "15", M, "palm oil made from the fruit")],
-    "Palm Thatch": [("1112", "03", M, "non-edible plant products")],
-    "Peanuts": [FV],
-    "Pepper": [("5017", "15", H, "seasonings")],
-    "Peppers": [FV],
-    "Photovoltaic Ingots": [
-        ("3211", "31", M, "semiconductor material"),
-        ("2613", "09", M, "solar power"),
-    ],
-    "Photovoltaic Wafers": [
-        ("3211", "31", M, "semiconductor material"),
-        ("2613", "09", M, "solar power"),
-    ],
-    "Pineapples": [FV],
-    "Polysilicon": [("1214", "24", M, "elements (silicon)"), ("2613", "09", M, "solar power")],
-    "Poppies": [("1112", "03", L, "plant material; not normally procured")],
-    "Pornography": [("5510", "22", L, "printed and recorded media; not normally procured")],
-    "Potatoes": [FV],
-    "Poultry": [("5011", "15", H, "meat and poultry"), ("1010", "03", M, "live birds")],
-    "Pulses (legumes)": [("5022", "03", H, "cereal and pulse products")],
-    "Pyrotechnics": [("1213", "24", H, "explosive materials")],
-    "Refined Palm Kernel Oil": [("5015", "15", H, "edible oils and fats")],
-    "Refined Palm Oil": [("5015", "15", H, "edible oils and fats")],
-    "Rice": [("5022", "03", H, "cereal products")],
-    "Rubber": [("1310", "19", H, "rubber and elastomers")],
-    "Rubber Gloves": [
-        ("4213", "33", H, "medical gloves (UNSPSC 421322)"),
-        ("4618", "18", M, "protective gloves"),
-    ],
-    "Rubies": [("5412", "14", H, "gemstones")],
-    "Salt": [("5017", "15", M, "table salt"), ("1110", "14", M, "industrial salt (mineral)")],
-    "Sand": [("1111", "14", H, "earth and stone")],
-    "Sandstone": [("1111", "14", H, "earth and stone")],
-    "Sapphires": [("5412", "14", H, "gemstones")],
-    "Sesame": [FV],
-    "Sheep": [("1010", "03", H, "live animals"), ("5011", "15", M, "meat")],
-    "Shellfish": [("5012", "15", H, "seafood")],
-    "Shrimp": [("5012", "15", H, "seafood")],
-    "Silk Cocoons": [("1115", "19", H, "fibres")],
-    "Silk Fabric": [("1116", "19", H, "fabrics")],
-    "Silk Thread": [("1115", "19", H, "threads and yarns")],
-    "Silver": [("1110", "14", H, "metals"), ("5410", "18", M, "silver jewellery")],
-    "Sisal": [("1115", "19", H, "fibres")],
-    "Soap": [("5313", "33", H, "personal care products"), ("4713", "39", M, "cleaning supplies")],
-    "Soccer Balls": [("4916", "37", H, "field and court sports equipment")],
-    "Solar Cells": [
-        ("2613", "09", H, "solar power generation"),
-        ("3211", "31", M, "photovoltaic cells"),
-    ],
-    "Solar Modules": [("2613", "09", H, "solar power generation")],
-    "Stones": [("1111", "14", H, "earth and stone")],
-    "Stones (limestone)": [("1111", "14", H, "earth and stone")],
-    "Stones (pumice)": [("1111", "14", H, "earth and stone")],
-    "Strawberries": [FV],
-    "Sugar Beets": [("5016", "15", M, "sugar"), FV],
-    "Sugarcane": [("5016", "15", M, "sugar"), FV],
-    "Sunflowers": [("5015", "15", M, "sunflower oil"), FV],
-    "Surgical Instruments": [("4229", "33", H, "surgical products")],
-    "Sweet Potatoes": [FV],
-    "Tantalum ore (coltan)": [("1110", "14", H, "ores")],
-    "Tanzanite (gems)": [("5412", "14", H, "gemstones")],
-    "Tea": [("5020", "15", H, "beverages (tea)")],
-    "Teak": [("1112", "03", H, "forestry products (logs)"), ("3010", "44", M, "sawn timber")],
-    "Textiles": [("1116", "19", H, "fabrics"), ("5212", "39", M, "household linen")],
-    "Textiles (hand-woven)": [("1116", "19", H, "fabrics"), ("5212", "39", M, "household linen")],
-    "Thread/Yarn": [("1115", "19", H, "threads and yarns")],
-    "Tilapia (fish)": [("5012", "15", H, "seafood")],
-    "Timber": [("1112", "03", H, "forestry products (logs)"), ("3010", "44", M, "sawn timber")],
-    "Tin": [("1110", "14", H, "metals")],
-    "Tin ore (cassiterite)": [("1110", "14", H, "ores")],
-    "Tobacco": [("5021", "15", H, "tobacco products")],
-    "Tomato Products": [("5019", "15", H, "prepared and preserved foods")],
-    "Tomatoes": [FV],
-    "Toys": [("6014", "37", H, "toys and games")],
-    "Trona (mineral)": [("1110", "14", H, "minerals")],
-    "Tungsten ore (wolframite)": [("1110", "14", H, "ores")],
-    "Vanilla": [("5017", "15", H, "seasonings and flavourings")],
-    "Wheat": [("5022", "03", H, "cereal products")],
-    "Yerba Mate (stimulant plant)": [("5020", "15", H, "beverages (infusions)")],
-    "Zinc": [("1110", "14", H, "metals")],
-}
+# The reviewed, hand-made part (codes per good and per sector) lives beside this script.
+sys.path.insert(0, str(HERE))
+from goods_codes_spec import PPN_SWITCH, SERVICES, SPEC, UFLPA  # noqa: E402
 
-# High-risk sectors: (scheme, code, risk_group, sector, source_note)
-PPN = "ppn_0223_service"
-UFLPA = "uflpa_priority"
-SECTORS: list[tuple[str, str, str, str, str]] = [
-    ("UNSPSC", "7611", PPN, "cleaning", "Cleaning and janitorial services"),
-    ("UNSPSC", "7610", PPN, "cleaning", "Decontamination services"),
-    ("UNSPSC", "9212", PPN, "security", "Security and personal safety services"),
-    ("UNSPSC", "9010", PPN, "catering", "Restaurants and catering"),
-    ("UNSPSC", "8515", PPN, "catering", "Food and nutrition services"),
-    ("UNSPSC", "9011", PPN, "hospitality", "Hotels and lodging and meeting facilities"),
-    ("UNSPSC", "78", PPN, "logistics", "Transportation and storage and mail services"),
-    ("UNSPSC", "72", PPN, "construction", "Building and construction and maintenance services"),
-    ("UNSPSC", "9111", PPN, "care", "Domestic and personal assistance"),
-    ("UNSPSC", "9314", PPN, "care", "Community and social services"),
-    ("UNSPSC", "8510", PPN, "care", "Comprehensive health services"),
-    ("CPV", "9091", PPN, "cleaning", "Cleaning services"),
-    ("CPV", "7971", PPN, "security", "Security services"),
-    ("CPV", "5552", PPN, "catering", "Catering services"),
-    ("CPV", "5551", PPN, "catering", "Canteen services"),
-    ("CPV", "55", PPN, "hospitality", "Hotel, restaurant and retail trade services"),
-    ("CPV", "60", PPN, "logistics", "Transport services"),
-    ("CPV", "63", PPN, "logistics", "Supporting and auxiliary transport services"),
-    ("CPV", "45", PPN, "construction", "Construction work"),
-    ("CPV", "85", PPN, "care", "Health and social work services"),
-    ("UNSPSC", "1115", UFLPA, "cotton and apparel", "Fibers and threads and yarns"),
-    ("UNSPSC", "1116", UFLPA, "cotton and apparel", "Fabrics and leather materials"),
-    ("UNSPSC", "5310", UFLPA, "cotton and apparel", "Clothing"),
-    ("UNSPSC", "1214", UFLPA, "polysilicon and solar", "Elements and gases (polysilicon)"),
-    ("UNSPSC", "2613", UFLPA, "polysilicon and solar", "Power generation (solar)"),
-    ("UNSPSC", "5019", UFLPA, "tomatoes", "Prepared and preserved foods (tomato products)"),
-    ("UNSPSC", "1110", UFLPA, "aluminium, steel, copper", "Minerals and ores and metals"),
-    ("UNSPSC", "1117", UFLPA, "aluminium, steel", "Alloys"),
-    ("UNSPSC", "3010", UFLPA, "aluminium, steel", "Structural materials and basic shapes"),
-    ("UNSPSC", "1311", UFLPA, "PVC", "Resins and rosins (PVC)"),
-    ("UNSPSC", "5012", UFLPA, "seafood", "Seafood"),
-    ("UNSPSC", "2612", UFLPA, "copper", "Electrical wire and cable"),
-    ("UNSPSC", "2611", UFLPA, "lithium", "Batteries"),
-    ("CPV", "18", UFLPA, "cotton and apparel", "Clothing, footwear, luggage and accessories"),
-    ("CPV", "1921", UFLPA, "cotton and apparel", "Woven fabrics"),
-    ("CPV", "0933", UFLPA, "polysilicon and solar", "Solar energy"),
-    ("CPV", "1412", UFLPA, "aluminium, steel, copper", "Basic metals"),
-    ("CPV", "1531", UFLPA, "tomatoes", "Potatoes and potato products"),
-    ("CPV", "1520", UFLPA, "seafood", "Prepared and preserved fish"),
-]
+UNSPSC_LEVELS = {2: "segment", 4: "family", 6: "class", 8: "commodity"}
 
 
 def country_lookup() -> dict[str, str]:
@@ -345,11 +103,44 @@ def build_tip() -> None:
     )
     recent = recent.with_columns(pl.col("report_year").cast(pl.Int64))
     out = pl.concat([hk, recent]).sort("report_year", "iso3")
-    out.write_csv(HERE / "tip_tiers.csv")
+    cite(out).write_csv(HERE / "tip_tiers.csv")
     partial = pl.read_csv(
         SHARED / "tip_tiers_recent" / "tip_tiers_recent_partial.csv", infer_schema_length=0
     ).with_columns(pl.col("report_year").cast(pl.Int64))
-    partial.sort("report_year", "iso3").write_csv(HERE / "tip_tiers_partial.csv")
+    cite(partial.sort("report_year", "iso3")).write_csv(HERE / "tip_tiers_partial.csv")
+
+
+# The 2021 rows rest on a secondary copy of the report's tier lists; what confirms them.
+CROSS_CHECK_2021 = (
+    "secondary copy (discerning-islam.org); cross-checked: the State Department's 2022 "
+    "interim assessment names 45 Watch List countries in the 2021 report (45 rows here) and "
+    "no upgrade from Tier 2 to Tier 1 (Tier 1 falls from 34 to 28 here)"
+)
+
+
+def cite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `citation` (the primary source a public report cites: the State Department's
+    report of that year) and `cross_check` (how a copy taken from a secondary page is known
+    to match it). `source_url` stays the page the row was read from."""
+    year = pl.col("report_year").cast(pl.String)
+    hk = pl.col("source_url").str.contains("From-the-Trenches")
+    return frame.with_columns(
+        (
+            pl.lit("US Department of State, Trafficking in Persons Report ")
+            + year
+            + pl.when(hk)
+            .then(pl.lit(", as compiled by Heiss and Kelley (Journal of Human Trafficking, 2017)"))
+            .otherwise(pl.lit(", tier placements"))
+        ).alias("citation"),
+        pl.when(pl.col("report_year") == 2021)
+        .then(pl.lit(CROSS_CHECK_2021))
+        .when(hk)
+        .then(pl.lit("peer-reviewed compilation of the report's tier tables"))
+        .when(pl.col("source_url").str.contains("factbook"))
+        .then(pl.lit("CIA World Factbook copy of the report's Watch List and Tier 3 lists"))
+        .otherwise(pl.lit("copy of the report's placement checked against its published counts"))
+        .alias("cross_check"),
+    )
 
 
 def build_dol(lookup: dict[str, str]) -> None:
@@ -378,24 +169,23 @@ def build_dol(lookup: dict[str, str]) -> None:
         pl.lit(2022).alias("list_edition"),
     ).sort("good", "iso3")
     goods.write_csv(HERE / "dol_goods.csv")
-    unmapped = sorted(set(goods["good"]) - set(GOOD_MAP))
-    extra = sorted(set(GOOD_MAP) - set(goods["good"]))
+    changes = build_dol_changes()
+    listed = set(goods["good"]) | set(changes.filter(pl.col("change") == "added")["good"])
+    unmapped, extra = sorted(listed - set(SPEC)), sorted(set(SPEC) - listed)
     if unmapped or extra:
-        sys.exit(f"GOOD_MAP out of step with the DOL list: unmapped {unmapped}, unknown {extra}")
+        sys.exit(f"SPEC out of step with the DOL list: unmapped {unmapped}, unknown {extra}")
     rows = []
-    for good, targets in sorted(GOOD_MAP.items()):
-        for code, cpv, confidence, note in targets:
-            rows.append(
-                {
-                    "good": good,
-                    "unspsc_segment": code[:2],
-                    "unspsc_family": code if len(code) == 4 else None,
-                    "cpv_division": cpv,
-                    "confidence": confidence,
-                    "note": note,
-                }
-            )
-    pl.DataFrame(rows).write_csv(HERE / "dol_goods_to_unspsc.csv")
+    for good, targets in sorted(SPEC.items()):
+        for scheme, code, confidence, note, why in targets:
+            level = code_level(scheme, code)
+            if level in ("segment", "division") or (level == "family" and not why):
+                sys.exit(f"{good}: {scheme} {code} is a whole {level}; narrow it or give a reason")
+            rows.append((good, scheme, code, level, title(scheme, code), confidence, note, why))
+    pl.DataFrame(
+        rows,
+        schema=["good", "scheme", "code", "level", "title", "confidence", "note", "broad_reason"],
+        orient="row",
+    ).write_csv(HERE / "dol_goods_to_codes.csv")
 
     profiles = pl.read_csv(src / "ilab_country_profiles_latest.csv", infer_schema_length=0)
     profiles.select(
@@ -410,14 +200,302 @@ def build_dol(lookup: dict[str, str]) -> None:
 
 
 def build_sectors() -> None:
+    rows = []
+    for scheme, code, sector, why in SERVICES:
+        for group, start, end in (
+            ("ppn_0223_service", None, PPN_SWITCH),
+            ("ppn_009_service", PPN_SWITCH, None),
+        ):
+            rows.append(
+                (
+                    scheme,
+                    code,
+                    code_level(scheme, code),
+                    title(scheme, code),
+                    group,
+                    sector,
+                    start,
+                    end,
+                    why,
+                )
+            )
+    for scheme, code, sector, start, why in UFLPA:
+        rows.append(
+            (
+                scheme,
+                code,
+                code_level(scheme, code),
+                title(scheme, code),
+                "uflpa_priority",
+                sector,
+                start,
+                None,
+                why,
+            )
+        )
     pl.DataFrame(
-        SECTORS, schema=["scheme", "code", "risk_group", "sector", "title"], orient="row"
+        rows,
+        schema=[
+            "scheme",
+            "code",
+            "level",
+            "title",
+            "risk_group",
+            "sector",
+            "valid_from",
+            "valid_to",
+            "broad_reason",
+        ],
+        orient="row",
     ).write_csv(HERE / "high_risk_sectors.csv")
+
+
+def build_dol_changes() -> pl.DataFrame:
+    """Write the 2024 edition's published changes (removals and documented additions)."""
+    src = pl.read_csv(
+        SHARED / "dol_tvpra_2024" / "tvpra_2024_documented_changes.csv", infer_schema_length=0
+    )
+    removed = src.filter(pl.col("change") == "removed").select(
+        "change",
+        pl.col("good").replace({"Fluorspar": "Fluorspar (mineral)"}),
+        "iso3",
+        pl.lit(False).alias("child_labour"),
+        pl.lit(False).alias("forced_labour"),
+        pl.lit(False).alias("produced_with_inputs"),
+        pl.lit(None, pl.String).alias("input_country"),
+        pl.lit("2024-09-05").alias("effective_date"),
+        pl.lit(2024).alias("list_edition"),
+        "source_url",
+        pl.lit("removed by the 2024 edition (child labour reduced to isolated incidents)").alias(
+            "note"
+        ),
+    )
+    thompson = src.get_column("source_url").first()
+    added = pl.DataFrame(
+        [
+            (
+                "added",
+                "Cotton Textiles",
+                "CHN",
+                False,
+                False,
+                True,
+                "China",
+                thompson,
+                "2024 edition: downstream good made with inputs (cotton) produced with "
+                "forced labour",
+            ),
+            (
+                "added",
+                "Cotton Textiles",
+                "VNM",
+                False,
+                False,
+                True,
+                None,
+                thompson,
+                "2024 edition: downstream good made with inputs produced with forced "
+                "labour; input country not stated",
+            ),
+            (
+                "added",
+                "Jujubes",
+                "CHN",
+                False,
+                False,
+                False,
+                None,
+                thompson,
+                "2024 edition new good; country from the UFLPA sources; labour type not "
+                "stated, so no listed pair is scored",
+            ),
+        ],
+        schema=[
+            "change",
+            "good",
+            "iso3",
+            "child_labour",
+            "forced_labour",
+            "produced_with_inputs",
+            "input_country",
+            "source_url",
+            "note",
+        ],
+        orient="row",
+    ).with_columns(pl.lit("2024-09-05").alias("effective_date"), pl.lit(2024).alias("list_edition"))
+    out = pl.concat([removed, added.select(removed.columns)])
+    out.write_csv(HERE / "dol_goods_changes_2024.csv")
+    return out
+
+
+def build_code_lists() -> None:
+    """Write the UNSPSC v7.0901 and CPV 2008 code lists the reference tables are checked against."""
+    unspsc = pl.read_csv(
+        SHARED / "unspsc_v7_openacs" / "unspsc_v7_0901_en.csv", infer_schema_length=0
+    )
+    unspsc.select("code", "level", "title").write_csv(HERE / "unspsc_codes.csv")
+    cpv = pl.read_csv(SHARED / "cpv_2008" / "cpv_2008_en.csv", infer_schema_length=0)
+    cpv.select(
+        pl.col("code8").alias("code"), "level", pl.col("description").alias("title")
+    ).write_csv(HERE / "cpv_codes.csv")
+
+
+_TITLES: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _titles() -> dict[tuple[str, str], tuple[str, str]]:
+    if not _TITLES:
+        for scheme, name in (("UNSPSC", "unspsc_codes.csv"), ("CPV", "cpv_codes.csv")):
+            for code, level, text in pl.read_csv(HERE / name, infer_schema_length=0).iter_rows():
+                _TITLES[(scheme, code)] = (level, text)
+    return _TITLES
+
+
+def code_level(scheme: str, code: str) -> str:
+    """Return the level of a significant-prefix code, checking it exists."""
+    if (scheme, code.ljust(8, "0")) not in _titles():
+        sys.exit(f"{scheme} code {code} is not in the shipped code list")
+    if scheme == "UNSPSC":
+        return UNSPSC_LEVELS[len(code)]
+    return _titles()[(scheme, code.ljust(8, "0"))][0]
+
+
+def title(scheme: str, code: str) -> str:
+    return _titles()[(scheme, code.ljust(8, "0"))][1]
+
+
+# One row per reference file: what list it holds, which edition, as of which date (ISO date,
+# or year / year-month where the source gives no day), and the source to cite.
+MANIFEST = [
+    (
+        "tip_tiers.csv",
+        "US State Dept TIP report tier placements, complete years",
+        "reports 2001-2015 (Heiss & Kelley compilation), 2020, 2021, 2023",
+        "2023-06-15",
+        "US Department of State, Trafficking in Persons Report (2001-2023); Heiss & Kelley, "
+        "Journal of Human Trafficking 2017 (2001-2015)",
+    ),
+    (
+        "tip_tiers_partial.csv",
+        "US State Dept TIP report Watch List, Tier 3 and Special Cases",
+        "reports 2022, 2024, 2025 (those lists only)",
+        "2025-09-29",
+        "US Department of State, Trafficking in Persons Report 2022, 2024, 2025, as listed in "
+        "the CIA World Factbook",
+    ),
+    (
+        "tip_tier_confirmations.csv",
+        "Tier 1 / Tier 2 placements confirmed for partial years",
+        "reports 2022, 2024",
+        "2024-06-25",
+        "statements on the TIP Report by Yonhap, KBS, Thai News Agency, New Straits Times, "
+        "US Embassy Cairo, The Star, IAWJ (one URL per row)",
+    ),
+    (
+        "tip_tier_counts_reported.csv",
+        "published TIP tier counts (checks only)",
+        "reports 2018-2024",
+        "2024-06-24",
+        "State Department interim assessments, CRS R44953, press (one URL per row)",
+    ),
+    (
+        "ilab_country_findings.csv",
+        "US DOL ILAB Findings on the Worst Forms of Child Labor",
+        "2022 findings",
+        "2023-08-23",
+        "U.S. Department of Labor, Bureau of International Labor Affairs, 2022 Findings",
+    ),
+    (
+        "dol_goods.csv",
+        "US DOL List of Goods Produced by Child Labor or Forced Labor",
+        "2022 edition",
+        "2022-09-28",
+        "U.S. Department of Labor, ILAB, List of Goods (2022)",
+    ),
+    (
+        "dol_goods_changes_2024.csv",
+        "published changes of the DOL list's 2024 edition",
+        "2024 edition: 4 removals, 3 documented additions",
+        "2024-09-05",
+        "U.S. Department of Labor, ILAB, List of Goods (2024), as summarised by Thompson Hine",
+    ),
+    (
+        "dol_goods_to_codes.csv",
+        "reviewed mapping of DOL goods to UNSPSC / CPV codes",
+        "reviewed 2026-12 against UNSPSC v7.0901 and CPV 2008",
+        "2026-12-03",
+        "this project",
+    ),
+    (
+        "high_risk_sectors.csv",
+        "UK PPN 02/23 and PPN 009 services; UFLPA high-priority sectors",
+        "PPN 02/23 (2023), PPN 009 (17 Feb 2025); UFLPA strategy 2022, 2024 and 2025 updates",
+        "2025-08-19",
+        "UK Cabinet Office PPN 02/23 and PPN 009; US DHS / FLETF UFLPA Strategy and updates",
+    ),
+    (
+        "unspsc_codes.csv",
+        "UNSPSC code list",
+        "v7.0901",
+        "2005",
+        "UNSPSC (UNDP / GS1 US), as packaged by OpenACS ref-unspsc",
+    ),
+    (
+        "unspsc_segments_families.csv",
+        "UNSPSC segments and families",
+        "v7.0901",
+        "2005",
+        "UNSPSC (UNDP / GS1 US), as packaged by OpenACS ref-unspsc",
+    ),
+    (
+        "cpv_codes.csv",
+        "Common Procurement Vocabulary",
+        "CPV 2008",
+        "2008-03-15",
+        "Commission Regulation (EC) No 213/2008",
+    ),
+    (
+        "cpv_to_unspsc_segment.csv",
+        "CPV to UNSPSC segment table",
+        "CPV 2008 / UNSPSC v7.0901",
+        "2008-03-15",
+        "this project",
+    ),
+    (
+        "countries.csv",
+        "country codes and names",
+        "datahub country-codes",
+        "2026-05-15",
+        "ISO 3166, UN M49, UNTERM, CLDR via datahub.io",
+    ),
+    (
+        "fx_rates_monthly.csv",
+        "monthly exchange rates",
+        "FRB H.10 to 2026-06",
+        "2026-07-21",
+        "US Federal Reserve Board H.10 via FRED",
+    ),
+]
+
+
+def build_manifest() -> None:
+    pl.DataFrame(
+        MANIFEST, schema=["file", "list", "edition", "as_of", "source"], orient="row"
+    ).write_csv(HERE / "reference_manifest.csv")
+
+
+def copy_tip_extras() -> None:
+    folder = SHARED / "tip_tiers_2016_2025"
+    for name in ("tip_tier_confirmations.csv", "tip_tier_counts_reported.csv"):
+        (HERE / name).write_bytes((folder / name).read_bytes())
 
 
 if __name__ == "__main__":
     lookup = country_lookup()
+    build_code_lists()
     build_tip()
+    copy_tip_extras()
     build_dol(lookup)
     build_sectors()
+    build_manifest()
     print("wrote", ", ".join(sorted(p.name for p in HERE.glob("*.csv"))))

@@ -11,9 +11,12 @@ with distinct_keys as (
         ) as line_key,
         supplier_country,
         year(award_date) as _award_year,
+        -- Every award date of a key lies between the same two change dates, so any one
+        -- of them decides which dated rules apply.
+        min(award_date) as _award_date,
         category_scheme ilike 'cpv%' as _is_cpv,
         case when category_scheme ilike 'cpv%' then category_raw end as category_raw,
-        case when category_scheme ilike 'cpv%' then category_code end as category_code,
+        category_code,
         segment_code,
         family_code,
         any_value(segment_title) as segment_title,
@@ -39,9 +42,64 @@ lines as (
         k.*,
         case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 2)
              else k.segment_code end as _key2,
-        case when k._cpv is not null then 'CPV:' || substr(k._cpv, 1, 4)
-             else k.family_code end as _key4
+        -- Other lines: the UNSPSC code (2 to 8 digits, under the line's segment; a code of
+        -- a newer edition counts through its nearest parent the rules know), else the
+        -- family or segment.
+        case when k._cpv is null then
+            case when regexp_full_match(coalesce(k.category_code, ''), '[0-9]{2}([0-9]{2}){0,3}')
+                      and starts_with(k.category_code, k.segment_code)
+                 then k.category_code
+                 else coalesce(k.family_code, k.segment_code) end
+        end as _ucode
     from keyed k
+),
+prefixes as (
+    -- Every code a rule may name for the line: the CPV prefixes of 2 to 8 digits, or the
+    -- UNSPSC segment, family, class and commodity.
+    select l.line_key, l.supplier_country, l._award_date, unnest(
+        case when l._cpv is not null
+             then list_transform(range(2, 9), lambda n: 'CPV:' || substr(l._cpv, 1, n))
+             else list_transform(
+                 list_filter([2, 4, 6, 8], lambda n: n <= length(l._ucode)),
+                 lambda n: substr(l._ucode, 1, n))
+        end
+    ) as sector_key
+    from lines l
+    where l._key2 is not null
+),
+sector_flags as (
+    select distinct p.line_key, s.sector_score, s.sector_flag
+    from prefixes p
+    join risk_sector_keys s
+        on s.sector_key = p.sector_key
+       and (s.valid_from is null or s.valid_from <= p._award_date)
+       and (s.valid_to is null or p._award_date < s.valid_to)
+),
+sector_hits as (
+    select
+        line_key,
+        max(sector_score) as sector_score,
+        string_agg(sector_flag, '; ' order by sector_score desc, sector_flag) as sector_flags
+    from sector_flags
+    group by line_key
+),
+pair_rows as (
+    select distinct p.line_key, lp.pair_score, lp.good, lp.listed_text
+    from prefixes p
+    join risk_listed_pairs lp
+        on lp.sector_key = p.sector_key
+       and lp.iso3 = p.supplier_country
+       and (lp.valid_from is null or lp.valid_from <= p._award_date)
+       and (lp.valid_to is null or p._award_date < lp.valid_to)
+),
+pair_hits as (
+    select
+        line_key,
+        max(pair_score) as pair_score,
+        string_agg(distinct good, ', ' order by good) as listed_goods,
+        string_agg(distinct listed_text, '; ' order by listed_text) as listed_text
+    from pair_rows
+    group by line_key
 ),
 joined as (
     select
@@ -52,19 +110,17 @@ joined as (
         cy.country_source,
         cy.country_driver,
         case when l._key2 is not null then
-            greatest(st.sector_default, coalesce(s2.sector_score, 0),
-                     coalesce(s4.sector_score, 0))
+            greatest(st.sector_default, coalesce(sh.sector_score, 0))
         end as sector_score,
         case when l._key2 is not null then
-            case when l._cpv is not null then 'CPV ' || substr(l._cpv, 1, 4)
+            case when l._cpv is not null then 'CPV ' || l._cpv
                  else 'UNSPSC ' || coalesce(l.family_code || ' ' || l.family_title,
                                             l.segment_code || ' ' || l.segment_title) end
-            || ': ' || coalesce(nullif(concat_ws('; ', s4.sector_flags, s2.sector_flags), ''),
-                                'no high-risk sector flag')
+            || ': ' || coalesce(sh.sector_flags, 'no high-risk sector flag')
         end as sector_source,
-        greatest(coalesce(p2.pair_score, 0), coalesce(p4.pair_score, 0)) as pair_score,
-        nullif(concat_ws(', ', p4.listed_goods, p2.listed_goods), '') as listed_goods,
-        nullif(concat_ws('; ', p4.listed_text, p2.listed_text), '') as listed_text,
+        coalesce(ph.pair_score, 0) as pair_score,
+        ph.listed_goods,
+        ph.listed_text,
         rc.name as supplier_country_name,
         rc.region as supplier_region,
         rc.subregion as supplier_subregion,
@@ -78,12 +134,8 @@ joined as (
     left join risk_country_year cy
         on cy.iso3 = l.supplier_country
        and cy.award_year = least(greatest(l._award_year, 1900), 2199)
-    left join risk_sector_keys s2 on s2.sector_key = l._key2
-    left join risk_sector_keys s4 on s4.sector_key = l._key4
-    left join risk_listed_pairs p2
-        on p2.iso3 = l.supplier_country and p2.sector_key = l._key2
-    left join risk_listed_pairs p4
-        on p4.iso3 = l.supplier_country and p4.sector_key = l._key4
+    left join sector_hits sh on sh.line_key = l.line_key
+    left join pair_hits ph on ph.line_key = l.line_key
     left join risk_countries rc on rc.iso3 = l.supplier_country
 ),
 scored as (

@@ -22,6 +22,19 @@ def add_prepare_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _unknown_families(store: Store, batch_id: str) -> int | None:
+    """Return the batch's count of `categories.unknown_family_count` (None for a batch in an
+    object store, which this report does not read back)."""
+    import polars as pl  # lazy: keeps `--help` fast
+
+    from transparency import categories  # lazy: keeps `--help` fast
+
+    path = store.batch_path(batch_id)
+    if not hasattr(path, "exists"):
+        return None
+    return categories.unknown_family_count(pl.scan_parquet(path))
+
+
 def prepare_pages(
     args: argparse.Namespace, store: Store, out: TextIO | None = None, *, strict: bool = False
 ) -> None:
@@ -110,6 +123,13 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
                 f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
             )
+            newer = _unknown_families(store, result.batch.batch_id)
+            if newer:
+                print(
+                    f"{path}: {newer:,} lines have a UNSPSC code whose family is not in the "
+                    "shipped edition (v7.0901), e.g. a newer edition's code; they are scored "
+                    "through their segment"
+                )
     if imported:
         # After the last file, so several files make one build; on stderr with --json so
         # standard output stays one JSON object per file.

@@ -122,7 +122,7 @@ def _sources(model: RiskModel, ref: Reference) -> pl.DataFrame:
                         "US DOL ILAB Findings on the Worst Forms of Child Labor",
                         "US DOL List of Goods Produced by Child Labor or Forced Labor",
                         "Reviewed mapping of listed goods to UNSPSC / CPV",
-                        "UK PPN 02/23 high-risk services and UFLPA high-priority sectors",
+                        "UK PPN 02/23 / PPN 009 high-risk services and UFLPA high-priority sectors",
                     ],
                     "File": [
                         model.reference_files["ilab_findings"],
@@ -132,9 +132,10 @@ def _sources(model: RiskModel, ref: Reference) -> pl.DataFrame:
                     ],
                     "Edition": [
                         f"findings {ref.ilab_year()}",
-                        f"list edition {ref.dol_edition()}",
+                        ref.dol_label,
                         f"{ref.dol_map.get_column('good').n_unique()} goods mapped",
-                        "PPN 02/23 (2023); UFLPA strategy",
+                        "PPN 02/23 (2023) to 23 Feb 2025, PPN 009 from 24 Feb 2025; UFLPA "
+                        "strategy 2022, 2024 and 2025 updates, each sector from its date",
                     ],
                     "Rows": [
                         ref.ilab.height,
@@ -156,13 +157,13 @@ def _reference_lists(model: RiskModel, ref: Reference) -> dict[str, pl.DataFrame
     trusted = list(model.pair_confidences)
     mapping = ref.dol_map.select(
         pl.col("good").alias("Listed good"),
-        pl.col("unspsc_segment").alias("UNSPSC segment"),
-        pl.col("unspsc_family").alias("UNSPSC family"),
-        pl.col("cpv_division").alias("CPV division"),
+        pl.col("scheme").alias("Scheme"),
+        pl.col("code").alias("Code"),
+        pl.col("title").alias("Title"),
         pl.col("confidence").alias("Confidence"),
         pl.col("confidence").is_in(trusted).alias("Used by the model"),
         pl.col("note").alias("Note"),
-    ).sort("Listed good", "UNSPSC family")
+    ).sort("Listed good", "Scheme", "Code")
     sector_list = ref.sectors.select(
         pl.col("risk_group")
         .replace_strict(
@@ -173,6 +174,8 @@ def _reference_lists(model: RiskModel, ref: Reference) -> dict[str, pl.DataFrame
         pl.col("scheme").alias("Scheme"),
         pl.col("code").alias("Code"),
         pl.col("title").alias("Title"),
+        pl.col("valid_from").alias("From"),
+        pl.col("valid_to").alias("Until (exclusive)"),
     )
     latest = (
         ref.tip.sort("report_year")

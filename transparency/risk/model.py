@@ -211,6 +211,11 @@ def parse(path: Path, raw: dict[str, Any]) -> RiskModel:
     sector_default = r.score("sector.default", 0, 100)
     groups = _sector_groups(r)
     pair_scores = {t: r.score(f"listed_pair.{t}", 0, 100) for t in LABOUR_TYPES}
+    # A good listed for both forced and child labour; older model files: the forced score.
+    if r.get("listed_pair.forced_and_child_labour", int, default=None) is not None:
+        pair_scores["forced_and_child_labour"] = r.score(
+            "listed_pair.forced_and_child_labour", 0, 100
+        )
     confidences = r.get("listed_pair.confidences", list)
     for value in confidences:
         if value not in CONFIDENCES:
@@ -297,6 +302,20 @@ def _steps(r: _Reader) -> dict[str, Step]:
     return steps
 
 
+# Reference files a model file may name; the default is used when it does not.
+OPTIONAL_REFERENCE_FILES: dict[str, str] = {
+    "tip_confirmations": "tip_tier_confirmations.csv",
+    "tip_tiers_partial": "tip_tiers*partial*.csv",
+    "dol_goods_changes": "dol_goods_changes_*.csv",
+    "dol_goods_editions": "dol_goods_edition_*.csv",
+    "unspsc_codes": "unspsc_codes.csv",
+    "cpv_codes": "cpv_codes.csv",
+    "manifest": "reference_manifest.csv",
+}
+# Reference keys that name a glob pattern (every matching file is read), not one file.
+PATTERN_KEYS = ("tip_tiers", "tip_tiers_partial", "dol_goods_changes", "dol_goods_editions")
+
+
 def _reference_files(r: _Reader) -> tuple[dict[str, str], list[str]]:
     """Return [reference]: the file (or pattern) of each reference table, extra country codes."""
     files = {
@@ -309,6 +328,9 @@ def _reference_files(r: _Reader) -> tuple[dict[str, str], list[str]]:
             "high_risk_sectors",
         )
     }
+    # Optional files (older model files do not name them): a missing key takes the default.
+    for key, default in OPTIONAL_REFERENCE_FILES.items():
+        files[key] = r.get(f"reference.{key}", str, default=default)
     extra_codes = r.get("reference.extra_country_codes", list, default=[])
     for code in extra_codes:
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):

@@ -13,6 +13,7 @@ a newer `tip_tiers_2026.csv` with the same columns is used as soon as it is drop
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +21,19 @@ import polars as pl
 
 from transparency import countries as countries_mod
 from transparency import settings
+from transparency.risk.checks import (
+    _bool_column,
+    _check_in,
+    _check_required,
+    _date_column,
+    _fail,
+    _int_column,
+    _read,
+)
 from transparency.risk.model import (
     CONFIDENCES,
     ILAB_LEVELS,
+    PATTERN_KEYS,
     TIERS,
     RiskModel,
     RiskModelError,
@@ -41,8 +52,25 @@ DOL_COLUMNS = (
     "input_country",
     "list_edition",
 )
-MAP_COLUMNS = ("good", "unspsc_segment", "unspsc_family", "cpv_division", "confidence", "note")
+MAP_COLUMNS = ("good", "scheme", "code", "title", "confidence", "note")
 SECTOR_COLUMNS = ("scheme", "code", "risk_group", "sector", "title")
+CHANGE_COLUMNS = (
+    "change",
+    "good",
+    "iso3",
+    "child_labour",
+    "forced_labour",
+    "produced_with_inputs",
+    "input_country",
+    "effective_date",
+    "list_edition",
+)
+SCHEMES = ("UNSPSC", "CPV")
+MANIFEST_COLUMNS = ("file", "list", "edition", "as_of", "source")
+CONFIRMATION_COLUMNS = ("report_year", "iso3", "tier", "source_url", "source_type")
+# Tiers whose presence makes a file's report year complete: a partial year lists only the
+# Watch List, Tier 3 and Special Cases.
+COMPLETE_TIERS = ("Tier 1", "Tier 2")
 
 
 @dataclass(frozen=True)
@@ -51,11 +79,15 @@ class Reference:
 
     folder: Path
     files: tuple[Path, ...]
-    tip: pl.DataFrame  # report_year, iso3, tier, country_name_as_published, source_url, file
+    tip: pl.DataFrame  # report_year, iso3, tier, country_name_as_published, source_url, file,
+    # complete (the year's table in that file lists every tier)
+    tip_confirmations: pl.DataFrame  # report_year, iso3, tier, source_url, source_type, file
     ilab: pl.DataFrame  # iso3, advancement_level, ilab_level, findings_year
-    dol_goods: pl.DataFrame  # good, iso3, child/forced/inputs flags, list_edition
-    dol_map: pl.DataFrame  # good, unspsc_segment, unspsc_family, cpv_division, confidence, note
-    sectors: pl.DataFrame  # scheme, code, risk_group, sector, title
+    dol_goods: pl.DataFrame  # good, iso3, child/forced/inputs flags, list_edition,
+    # valid_from, valid_to (dates; null: open), file
+    dol_map: pl.DataFrame  # good, scheme, code, title, confidence, note (+ level, broad_reason)
+    sectors: pl.DataFrame  # scheme, code, risk_group, sector, title, valid_from, valid_to
+    dol_label: str  # what the DOL table holds, e.g. "DOL 2022 edition with ..."
     countries: pl.DataFrame  # iso3, name, region, subregion
 
     def tip_years(self) -> list[int]:
@@ -63,8 +95,10 @@ class Reference:
         return sorted(self.tip.get_column("report_year").unique().to_list())
 
     def dol_edition(self) -> int:
-        """Return the DOL list edition (latest `list_edition`)."""
-        return int(self.dol_goods.get_column("list_edition").max())
+        """Return the latest complete DOL list edition on file (`dol_label` says which
+        published changes of a later edition are applied to it)."""
+        complete = self.dol_goods.filter(~pl.col("from_changes"))
+        return int(complete.get_column("list_edition").max())
 
     def ilab_year(self) -> int:
         """Return the ILAB findings year."""
@@ -92,62 +126,6 @@ def country_table(folder: Path | None = None) -> pl.DataFrame:
     return frame.select("iso3", "name", "region", "subregion")
 
 
-def _fail(path: Path, row: int | None, column: str, problem: str, value: object) -> RiskModelError:
-    where = f"row {row}, " if row is not None else ""
-    return RiskModelError(f"{path}: {where}column '{column}': {problem} (found {value!r})")
-
-
-def _read(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
-    if not path.exists():
-        raise RiskModelError(f"{path}: reference file is missing")
-    try:
-        frame = pl.read_csv(path, infer_schema_length=0, null_values=[""])
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise RiskModelError(f"{path}: cannot read as CSV: {exc}") from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise RiskModelError(
-            f"{path}: column '{missing[0]}' is missing; the file needs {list(columns)} "
-            f"(found {frame.columns})"
-        )
-    return frame.with_row_index("_row", offset=1)
-
-
-def _check_in(frame: pl.DataFrame, path: Path, column: str, allowed: set, problem: str) -> None:
-    bad = frame.filter(~pl.col(column).is_in(list(allowed)) | pl.col(column).is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, problem, row[column])
-
-
-def _check_required(frame: pl.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
-    for column in columns:
-        bad = frame.filter(pl.col(column).is_null())
-        if bad.height:
-            raise _fail(path, bad.row(0, named=True)["_row"], column, "must not be empty", None)
-
-
-def _int_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
-    cast = pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
-    bad = frame.filter(cast.is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, "must be a whole number (a year)", row[column])
-    return frame.with_columns(cast.alias(column))
-
-
-def _bool_column(frame: pl.DataFrame, path: Path, column: str) -> pl.DataFrame:
-    mapping = {"true": True, "false": False, "yes": True, "no": False}
-    lowered = pl.col(column).str.strip_chars().str.to_lowercase()
-    bad = frame.filter(~lowered.is_in(list(mapping)) | pl.col(column).is_null())
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], column, "must be true or false", row[column])
-    return frame.with_columns(
-        lowered.replace_strict(mapping, return_dtype=pl.Boolean).alias(column)
-    )
-
-
 def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     """Read and check every reference file the model names."""
     folder = reference_dir(folder)
@@ -155,36 +133,54 @@ def load(model: RiskModel, folder: str | Path | None = None) -> Reference:
     countries = country_table(None if folder == settings.REFERENCE_DIR else folder)
     known = set(countries.get_column("iso3").to_list()) | set(model.extra_country_codes)
     tip_paths = sorted(folder.glob(files["tip_tiers"]))
-    tip = _load_tip(folder, tip_paths, files["tip_tiers"], known)
+    tip = _load_tip(folder, tip_paths, files["tip_tiers"], known, files["tip_tiers_partial"])
+    confirmations = _load_confirmations(folder / files["tip_confirmations"], known)
     ilab = _load_ilab(folder / files["ilab_findings"], known)
-    dol = _load_dol(folder / files["dol_goods"], known)
+    dol_paths = [
+        folder / files["dol_goods"],
+        *sorted(folder.glob(files["dol_goods_editions"])),
+    ]
+    change_paths = sorted(folder.glob(files["dol_goods_changes"]))
+    dol, dol_label = dated_dol(dol_paths, change_paths, known)
     mapping = _load_mapping(folder / files["dol_goods_to_unspsc"])
     unmapped = dol.filter(~pl.col("good").is_in(mapping.get_column("good").to_list()))
     if unmapped.height:
         row = unmapped.row(0, named=True)
         raise _fail(
-            folder / files["dol_goods"],
+            folder / row["file"],
             row["_row"],
             "good",
             f"listed good has no mapping in {files['dol_goods_to_unspsc']}",
             row["good"],
         )
     sectors = _load_sectors(folder / files["high_risk_sectors"], model)
-    used = [*tip_paths, *(folder / files[k] for k in files if k != "tip_tiers")]
+    used = [*tip_paths, *dol_paths[1:], *change_paths]
+    used += [
+        folder / files[k] for k in files if k not in PATTERN_KEYS and (folder / files[k]).exists()
+    ]
     return Reference(
         folder=folder,
         files=tuple(used),
         tip=tip,
+        tip_confirmations=confirmations,
         ilab=ilab.drop("_row"),
         dol_goods=dol.drop("_row"),
         dol_map=mapping.drop("_row"),
         sectors=sectors.drop("_row"),
+        dol_label=dol_label,
         countries=countries,
     )
 
 
-def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) -> pl.DataFrame:
-    """Return the TIP placements of every tier file, each (year, country) given once."""
+def _load_tip(
+    folder: Path, paths: list[Path], pattern: str, known: set[str], partial: str
+) -> pl.DataFrame:
+    """Return the TIP placements of every tier file, each (year, country) given once.
+
+    A file whose name matches `partial` holds partial years: their Watch List, Tier 3 and
+    Special Cases only (a Tier 1 or Tier 2 row there is an error: it belongs in the
+    confirmations file). Every other file holds complete years.
+    """
     if not paths:
         raise RiskModelError(f"{folder}: no TIP tier file matches {pattern!r}")
     tip_frames = []
@@ -194,8 +190,25 @@ def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) ->
         frame = _int_column(frame, path, "report_year")
         _check_in(frame, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
         _check_in(frame, path, "tier", set(TIERS), f"tier must be one of {list(TIERS)}")
-        tip_frames.append(frame.with_columns(pl.lit(path.name).alias("file")))
+        is_partial = fnmatch.fnmatch(path.name, partial)
+        if is_partial:
+            _check_in(
+                frame,
+                path,
+                "tier",
+                set(TIERS) - set(COMPLETE_TIERS),
+                "a partial file lists the Watch List, Tier 3 and Special Cases only",
+            )
+        tip_frames.append(
+            frame.with_columns(
+                pl.lit(path.name).alias("file"), pl.lit(not is_partial).alias("complete")
+            )
+        )
     tip = pl.concat(tip_frames, how="diagonal_relaxed")
+    # A complete table of a year replaces the partial ones of that year, so dropping in a
+    # complete file needs no other change.
+    complete_years = tip.filter(pl.col("complete")).get_column("report_year").unique()
+    tip = tip.filter(pl.col("complete") | ~pl.col("report_year").is_in(complete_years.to_list()))
     dupes = tip.filter(pl.struct("report_year", "iso3").is_duplicated())
     if dupes.height:
         first = dupes.row(0, named=True)
@@ -207,7 +220,31 @@ def _load_tip(folder: Path, paths: list[Path], pattern: str, known: set[str]) ->
             f"{folder}: TIP placement for iso3 {first['iso3']!r} in report year "
             f"{first['report_year']} is given twice ({places}); keep one"
         )
-    return tip.select(*TIP_COLUMNS, "file")
+    cited = [c for c in ("citation", "cross_check") if c in tip.columns]
+    return tip.select(*TIP_COLUMNS, *cited, "file", "complete")
+
+
+def _load_confirmations(path: Path, known: set[str]) -> pl.DataFrame:
+    """Return the Tier 1 / Tier 2 placements confirmed for partial years (one per country and
+    year); a missing file means none."""
+    schema = {c: pl.String for c in CONFIRMATION_COLUMNS} | {"report_year": pl.Int64}
+    schema["file"] = pl.String
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    frame = _read(path, CONFIRMATION_COLUMNS)
+    _check_required(frame, path, ("report_year", "iso3", "tier", "source_url"))
+    frame = _int_column(frame, path, "report_year")
+    _check_in(frame, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+    _check_in(frame, path, "tier", set(COMPLETE_TIERS), f"must be one of {list(COMPLETE_TIERS)}")
+    clash = frame.filter(pl.col("tier").n_unique().over("report_year", "iso3") > 1)
+    if clash.height:
+        row = clash.row(0, named=True)
+        raise _fail(path, row["_row"], "tier", "two different tiers for one country", row["tier"])
+    return (
+        frame.sort("_row")
+        .unique(["report_year", "iso3"], keep="first", maintain_order=True)
+        .select(*CONFIRMATION_COLUMNS, pl.lit(path.name).alias("file"))
+    )
 
 
 def _load_ilab(path: Path, known: set[str]) -> pl.DataFrame:
@@ -253,45 +290,41 @@ def _load_dol(path: Path, known: set[str]) -> pl.DataFrame:
 
 
 def _load_mapping(path: Path) -> pl.DataFrame:
-    """Return the reviewed mapping of listed goods to UNSPSC segment/family and CPV division."""
+    """Return the reviewed mapping of listed goods to category codes (UNSPSC or CPV prefixes)."""
     mapping = _read(path, MAP_COLUMNS)
-    _check_required(mapping, path, ("good", "unspsc_segment", "confidence"))
+    _check_required(mapping, path, ("good", "scheme", "code", "confidence"))
     mapping = mapping.with_columns(pl.col("good").str.normalize("NFC"))
     _check_in(mapping, path, "confidence", set(CONFIDENCES), f"must be one of {list(CONFIDENCES)}")
-    bad = mapping.filter(~pl.col("unspsc_segment").str.contains(r"^[0-9]{2}$"))
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], "unspsc_segment", "must be 2 digits", row["unspsc_segment"])
-    bad = mapping.filter(
-        pl.col("unspsc_family").is_not_null()
-        & ~(
-            pl.col("unspsc_family").str.contains(r"^[0-9]{4}$")
-            & pl.col("unspsc_family").str.starts_with(pl.col("unspsc_segment"))
-        )
+    _check_codes(mapping, path)
+    return mapping
+
+
+def _check_codes(frame: pl.DataFrame, path: Path) -> None:
+    """Raise unless every row's scheme is UNSPSC or CPV and its code a prefix of that scheme:
+    UNSPSC 2, 4, 6 or 8 digits; CPV 2 to 8 digits."""
+    _check_in(frame, path, "scheme", set(SCHEMES), "must be UNSPSC or CPV")
+    pattern = (
+        pl.when(pl.col("scheme") == "UNSPSC")
+        .then(pl.col("code").str.contains(r"^[0-9]{2}([0-9]{2}){0,3}$"))
+        .otherwise(pl.col("code").str.contains(r"^[0-9]{2,8}$"))
     )
+    bad = frame.filter(~pattern.fill_null(False))
     if bad.height:
         row = bad.row(0, named=True)
         raise _fail(
             path,
             row["_row"],
-            "unspsc_family",
-            "must be 4 digits starting with the segment",
-            row["unspsc_family"],
+            "code",
+            "must be a code prefix: UNSPSC 2, 4, 6 or 8 digits, CPV 2 to 8 digits",
+            row["code"],
         )
-    bad = mapping.filter(
-        pl.col("cpv_division").is_not_null() & ~pl.col("cpv_division").str.contains(r"^[0-9]{2}$")
-    )
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], "cpv_division", "must be 2 digits", row["cpv_division"])
-    return mapping
 
 
 def _load_sectors(path: Path, model: RiskModel) -> pl.DataFrame:
-    """Return the high-risk sector list; each group must have a score in the model."""
+    """Return the high-risk sector list with its dates; each group must have a score."""
     sectors = _read(path, SECTOR_COLUMNS)
     _check_required(sectors, path, ("scheme", "code", "risk_group"))
-    _check_in(sectors, path, "scheme", {"UNSPSC", "CPV"}, "must be UNSPSC or CPV")
+    _check_codes(sectors, path)
     _check_in(
         sectors,
         path,
@@ -299,8 +332,123 @@ def _load_sectors(path: Path, model: RiskModel) -> pl.DataFrame:
         set(model.sector_groups) - {"dol_listed_good"},
         "risk group has no score in the risk model's [sector.groups]",
     )
-    bad = sectors.filter(~pl.col("code").str.contains(r"^([0-9]{2}|[0-9]{4})$"))
+    for column in ("valid_from", "valid_to"):
+        sectors = _date_column(sectors, path, column)
+    return sectors
+
+
+def dated_dol(
+    paths: list[Path], change_paths: list[Path], known: set[str]
+) -> tuple[pl.DataFrame, str]:
+    """Return the DOL list with each row's valid_from / valid_to, and a label of what it holds.
+
+    `paths`: the base edition file, then any complete newer editions (each with an
+    `edition_date`): an edition's rows count from its date until the next edition's. Change
+    files (published removals and additions of an edition not on file complete) apply from
+    their `effective_date`.
+    """
+    editions = []
+    for path in paths:
+        frame = _load_dol(path, known)
+        frame = _date_column(frame, path, "edition_date")
+        editions.append(
+            frame.with_columns(pl.lit(path.name).alias("file"), pl.lit(False).alias("from_changes"))
+        )
+    editions.sort(key=lambda f: int(f.get_column("list_edition").max()))
+    starts = [f.get_column("edition_date").max() for f in editions]
+    frames = []
+    for i, frame in enumerate(editions):
+        start = starts[i] if i else None
+        end = starts[i + 1] if i + 1 < len(editions) else None
+        frames.append(
+            frame.with_columns(
+                pl.lit(start, dtype=pl.Date).alias("valid_from"),
+                pl.lit(end, dtype=pl.Date).alias("valid_to"),
+            )
+        )
+    dol = pl.concat(frames, how="diagonal_relaxed")
+    complete = {int(f.get_column("list_edition").max()): starts[i] for i, f in enumerate(editions)}
+    notes = {edition: "" for edition in complete}
+    for path in change_paths:
+        changes = _load_changes(path, known)
+        edition = int(changes.get_column("list_edition").max())
+        if edition in complete:
+            continue  # superseded by the complete edition on file
+        later = [d for e, d in complete.items() if e > edition and d is not None]
+        dol = _apply_changes(dol, changes, path, min(later) if later else None)
+        removed = changes.filter(pl.col("change") == "removed").height
+        added = changes.filter(pl.col("change") == "added").height
+        day = changes.get_column("effective_date").min()
+        base = max(e for e in complete if e < edition)
+        notes[base] += (
+            f" with the {edition} edition's published changes from {day:%d %b %Y} "
+            f"({removed} pairs removed, {added} added)"
+        )
+    parts = [
+        f"DOL {e} edition{notes[e]}" + (f" from {complete[e]:%d %b %Y}" if i else "")
+        for i, e in enumerate(sorted(complete))
+    ]
+    return dol.drop("edition_date", strict=False), "; then ".join(parts)
+
+
+def _load_changes(path: Path, known: set[str]) -> pl.DataFrame:
+    """Return a DOL change file: `removed` or `added` good and country pairs, dated."""
+    changes = _read(path, CHANGE_COLUMNS)
+    _check_required(changes, path, ("change", "good", "iso3", "effective_date", "list_edition"))
+    _check_in(changes, path, "change", {"removed", "added"}, "must be removed or added")
+    _check_in(changes, path, "iso3", known, "unknown country code (ISO 3166 alpha-3 expected)")
+    for column in ("child_labour", "forced_labour", "produced_with_inputs"):
+        changes = _bool_column(changes, path, column)
+    changes = _int_column(changes, path, "list_edition")
+    changes = _date_column(changes, path, "effective_date")
+    return changes.with_columns(pl.col("good").str.normalize("NFC"))
+
+
+def _apply_changes(
+    dol: pl.DataFrame, changes: pl.DataFrame, path: Path, until: object
+) -> pl.DataFrame:
+    """End the removed pairs at their effective date and add the new ones from it, until
+    `until` (the date a later complete edition takes over; None: open)."""
+    removed = changes.filter(pl.col("change") == "removed")
+    for row in removed.iter_rows(named=True):
+        day = row["effective_date"]
+        hit = (
+            (pl.col("good") == row["good"])
+            & (pl.col("iso3") == row["iso3"])
+            & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") > day))
+        )
+        if dol.filter(hit).height == 0:
+            raise _fail(path, row["_row"], "good", "removed pair is not on the list", row["good"])
+        dol = dol.with_columns(
+            pl.when(hit)
+            .then(pl.lit(row["effective_date"], dtype=pl.Date))
+            .otherwise(pl.col("valid_to"))
+            .alias("valid_to")
+        )
+    added = changes.filter(pl.col("change") == "added").select(
+        "good",
+        "iso3",
+        "child_labour",
+        "forced_labour",
+        "produced_with_inputs",
+        "input_country",
+        "list_edition",
+        pl.col("effective_date").alias("valid_from"),
+        pl.lit(until, dtype=pl.Date).alias("valid_to"),
+        pl.lit(path.name).alias("file"),
+        pl.lit(True).alias("from_changes"),
+    )
+    return pl.concat([dol, added], how="diagonal_relaxed")
+
+
+def read_manifest(path: Path) -> pl.DataFrame:
+    """Return the reference manifest: one row per file with its list, edition, as-of date
+    (YYYY, YYYY-MM or YYYY-MM-DD) and source."""
+    frame = _read(path, MANIFEST_COLUMNS)
+    _check_required(frame, path, MANIFEST_COLUMNS)
+    bad = frame.filter(~pl.col("as_of").str.contains(r"^[0-9]{4}(-[0-9]{2}){0,2}$"))
     if bad.height:
         row = bad.row(0, named=True)
-        raise _fail(path, row["_row"], "code", "must be 2 or 4 digits", row["code"])
-    return sectors
+        raise _fail(path, row["_row"], "as_of", "must be YYYY, YYYY-MM or YYYY-MM-DD", row["as_of"])
+    return frame.drop("_row")

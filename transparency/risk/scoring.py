@@ -28,6 +28,7 @@ from transparency.risk.model import RiskModelError
 from transparency.risk.sources import load, model_fingerprint
 from transparency.risk.tables import (
     categories_frame,
+    change_dates,
     combination_frame,
     country_year_frame,
     diligence_frame,
@@ -118,15 +119,18 @@ def install(
     """
     model, ref = load(model_path, reference_dir)
     fingerprint = model_fingerprint(model_path, reference_dir)
+    sector_keys, listed_pairs = sector_keys_frame(model, ref), listed_pairs_frame(model, ref)
     tables = {
         "risk_categories": categories_frame(model),
         "risk_countries": ref.countries,
         "risk_country_year": country_year_frame(model, ref),
-        "risk_sector_keys": sector_keys_frame(model, ref),
-        "risk_listed_pairs": listed_pairs_frame(model, ref),
+        "risk_sector_keys": sector_keys,
+        "risk_listed_pairs": listed_pairs,
         "risk_combination": combination_frame(model),
         "risk_diligence_steps": diligence_frame(model, store),
-        "risk_settings": settings_frame(model, fingerprint),
+        "risk_settings": settings_frame(
+            model, fingerprint, change_dates(sector_keys, listed_pairs)
+        ),
         "ref_tip_tiers": ref.tip,
         "ref_ilab_findings": ref.ilab,
         "ref_dol_goods": ref.dol_goods,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transparency.risk import categories, diligence
+from transparency.risk import categories, diligence, tip
 from transparency.risk.model import RiskModel
 from transparency.risk.reference import Reference
 from transparency.store import Store
@@ -27,6 +27,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "categories_frame",
+    "change_dates",
     "combination_frame",
     "country_year_frame",
     "diligence_frame",
@@ -115,35 +116,40 @@ def country_year_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
 
 
 def _tip_by_award_year(model: RiskModel, ref: Reference) -> pl.DataFrame:
-    """Return iso3, award_year, tip_year, tier, file, is_fallback under the model's TIP rule.
+    """Return iso3, award_year, tip_year, tier, file, note, is_fallback under the model's TIP
+    rule, over the placements of `tip.placements` (partial years filled in).
 
     `award_year`: the latest placement at or before the award year, else the earliest one
     (`is_fallback`); `latest`: the latest placement for every year.
     """
-    tip = ref.tip.select(
-        "iso3", pl.col("report_year").cast(pl.Int32).alias("tip_year"), "tier", "file"
-    ).sort("iso3", "tip_year")
+    placed = tip.placements(ref)
     years = pl.DataFrame(
         {"award_year": range(FIRST_YEAR, LAST_YEAR + 1)}, schema={"award_year": pl.Int32}
     )
-    grid = tip.select("iso3").unique().join(years, how="cross")
+    grid = placed.select("iso3").unique().join(years, how="cross")
     if model.tip_year_rule == "latest":
-        chosen = grid.join(tip.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3")
+        chosen = grid.join(
+            placed.group_by("iso3").agg(pl.all().sort_by("tip_year").last()), on="iso3"
+        )
         return chosen.with_columns(pl.lit(False).alias("is_fallback"))
     before = grid.sort("award_year").join_asof(
-        tip.sort("tip_year"),
+        placed.sort("tip_year"),
         left_on="award_year",
         right_on="tip_year",
         by="iso3",
         strategy="backward",
         check_sortedness=False,
     )
-    earliest = tip.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
+    earliest = placed.group_by("iso3").agg(pl.all().sort_by("tip_year").first())
     return before.join(earliest, on="iso3", suffix="_first").with_columns(
         pl.col("tip_year").is_null().alias("is_fallback"),
         pl.coalesce("tip_year", "tip_year_first").alias("tip_year"),
         pl.coalesce("tier", "tier_first").alias("tier"),
         pl.coalesce("file", "file_first").alias("file"),
+        pl.when(pl.col("tip_year").is_null())
+        .then(pl.col("note_first"))
+        .otherwise(pl.col("note"))
+        .alias("note"),
     )
 
 
@@ -158,8 +164,16 @@ def _country_driver() -> pl.Expr:
             pl.lit(", earliest placement; none at or before ")
             + pl.col("award_year").cast(pl.String)
         )
+        .when(pl.col("tip_year") < pl.col("award_year"))
+        .then(
+            pl.lit(", nearest earlier report with placements for ")
+            + pl.col("award_year").cast(pl.String)
+        )
         .otherwise(pl.lit(""))
         + pl.lit(")")
+        + pl.when(pl.col("note").is_not_null())
+        .then(pl.lit(": ") + pl.col("note"))
+        .otherwise(pl.lit(""))
     )
     # "No Assessment" says nothing about the country, so the drivers leave it out.
     assessed = pl.col("ilab_level").is_not_null() & (pl.col("ilab_level") != "No Assessment")
@@ -175,26 +189,35 @@ def _country_driver() -> pl.Expr:
     return pl.concat_str([tip_part, ilab_part], separator="; ", ignore_nulls=True)
 
 
+def _key(scheme: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return the sector key of a code prefix: UNSPSC as is ('5310'), CPV 'CPV:1921'."""
+    return pl.when(scheme == "CPV").then(pl.lit("CPV:") + code).otherwise(code)
+
+
 def _mapping_keys(model: RiskModel, ref: Reference) -> pl.DataFrame:
     """Return good -> sector_key rows for the mappings the model trusts (UNSPSC and CPV)."""
     trusted = ref.dol_map.filter(pl.col("confidence").is_in(list(model.pair_confidences)))
-    unspsc = trusted.select(
-        "good", pl.coalesce("unspsc_family", "unspsc_segment").alias("sector_key")
-    )
-    cpv = trusted.filter(pl.col("cpv_division").is_not_null()).select(
-        "good", (pl.lit("CPV:") + pl.col("cpv_division")).alias("sector_key")
-    )
-    return pl.concat([unspsc, cpv]).unique()
+    return trusted.select(
+        "good", _key(pl.col("scheme"), pl.col("code")).alias("sector_key")
+    ).unique()
+
+
+def _dated(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return `frame` with valid_from / valid_to as dates (null when the source has none)."""
+    for column in ("valid_from", "valid_to"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Date).alias(column))
+    return frame
 
 
 def sector_keys_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
-    """Return one row per category key (UNSPSC '53', '5310'; CPV 'CPV:18', 'CPV:1921')."""
+    """Return one row per sector rule: sector_key (UNSPSC '53', '531015'; CPV 'CPV:1921'),
+    valid_from, valid_to (null: open), sector_score and sector_flag."""
     groups = model.sector_groups
-    sectors = ref.sectors.select(
-        pl.when(pl.col("scheme") == "CPV")
-        .then(pl.lit("CPV:") + pl.col("code"))
-        .otherwise(pl.col("code"))
-        .alias("sector_key"),
+    sectors = _dated(ref.sectors).select(
+        _key(pl.col("scheme"), pl.col("code")).alias("sector_key"),
+        "valid_from",
+        "valid_to",
         "risk_group",
         pl.col("sector").fill_null(pl.col("title")).alias("detail"),
     )
@@ -204,6 +227,8 @@ def sector_keys_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
         .agg(pl.col("good").unique().sort())
         .select(
             "sector_key",
+            pl.lit(None, dtype=pl.Date).alias("valid_from"),
+            pl.lit(None, dtype=pl.Date).alias("valid_to"),
             pl.lit("dol_listed_good").alias("risk_group"),
             pl.when(pl.col("good").list.len() > 3)
             .then(
@@ -217,37 +242,34 @@ def sector_keys_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
         )
     )
     rows = pl.concat([sectors, listed])
-    rows = rows.with_columns(
+    return rows.select(
+        "sector_key",
+        "valid_from",
+        "valid_to",
         pl.col("risk_group")
         .replace_strict({g: v.score for g, v in groups.items()}, return_dtype=pl.Int32)
-        .alias("score"),
+        .alias("sector_score"),
         (
             pl.col("risk_group").replace_strict(
                 {g: v.label for g, v in groups.items()}, return_dtype=pl.String
             )
             + pl.lit(": ")
             + pl.col("detail")
-        ).alias("flag"),
-    )
-    return (
-        rows.sort("score", "flag", descending=[True, False])
-        .group_by("sector_key", maintain_order=True)
-        .agg(
-            pl.col("score").max().alias("sector_score"),
-            pl.col("flag").unique(maintain_order=True).str.join("; ").alias("sector_flags"),
-        )
-        .sort("sector_key")
-    )
+        ).alias("sector_flag"),
+    ).sort("sector_key", "valid_from", "sector_flag", nulls_last=False)
 
 
 def listed_pairs_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
-    """Return one row per (country, category key) with the DOL goods listed for both."""
-    goods = ref.dol_goods
+    """Return one row per (country, sector key, listed good, dates) with its pair score and
+    driver text; rows whose good scores 0 (no labour type stated) are left out."""
+    goods = _dated(ref.dol_goods)
     scores = model.pair_scores
+    both = scores.get("forced_and_child_labour", scores["forced_labour"])
     score = pl.max_horizontal(
         pl.when(pl.col("forced_labour")).then(scores["forced_labour"]).otherwise(0),
         pl.when(pl.col("child_labour")).then(scores["child_labour"]).otherwise(0),
         pl.when(pl.col("produced_with_inputs")).then(scores["produced_with_inputs"]).otherwise(0),
+        pl.when(pl.col("forced_labour") & pl.col("child_labour")).then(both).otherwise(0),
     ).cast(pl.Int32)
     kinds = pl.concat_str(
         [
@@ -266,27 +288,37 @@ def listed_pairs_frame(model: RiskModel, ref: Reference) -> pl.DataFrame:
     per_good = goods.with_columns(score.alias("pair_score"), kinds.alias("kinds")).join(
         _mapping_keys(model, ref), on="good"
     )
-    per_good = per_good.filter(pl.col("pair_score") > 0).with_columns(
-        (
-            pl.lit("'")
-            + pl.col("good")
-            + pl.lit("' listed for this country, ")
-            + pl.col("kinds")
-            + pl.lit(" (DOL ")
-            + pl.col("list_edition").cast(pl.String)
-            + pl.lit(")")
-        ).alias("text")
-    )
     return (
-        per_good.sort("good")
-        .group_by("iso3", "sector_key", maintain_order=True)
-        .agg(
-            pl.col("pair_score").max().alias("pair_score"),
-            pl.col("good").unique(maintain_order=True).str.join(", ").alias("listed_goods"),
-            pl.col("text").unique(maintain_order=True).str.join("; ").alias("listed_text"),
+        per_good.filter(pl.col("pair_score") > 0)
+        .select(
+            "iso3",
+            "sector_key",
+            "valid_from",
+            "valid_to",
+            "good",
+            "pair_score",
+            (
+                pl.lit("'")
+                + pl.col("good")
+                + pl.lit("' listed for this country, ")
+                + pl.col("kinds")
+                + pl.lit(" (DOL ")
+                + pl.col("list_edition").cast(pl.String)
+                + pl.lit(")")
+            ).alias("listed_text"),
         )
-        .sort("iso3", "sector_key")
+        .unique()
+        .sort("iso3", "sector_key", "good", "valid_from", nulls_last=False)
     )
+
+
+def change_dates(sector_keys: pl.DataFrame, listed_pairs: pl.DataFrame) -> list:
+    """Return the sorted dates on which a dated rule starts or ends."""
+    dates = set()
+    for frame in (sector_keys, listed_pairs):
+        for column in ("valid_from", "valid_to"):
+            dates |= set(frame.get_column(column).drop_nulls().to_list())
+    return sorted(dates)
 
 
 def combination_frame(model: RiskModel) -> pl.DataFrame:
@@ -360,10 +392,11 @@ def diligence_frame(model: RiskModel, store: Store | Path | None) -> pl.DataFram
     )
 
 
-def settings_frame(model: RiskModel, fingerprint: str) -> pl.DataFrame:
-    """Return the single-row risk_settings table."""
+def settings_frame(model: RiskModel, fingerprint: str, dates: list | None = None) -> pl.DataFrame:
+    """Return the single-row risk_settings table (`change_dates`: see `change_dates`)."""
     return pl.DataFrame(
         {
+            "change_dates": [list(dates or [])],
             "sector_default": [model.sector_default],
             "max_reduction": [model.max_reduction],
             "tip_year_rule": [model.tip_year_rule],
@@ -372,6 +405,7 @@ def settings_frame(model: RiskModel, fingerprint: str) -> pl.DataFrame:
             "fingerprint": [fingerprint],
         },
         schema={
+            "change_dates": pl.List(pl.Date),
             "sector_default": pl.Int32,
             "max_reduction": pl.Int32,
             "tip_year_rule": pl.String,

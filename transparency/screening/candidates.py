@@ -21,7 +21,7 @@ import polars as pl
 
 from transparency import sql
 from transparency.screening import decisions, lists, matcher
-from transparency.screening.config import ScreeningConfig, load
+from transparency.screening.config import QUERIES, ScreeningConfig, load
 
 
 def candidate_id(
@@ -50,7 +50,7 @@ def screen(
 ) -> Screening:
     """Screen the suppliers of `contract_lines` on `con` against the present lists."""
     cfg = cfg or load()
-    suppliers = sql.run(con, "screening_suppliers")
+    suppliers = sql.run(con, "screening_suppliers", folder=QUERIES)
     entries = lists.load_entries(cfg, folder, extra)
     pairs = matcher.match(suppliers, entries, cfg)
     found = pairs.join(suppliers, on="supplier_key").join(entries, on="entry_id")

@@ -14,9 +14,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transparency.settings import DATA_DIR, reference_dir
+from transparency.settings import DATA_DIR, QUERIES_DIR, reference_dir
 
 CONFIG_PATH = DATA_DIR / "screening.toml"
+# The screening room's own leaf queries (red flags, the suppliers to screen).
+QUERIES = QUERIES_DIR / "screening"
 
 
 class ScreeningConfigError(ValueError):

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from transparency import sql
+from transparency.screening.config import QUERIES
 from transparency.settings import DATA_DIR
 
 FLAGS_PATH = DATA_DIR / "red_flags.toml"
@@ -103,7 +104,7 @@ def compute(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[Fl
         if missing:
             results.append(FlagResult(flag, NOT_COMPUTABLE, missing))
             continue
-        rows = sql.run(con, f"red_flag_{flag.key}", flag.params)
+        rows = sql.run(con, f"red_flag_{flag.key}", flag.params, folder=QUERIES)
         results.append(FlagResult(flag, COMPUTED, (), rows))
     return results
 
@@ -206,7 +207,7 @@ def high_risk_flagged_share(
             con.executemany(
                 "insert into flagged_contracts values (?)", [[c] for c in flagged["contract_id"]]
             )
-        row = sql.run(con, "red_flag_high_risk_share").row(0, named=True)
+        row = sql.run(con, "red_flag_high_risk_share", folder=QUERIES).row(0, named=True)
     finally:
         con.execute("drop table if exists flagged_contracts")
     total = float(row["high_risk_usd"] or 0)
