@@ -21,6 +21,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.tools
 import polars  # noqa: F401
+
+# map_elements (the screening's name normalising) imports this on its first call
+import polars._utils.udfs  # noqa: F401
 import pyarrow  # noqa: F401
 import pyarrow.compute  # noqa: F401
 import pyarrow.pandas_compat  # noqa: F401
