@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from transparency import palette
 from transparency.app import fmt
 from transparency.risk import model as risk_model
 
@@ -44,3 +46,35 @@ def diligence_table(records: pl.DataFrame, key: str) -> None:
         hide_index=True,
         key=key,
     )
+
+
+def text_on(colour: str) -> str:
+    """Return the text colour with the higher contrast on `colour` (WCAG 2 ratio).
+
+    >>> text_on("#F0E442"), text_on("#D55E00"), text_on("#0072B2"), text_on("#333333")
+    ('#222222', '#222222', '#ffffff', '#ffffff')
+    """
+
+    def luminance(hex_colour: str) -> float:
+        lin = [
+            c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+            for c in (v / 255 for v in palette.rgb(hex_colour))
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    ground = luminance(colour)
+    on_white = (luminance(palette.WHITE) + 0.05) / (ground + 0.05)
+    on_dark = (ground + 0.05) / (luminance(palette.TEXT) + 0.05)
+    return palette.WHITE if on_white > on_dark else palette.TEXT
+
+
+def risk_coloured(frame: pl.DataFrame, colours: dict[str, str], *columns: str) -> Styler:
+    """Return `frame` for `st.dataframe` with each risk column's cells in their category colour."""
+
+    def cell(value: object) -> str:
+        colour = colours.get(str(value))
+        if colour is None:
+            return ""
+        return f"background-color: {colour}; color: {text_on(colour)}"
+
+    return frame.to_pandas().style.map(cell, subset=list(columns))
