@@ -193,6 +193,7 @@ def show_line() -> None:
         close_detail()
         st.session_state["supplier_key"] = supplier_key
         st.session_state["goto"] = "suppliers"
+        st.session_state["goto_params"] = {"supplier": supplier_key}
         st.rerun()
     line_detail(line, supplier_key)
 

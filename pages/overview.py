@@ -63,6 +63,7 @@ def on_supplier_click() -> None:
     if rows and rows[0] < len(keys):
         st.session_state["supplier_key"] = keys[rows[0]]
         st.session_state["goto"] = "suppliers"
+        st.session_state["goto_params"] = {"supplier": keys[rows[0]]}
         st.session_state["ov_nav"] = nav + 1
 
 

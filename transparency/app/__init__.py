@@ -190,8 +190,12 @@ def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
     if ident is not None and not access.can_see(ident.role, page_key):
         st.info(f"The {name} page is not part of your role ({ident.role}).")
         return
+    # The filters (and what the click chose, e.g. a supplier) go with the page, so the new
+    # page's URL is one browser history entry, and Back returns to the page before.
+    params: dict = {**sidebar.current().query_params(), **st.session_state.pop("goto_params", {})}
+    sidebar.remember_drill_down()
     try:
-        st.switch_page(page_registry.BY_KEY[page_key].path)
+        st.switch_page(page_registry.BY_KEY[page_key].path, query_params=params)
     except StreamlitAPIException:
         st.info(f"The filters are set. Open the {name} page to see the matching rows.")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from transparency import quarters
 from transparency.app.fmt import md
@@ -23,6 +24,8 @@ from transparency.schema import PROCUREMENT_METHODS
 
 STATE = "filters"
 NOTICES = "filter_notices"
+SHOWN = "filters_shown"  # the filters the last page was drawn with
+DRILL = "filters_drill_down"  # (source page, filters before, filters after) of a page switch
 _ALL = "All quarters"
 
 
@@ -47,8 +50,30 @@ def _url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
 
 
+def _history_navigation() -> bool:
+    """Return True when this run is the browser's Back or Forward (the URL is then the truth)."""
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", False))
+
+
+def remember_drill_down() -> None:
+    """Note a click that narrowed the filters and is about to switch page (see `_init`).
+
+    Switching page writes the new filters into the old page's URL first (one history
+    entry), then opens the new page (another); Back from the new page lands on that first
+    entry, which must show the old page as it was before the click.
+    """
+    ctx = get_script_run_ctx()
+    before = st.session_state.get(SHOWN)
+    if ctx is not None and before is not None:
+        st.session_state[DRILL] = (ctx.page_script_hash, before, current())
+
+
 def _init(options: dict[str, dict[str, str]]) -> None:
-    if STATE in st.session_state:
+    # On Back or Forward the URL holds the filters of that moment (each run mirrors them
+    # there), so a drill-down is undone by going back: re-read them.
+    history = _history_navigation()
+    if STATE in st.session_state and not history:
         return
     allowed = {
         "buyers": list(options["buyer"]),
@@ -57,6 +82,12 @@ def _init(options: dict[str, dict[str, str]]) -> None:
         "segments": list(options["segment"]),
     }
     filters, notices = parse(_url_params(), allowed)
+    drill = st.session_state.get(DRILL)
+    ctx = get_script_run_ctx()
+    if history and drill and ctx is not None and drill[0] == ctx.page_script_hash:
+        source_page, before, after = drill
+        if filters == after:
+            filters = before
     st.session_state[STATE] = filters
     st.session_state[NOTICES] = notices
 
@@ -197,6 +228,7 @@ def render(option_frame: pl.DataFrame) -> Filters:
 
     filters = current()
     _mirror(filters)
+    st.session_state[SHOWN] = filters
     for notice in st.session_state.pop(NOTICES, []):
         # Notices quote values from the URL: escaped, so a link cannot inject markdown.
         st.sidebar.warning(md(notice))
@@ -252,8 +284,11 @@ def _mirror(filters: Filters) -> None:
     mine = {k: v for k, v in current_params.items() if k in PARAM_KEYS}
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if mine != normalised:
-        for key in PARAM_KEYS:
-            if key in st.query_params:
+        # Few writes: the browser keeps one history entry per write, and Back should step
+        # over a change of filters at once, not over each of its parameters.
+        for key in mine:
+            if key not in normalised:
                 del st.query_params[key]
-        for key, value in wanted.items():
-            st.query_params[key] = value
+        changed = {k: v for k, v in wanted.items() if normalised[k] != mine.get(k)}
+        if changed:
+            st.query_params.update(changed)
