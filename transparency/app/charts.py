@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from transparency import palette
+from transparency import quarters as period
 from transparency.app.fmt import floats
 from transparency.risk.categories import CATEGORIES, HIGH_GROUP
 
@@ -148,7 +149,9 @@ def sector_treemap(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
 def quarter_trend(frame: pl.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Stacked bars of spend per quarter, one colour per risk category."""
     df = floats(frame)
-    quarters = sorted(set(df["award_quarter"].to_list()))
+    present = sorted(set(df["award_quarter"].to_list()))
+    # Every quarter from the first to the last, so a quarter without spend shows as a gap.
+    quarters = period.span(present[0], present[-1]) if present else []
     fig = go.Figure()
     for category in CATEGORIES:
         part = df.filter(pl.col("risk_category") == category)
