@@ -139,7 +139,7 @@ def test_browser_back_undoes_a_drill_down(contracts_server, page):
     page.goto(f"{contracts_server}/?from=2025Q1", wait_until="domcontentloaded")
     _wait_until_done(page)
     before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-    page.get_by_role("button", name="Show these contracts").click()
+    page.get_by_role("button", name="Show the High or Very high contracts").click()
     page.wait_for_function(
         """() => [...document.querySelectorAll('h1')].some(h => h.innerText === 'Contracts')""",
         timeout=60_000,

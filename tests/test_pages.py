@@ -140,7 +140,7 @@ def test_overview_kpis_equal_an_independent_computation(store, monkeypatch):
     change = next(m for m in at.metric if m.label == "Spend in 2025Q3")
     assert change.value == "$3.0K"
     assert change.delta == f"{(3000 / 2333.33 - 1) * 100:+.1f}% vs 2025Q2"
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5  # with the high-risk share per quarter
     assert not at.warning or all("Demo" not in w.value for w in at.warning)
 
 
