@@ -97,6 +97,42 @@ elif last:
 if preparing := st.session_state.pop("dt_preparing", None):
     st.info(preparing)
 
+# Real data beside the generated demo batches (e.g. the first real import): offer to
+# remove the demo data, so the figures are the organisation's own.
+demo_batches = [b for b in store.batches() if b.is_demo]
+if demo_batches and len(demo_batches) < len(store.batches()) and page.can("undo"):
+    with st.container(border=True):
+        st.markdown(
+            f"**The store still holds generated demo data** beside your own imports: "
+            f"{fmt.count(sum(b.rows_accepted for b in demo_batches))} demo lines in "
+            f"{fmt.count(len(demo_batches))} batch{'es' if len(demo_batches) != 1 else ''}"
+            + (f" ({fmt.pct(page.demo[0])} of all lines)." if page.demo else ".")
+            + " Every page labels its figures as demo data until it is removed."
+        )
+        if not st.session_state.get("dt_demo_confirm"):
+            if st.button("Remove the demo data…", key="dt_demo_remove"):
+                st.session_state["dt_demo_confirm"] = True
+                st.rerun()
+        else:
+            st.warning("Remove every demo batch? Your own imports stay. This cannot be reversed.")
+            y, n = st.columns(2)
+            if y.button("Yes, remove the demo data", type="primary", key="dt_demo_yes") and (
+                auth.permit("undo")
+            ):
+                try:
+                    for b in demo_batches:
+                        store.undo(b.batch_id)
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state.pop("dt_demo_confirm", None)
+                    st.session_state["dt_preparing"] = prepare_in_background(store)
+                    st.toast("Removed the demo data.")
+                    st.rerun()
+            if n.button("Cancel", key="dt_demo_no"):
+                st.session_state.pop("dt_demo_confirm", None)
+                st.rerun()
+
 batches = store.batches()
 st.subheader("Batches in the store")
 if not batches:

@@ -12,6 +12,7 @@ so it runs inside `dashboard.py`'s navigation and on its own (`streamlit run pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import duckdb
 import polars as pl
@@ -25,6 +26,7 @@ from transparency import access, page_registry, palette, settings
 from transparency.app import auth, preload, sidebar, uploads  # noqa: F401
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
+from transparency.app.fmt import pct as fmt_pct
 from transparency.filters import Filters
 from transparency.risk import diligence
 from transparency.store import Store
@@ -44,6 +46,8 @@ class Page:
     version: str
     filters: Filters
     is_demo: bool
+    # (share of lines, share of spend) that is generated demo data; None without demo data
+    demo: tuple[float, float] | None = None
     colours: dict[str, str] = field(default_factory=dict)
     identity: auth.Identity = field(default_factory=lambda: auth.Identity("local"))
 
@@ -85,6 +89,49 @@ class Page:
     def query_unfiltered(self, name: str, **params: object) -> pl.DataFrame:
         """Run a query with only the given values (no sidebar filters; cached)."""
         return cached_query(str(self.store.root), self.version, name, freeze(params))
+
+
+def demo_share(batches: list) -> tuple[float, float] | None:
+    """Return the demo batches' share of the store's lines and of its spend (USD), or None
+    when no batch is demo data.
+
+    >>> from types import SimpleNamespace as B
+    >>> demo_share([B(is_demo=True, lines=900, rows_accepted=900, total_usd="970.00"),
+    ...             B(is_demo=False, lines=100, rows_accepted=100, total_usd="30.00")])
+    (0.9, 0.97)
+    >>> demo_share([B(is_demo=False, lines=5, rows_accepted=5, total_usd="1")]) is None
+    True
+    """
+    if not any(b.is_demo for b in batches):
+        return None
+
+    def lines(b: object) -> int:
+        return int(getattr(b, "lines", 0) or getattr(b, "rows_accepted", 0) or 0)
+
+    all_lines = sum(lines(b) for b in batches)
+    all_usd = sum(Decimal(b.total_usd or "0") for b in batches)
+    demo_lines = sum(lines(b) for b in batches if b.is_demo)
+    demo_usd = sum(Decimal(b.total_usd or "0") for b in batches if b.is_demo)
+    return (
+        demo_lines / all_lines if all_lines else 1.0,
+        float(demo_usd / all_usd) if all_usd else 1.0,
+    )
+
+
+def demo_label(share: tuple[float, float]) -> str:
+    """Return the words that say how much of the store is demo data.
+
+    >>> demo_label((1.0, 1.0))
+    'Demo data: generated for a fictional organisation, not real purchases.'
+    >>> print(demo_label((0.97, 0.955))[:72])
+    Demo data mixed with real: 97.0% of the lines and 95.5% of the spend are
+    """
+    if share[0] >= 1.0 and share[1] >= 1.0:
+        return "Demo data: generated for a fictional organisation, not real purchases."
+    return (
+        f"Demo data mixed with real: {fmt_pct(share[0])} of the lines and {fmt_pct(share[1])} "
+        "of the spend are generated for a fictional organisation, not real purchases."
+    )
 
 
 def store() -> Store:
@@ -152,14 +199,21 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     s = store()
     _ensure_demo(s)
     version = data_version(s)
-    page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo(), identity=ident)
-    if page.is_demo:
-        st.sidebar.warning(DEMO_NOTICE)
+    # Any demo batch is said, with its share: one real file among generated lines must not
+    # make the labels vanish.
+    share = demo_share(s.batches())
+    page = Page(
+        store=s, version=version, filters=Filters(), is_demo=share is not None, identity=ident
+    )
+    page.demo = share
+    if share is not None:
+        mixed = "" if share == (1.0, 1.0) else f" {demo_label(share).split(': ', 1)[1]}"
+        st.sidebar.warning(DEMO_NOTICE + mixed)
     if not connect:
         page.filters = sidebar.current()
         st.title(title)
-        if page.is_demo:
-            st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+        if share is not None:
+            st.caption(demo_label(share))
         return page
     try:
         page.con  # noqa: B018 - opens (or reuses) the connection; a broken model fails here
@@ -179,8 +233,8 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     else:
         page.filters = sidebar.current()
     st.title(title)
-    if page.is_demo:
-        st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+    if share is not None:
+        st.caption(demo_label(share))
     return page
 
 
