@@ -12,7 +12,9 @@ from transparency.app import auth, fmt, setup, uploads
 from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
 
-ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
+# No .xls: the Excel reader (openpyxl) reads .xlsx workbooks only, so the old format is not
+# offered (save it as .xlsx or CSV first).
+ACCEPTED = ["csv", "xlsx", "parquet", "json", "jsonl"]
 
 # The sidebar filters do not apply to imports and batches, so this page leaves them out.
 # It works on the store's files only, so it stays usable when the risk model is broken.
@@ -20,7 +22,7 @@ page = setup("Data", filters=False, connect=False)
 store = page.store
 
 st.write(
-    "Load a purchasing export (CSV, Excel, Parquet or OCDS JSON). Each import becomes one "
+    "Load a purchasing export (CSV, Excel .xlsx, Parquet or OCDS JSON). Each import becomes one "
     "batch; rows that cannot be read are listed in a rejection report, never silently "
     "dropped. An import can be undone as a whole."
 )

@@ -45,13 +45,19 @@ if not available:
     st.stop()
 
 choices = list(reversed(available))  # latest first
+# The quarter lives in the URL as ?quarter=2025Q4: a link opens it, a choice updates it.
+linked = st.query_params.get("quarter")
+if linked in choices and st.session_state.get("qr_linked") != linked:
+    st.session_state["qr_quarter"] = linked
 label = st.selectbox(
     "Quarter",
     choices,
-    index=0,
     format_func=lambda q: quarters.parse(q, start_month=start_month).describe(),
     key="qr_quarter",
 )
+st.session_state["qr_linked"] = label
+if st.query_params.get("quarter") != label:
+    st.query_params["quarter"] = label
 
 try:
     fig = _figures(root, page.version, label, start_month)

@@ -34,17 +34,32 @@ def diligence_table(records: pl.DataFrame, key: str) -> None:
     if not records.height:
         st.write("No due-diligence steps are recorded for this supplier yet.")
         return
-    st.dataframe(
-        records.select(
-            pl.col("step_date").alias("Date"),
-            pl.col("step").replace(risk_model.step_labels()).alias("Step"),
-            pl.col("evidence").alias("Evidence"),
-            pl.col("valid_until").alias("Valid until"),
-            pl.col("recorded_by").alias("Recorded by"),
-            pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias("Recorded at"),
-        ),
-        hide_index=True,
-        key=key,
+    st.dataframe(diligence_rows(records), hide_index=True, key=key)
+
+
+def _day(column: str) -> pl.Expr:
+    """Return a date column as YYYY-MM-DD text (a datetime at midnight too), '–' when empty."""
+    return pl.col(column).cast(pl.Date).dt.strftime("%Y-%m-%d").fill_null("–")
+
+
+def diligence_rows(records: pl.DataFrame) -> pl.DataFrame:
+    """Return due-diligence records as shown: days without a time, '–' for no end date.
+
+    >>> from datetime import date, datetime
+    >>> rows = diligence_rows(pl.DataFrame({
+    ...     "step_date": [datetime(2026, 12, 3)], "step": ["audit"], "evidence": ["R-1"],
+    ...     "valid_until": [None], "recorded_by": ["ana"],
+    ...     "recorded_at": [datetime(2026, 12, 3, 9, 30)]}))
+    >>> rows.row(0)
+    ('2026-12-03', 'Third-party social audit', 'R-1', '–', 'ana', '2026-12-03 09:30 UTC')
+    """
+    return records.select(
+        _day("step_date").alias("Date"),
+        pl.col("step").replace(risk_model.step_labels()).alias("Step"),
+        pl.col("evidence").alias("Evidence"),
+        _day("valid_until").alias("Valid until"),
+        pl.col("recorded_by").alias("Recorded by"),
+        pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias("Recorded at"),
     )
 
 
