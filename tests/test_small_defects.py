@@ -51,7 +51,7 @@ def test_a_day_that_does_not_exist_is_named_as_such(tmp_path):
     result = ingest.import_file(export, s, source_name="po.csv")
     assert result.rows_accepted == 1
     reasons = dict(s.rejections(result.batch.batch_id).select("value", "reason").iter_rows())
-    assert reasons["2025-02-30"].startswith("no such day in the calendar")
+    assert reasons["2025-02-30"].startswith("not a date: no such day in the calendar")
     assert reasons["30 Feb"] == "not a date (expected an ISO date (YYYY-MM-DD))"
 
 

@@ -211,7 +211,7 @@ def _award_date(
             unread & iso_shape,
             "award_date",
             pl.col("_award_date_raw"),
-            "no such day in the calendar (the month has fewer days, or the month is not 1 to 12)",
+            "not a date: no such day in the calendar (the month has fewer days, or is not 1 to 12)",
         )
         report.reject(
             frame,
