@@ -141,16 +141,18 @@ if not batches:
     st.info("The store is empty. Import an export above to start.")
     st.stop()
 
+# What a reader checks first on the left (the batch id, long and technical, last): at
+# 1280 px the totals and the demo flag were off-screen.
 table = pl.DataFrame(
     {
-        "Batch": [b.batch_id for b in batches],
         "Source file": [b.source_file for b in batches],
-        "Imported at (UTC)": [b.imported_at.replace("T", " ")[:19] for b in batches],
-        "Rows read": [b.rows_read for b in batches],
+        "Demo data": ["Yes" if b.is_demo else "No" for b in batches],
         "Accepted": [b.rows_accepted for b in batches],
         "Rejected": [b.rows_rejected for b in batches],
         "Total (USD)": [float(Decimal(b.total_usd)) for b in batches],
-        "Demo data": ["Yes" if b.is_demo else "No" for b in batches],
+        "Imported at (UTC)": [b.imported_at.replace("T", " ")[:19] for b in batches],
+        "Rows read": [b.rows_read for b in batches],
+        "Batch": [b.batch_id for b in batches],
     }
 )
 st.dataframe(

@@ -86,21 +86,26 @@ def _delta(key: str) -> str | None:
     return report.change_text(key, change)
 
 
-cols = st.columns(5)
+# Fixed-width tiles in a wrapping row (as on the Overview): at 1280 px a fifth of the page
+# cut "Spend in High or Very high" short.
+tiles = st.container(horizontal=True, wrap=True)
+cols = [tiles] * 5
 cols[0].metric(
     "Total spend (USD)",
     fmt.usd_compact(fig.top["total_usd"]),
     _delta("total_usd"),
     help=f"USD {report.cell_text(fig.top['total_usd'], 'money')}",
+    width=190,
 )
-cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"))
-cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"))
-cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"))
+cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"), width=190)
+cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"), width=190)
+cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"), width=190)
 cols[4].metric(
     f"Spend in {HIGH_GROUP}",
     report.cell_text(fig.top["high_risk_share"], "share"),
     _delta("high_risk_share"),
     delta_color="inverse",
+    width=230,  # the longest label
 )
 if previous.has_data:
     st.caption(f"Changes are against {previous.quarter.describe()}.")

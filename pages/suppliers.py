@@ -54,8 +54,11 @@ else:
         pl.col("count_contracts").alias("Contracts"),
         pl.col("sectors").alias("Sectors"),
     )
+    # Between the pager and the table: the table's toolbar floats over this line, not over
+    # the pager's buttons.
+    st.caption("Select a supplier to open its profile at the top of the page.")
     event = st.dataframe(
-        table,
+        tables.risk_coloured(table, page.colours, "Highest risk"),
         hide_index=True,
         key=f"sp_table_{hash((page.version, f, int(page_no), st.session_state.get('sp_nonce')))}",
         on_select="rerun",
@@ -67,7 +70,6 @@ else:
             ),
         },
     )
-    st.caption("Select a supplier to open its profile.")
     rows = event.selection.rows if event else []
     if rows:
         st.session_state["supplier_key"] = suppliers["supplier_key"][rows[0]]
