@@ -118,6 +118,20 @@ def demo_share(batches: list) -> tuple[float, float] | None:
     )
 
 
+def _share(value: float) -> str:
+    """Return a share that never rounds to 0% or 100% when it is not.
+
+    >>> _share(20_000 / 20_002), _share(0.0004), _share(0.5), _share(1.0)
+    ('over 99.9%', 'under 0.1%', '50.0%', '100.0%')
+    """
+    text = fmt_pct(value)
+    if text == "100.0%" and value < 1:
+        return "over 99.9%"
+    if text == "0.0%" and value > 0:
+        return "under 0.1%"
+    return text
+
+
 def demo_label(share: tuple[float, float]) -> str:
     """Return the words that say how much of the store is demo data.
 
@@ -129,8 +143,18 @@ def demo_label(share: tuple[float, float]) -> str:
     if share[0] >= 1.0 and share[1] >= 1.0:
         return "Demo data: generated for a fictional organisation, not real purchases."
     return (
-        f"Demo data mixed with real: {fmt_pct(share[0])} of the lines and {fmt_pct(share[1])} "
+        f"Demo data mixed with real: {_share(share[0])} of the lines and {_share(share[1])} "
         "of the spend are generated for a fictional organisation, not real purchases."
+    )
+
+
+def _sidebar_demo_notice(share: tuple[float, float]) -> str:
+    if share[0] >= 1.0 and share[1] >= 1.0:
+        return DEMO_NOTICE
+    return (
+        f"**Demo data mixed with your own.** {_share(share[0])} of the lines and "
+        f"{_share(share[1])} of the spend are generated for a fictional organisation. Remove "
+        "the demo data on the Data page."
     )
 
 
@@ -207,8 +231,7 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     )
     page.demo = share
     if share is not None:
-        mixed = "" if share == (1.0, 1.0) else f" {demo_label(share).split(': ', 1)[1]}"
-        st.sidebar.warning(DEMO_NOTICE + mixed)
+        st.sidebar.warning(_sidebar_demo_notice(share))
     if not connect:
         page.filters = sidebar.current()
         st.title(title)
