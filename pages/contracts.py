@@ -195,7 +195,8 @@ def show_line() -> None:
         st.session_state["goto"] = "suppliers"
         st.session_state["goto_params"] = {"supplier": supplier_key}
         st.rerun()
-    line_detail(line, supplier_key)
+    line_detail(line)
+    supplier_history(line, supplier_key)
 
 
 def fields(line: dict, columns: list[str]) -> pl.DataFrame:
@@ -214,8 +215,8 @@ def show_fields(line: dict, columns: list[str], key: str) -> None:
     )
 
 
-def line_detail(line: dict, supplier_key: str) -> None:
-    """Draw the line's risk, money, line and supplier fields, other contracts and diligence."""
+def line_detail(line: dict) -> None:
+    """Draw the line's risk, money, line and supplier fields."""
     d1, d2 = st.columns(2)
     with d1:
         st.subheader("Risk")
@@ -287,6 +288,9 @@ def line_detail(line: dict, supplier_key: str) -> None:
         st.subheader("Where it came from")
         show_fields(line, ["batch_id", "source_row"], "ct_source_fields")
 
+
+def supplier_history(line: dict, supplier_key: str) -> None:
+    """Draw the supplier's other contracts and its due-diligence history."""
     st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")
     others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
     others = others.filter(pl.col("contract_id") != line["contract_id"])
