@@ -37,15 +37,34 @@ st.markdown(
     f"({'residual' if f.risk_basis == 'residual' else 'inherent'} risk shown)."
 )
 
+# Sort, order and page live in the URL (`bind`), so a link or a reload shows the same rows.
 c1, c2, c3 = st.columns([2, 1, 1])
-sort = c1.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="ct_sort")
+sort = c1.selectbox(
+    "Sort by", list(SORTS), format_func=SORTS.get, key="ct_sort", bind="query-params"
+)
 descending = (
-    c2.radio("Order", ["Descending", "Ascending"], horizontal=True, key="ct_order") == "Descending"
+    c2.radio(
+        "Order",
+        ["Descending", "Ascending"],
+        horizontal=True,
+        key="ct_order",
+        bind="query-params",
+    )
+    == "Descending"
 )
 pages = max(1, math.ceil(n_lines / PAGE_SIZE))
 if st.session_state.get("ct_page", 1) > pages:
     st.session_state["ct_page"] = 1
-page_no = c3.number_input(f"Page (of {fmt.count(pages)})", 1, pages, key="ct_page")
+page_no = c3.number_input(
+    f"Page (of {fmt.count(pages)})", 1, pages, key="ct_page", bind="query-params"
+)
+# Between the controls and the table: the table's toolbar (search, download, full screen)
+# floats over the line above it, which is this caption's empty right side, not a button.
+st.caption(
+    f"Showing lines {fmt.count((int(page_no) - 1) * PAGE_SIZE + 1)}–"
+    f"{fmt.count(min(int(page_no) * PAGE_SIZE, n_lines))} of {fmt.count(n_lines)}. "
+    "Select a row to see the line in full."
+)
 
 rows = page.query(
     "contract_lines_page",
@@ -54,23 +73,26 @@ rows = page.query(
     page_size=PAGE_SIZE,
     page_offset=(int(page_no) - 1) * PAGE_SIZE,
 )
+# Amount and risk first: what a compliance officer scans must be on screen at 1280 px.
 shown = fmt.floats(rows).select(
-    pl.col("contract_id").alias("Contract"),
-    pl.col("line_id").alias("Line"),
-    pl.col("award_date").alias("Award date"),
-    pl.col("supplier_name").alias("Supplier"),
-    pl.col("country_name").alias("Supplier country"),
-    pl.col("segment_title").alias("Sector"),
-    pl.col("description").alias("Description"),
-    pl.col("procurement_method").str.to_titlecase().alias("Method"),
     pl.col("amount_usd").alias("Amount (USD)"),
     pl.col("risk_category").alias("Risk category"),
+    pl.col("supplier_name").alias("Supplier"),
+    pl.col("award_date").alias("Award date"),
+    pl.col("country_name").alias("Supplier country"),
+    pl.col("contract_id").alias("Contract"),
+    pl.col("line_id").alias("Line"),
+    pl.col("description").alias("Description"),
+    pl.col("segment_title").alias("Sector"),
+    pl.col("procurement_method").str.to_titlecase().alias("Method"),
     pl.col("buyer").alias("Organisational unit"),
 )
-# A new key per page/sort/filter state, so an old row selection never points at a new row.
-table_key = f"ct_table_{hash((page.version, f, sort, descending, int(page_no)))}"
+# A new key per page/sort/filter state (and after each close), so an old row selection
+# never points at a new row.
+nonce = st.session_state.get("ct_nonce", 0)
+table_key = f"ct_table_{hash((page.version, f, sort, descending, int(page_no), nonce))}"
 event = st.dataframe(
-    shown,
+    tables.risk_coloured(shown, page.colours, "Risk category"),
     hide_index=True,
     key=table_key,
     height=min(36 * (shown.height + 1) + 4, 760),
@@ -78,12 +100,12 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config={
         "Amount (USD)": st.column_config.NumberColumn(format="dollar"),
+        "Risk category": st.column_config.TextColumn(
+            help=f"{'Residual' if f.risk_basis == 'residual' else 'Inherent'} risk category"
+        ),
+        "Supplier": st.column_config.TextColumn(width="medium"),
+        "Description": st.column_config.TextColumn(width="medium"),
     },
-)
-st.caption(
-    f"Showing lines {fmt.count((int(page_no) - 1) * PAGE_SIZE + 1)}–"
-    f"{fmt.count(min(int(page_no) * PAGE_SIZE, n_lines))} of {fmt.count(n_lines)}. "
-    "Select a row to see the line in full."
 )
 
 
@@ -133,7 +155,8 @@ if page.can("export"):
                 f"{math.ceil(n_lines / export.XLSX_MAX_DATA_ROWS)} sheets."
             )
 
-# A selected row opens its detail; so does a link with ?line=<batch>:<source row>.
+# A selected row opens its detail in a dialog, in view wherever the table was scrolled to;
+# so does a link with ?line=<batch>:<source row>.
 selected = event.selection.rows if event else []
 if selected:
     key = rows.row(selected[0], named=True)
@@ -144,23 +167,39 @@ else:
     if not (batch_id and row_text.isdigit()):
         st.stop()
     line_key = (batch_id[:100], int(row_text))
-detail = page.query_unfiltered("contract_detail", batch_id=line_key[0], source_row=line_key[1])
-if detail.height == 0:
-    st.warning("This line is no longer in the store (its import may have been undone).")
-    st.stop()
-line = detail.row(0, named=True)
 
 
 def close_detail() -> None:
+    """Forget the open line: out of the URL, and the table's selection cleared."""
     st.query_params.pop("line", None)
+    st.session_state["ct_nonce"] = nonce + 1
 
 
-st.divider()
-st.header(f"Contract {fmt.md(line['contract_id'])}, line {fmt.md(line['line_id'] or '–')}")
-st.button("Close this line", key="ct_close", on_click=close_detail)
+@st.dialog("Contract line in full", width="large", on_dismiss=close_detail)
+def show_line() -> None:
+    """Draw the line's detail (runs inside the dialog)."""
+    detail = page.query_unfiltered("contract_detail", batch_id=line_key[0], source_row=line_key[1])
+    if detail.height == 0:
+        st.warning("This line is no longer in the store (its import may have been undone).")
+        return
+    line = detail.row(0, named=True)
+    st.header(f"Contract {fmt.md(line['contract_id'])}, line {fmt.md(line['line_id'] or '–')}")
+    b1, b2 = st.columns(2)
+    if b1.button("Close this line", key="ct_close"):
+        close_detail()
+        st.rerun()
+    supplier_key = line["supplier_id"] or line["supplier_name"]
+    if b2.button("Open supplier profile", key="ct_open_supplier"):
+        close_detail()
+        st.session_state["supplier_key"] = supplier_key
+        st.session_state["goto"] = "suppliers"
+        st.session_state["goto_params"] = {"supplier": supplier_key}
+        st.rerun()
+    line_detail(line)
+    supplier_history(line, supplier_key)
 
 
-def fields(columns: list[str]) -> pl.DataFrame:
+def fields(line: dict, columns: list[str]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "Field": [export.label(c) for c in columns],
@@ -169,96 +208,101 @@ def fields(columns: list[str]) -> pl.DataFrame:
     )
 
 
-def show_fields(columns: list[str], key: str) -> None:
+def show_fields(line: dict, columns: list[str], key: str) -> None:
     """Show field/value rows at full height (no inner scrolling)."""
-    st.dataframe(fields(columns), hide_index=True, key=key, height=35 * (len(columns) + 1) + 3)
-
-
-d1, d2 = st.columns(2)
-with d1:
-    st.subheader("Risk")
-    r1, r2 = st.columns(2)
-    r1.metric("Inherent risk", fmt.value(line["inherent_category"]), border=True)
-    r2.metric("Residual risk", fmt.value(line["residual_category"]), border=True)
-    st.write("**Why:**", fmt.md(fmt.value(line["risk_drivers"])))
-    if line.get("not_assessable_reason"):
-        st.write("**Not assessable because:**", fmt.md(line["not_assessable_reason"]))
-    show_fields(
-        [
-            "total_score",
-            "country_tier",
-            "tip_year",
-            "country_score",
-            "country_source",
-            "sector_score",
-            "sector_source",
-            "is_listed_pair",
-            "listed_goods",
-            "diligence_steps",
-        ],
-        "ct_risk_fields",
+    st.dataframe(
+        fields(line, columns), hide_index=True, key=key, height=35 * (len(columns) + 1) + 3
     )
-    st.subheader("Amount and currency")
-    show_fields(
-        ["amount", "currency", "amount_usd", "fx_rate", "fx_rate_date", "fx_source"],
-        "ct_money_fields",
+
+
+def line_detail(line: dict) -> None:
+    """Draw the line's risk, money, line and supplier fields."""
+    d1, d2 = st.columns(2)
+    with d1:
+        st.subheader("Risk")
+        r1, r2 = st.columns(2)
+        r1.metric("Inherent risk", fmt.value(line["inherent_category"]), border=True)
+        r2.metric("Residual risk", fmt.value(line["residual_category"]), border=True)
+        st.write("**Why:**", fmt.md(fmt.value(line["risk_drivers"])))
+        if line.get("not_assessable_reason"):
+            st.write("**Not assessable because:**", fmt.md(line["not_assessable_reason"]))
+        show_fields(
+            line,
+            [
+                "total_score",
+                "country_tier",
+                "tip_year",
+                "country_score",
+                "country_source",
+                "sector_score",
+                "sector_source",
+                "is_listed_pair",
+                "listed_goods",
+                "diligence_steps",
+            ],
+            "ct_risk_fields",
+        )
+        st.subheader("Amount and currency")
+        show_fields(
+            line,
+            ["amount", "currency", "amount_usd", "fx_rate", "fx_rate_date", "fx_source"],
+            "ct_money_fields",
+        )
+    with d2:
+        st.subheader("Contract line")
+        show_fields(
+            line,
+            [
+                "contract_id",
+                "line_id",
+                "award_date",
+                "award_quarter",
+                "buyer",
+                "description",
+                "procurement_method",
+                "procurement_method_raw",
+                "category_scheme",
+                "category_code",
+                "category_raw",
+                "segment_code",
+                "segment_title",
+                "family_code",
+                "family_title",
+            ],
+            "ct_line_fields",
+        )
+        st.subheader("Supplier")
+        show_fields(
+            line,
+            [
+                "supplier_name",
+                "supplier_id",
+                "supplier_country_name",
+                "supplier_country",
+                "supplier_country_raw",
+                "supplier_region",
+                "supplier_subregion",
+            ],
+            "ct_supplier_fields",
+        )
+        st.subheader("Where it came from")
+        show_fields(line, ["batch_id", "source_row"], "ct_source_fields")
+
+
+def supplier_history(line: dict, supplier_key: str) -> None:
+    """Draw the supplier's other contracts and its due-diligence history."""
+    st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")
+    others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
+    others = others.filter(pl.col("contract_id") != line["contract_id"])
+    if others.height:
+        tables.contracts_table(others, "ct_others")
+    else:
+        st.write("This supplier has no other contracts in the store.")
+
+    st.subheader("Due-diligence history")
+    tables.diligence_table(
+        supplier_records(page.store, line["supplier_id"], line["supplier_name"]), "ct_diligence"
     )
-with d2:
-    st.subheader("Contract line")
-    show_fields(
-        [
-            "contract_id",
-            "line_id",
-            "award_date",
-            "award_quarter",
-            "buyer",
-            "description",
-            "procurement_method",
-            "procurement_method_raw",
-            "category_scheme",
-            "category_code",
-            "category_raw",
-            "segment_code",
-            "segment_title",
-            "family_code",
-            "family_title",
-        ],
-        "ct_line_fields",
-    )
-    st.subheader("Supplier")
-    show_fields(
-        [
-            "supplier_name",
-            "supplier_id",
-            "supplier_country_name",
-            "supplier_country",
-            "supplier_country_raw",
-            "supplier_region",
-            "supplier_subregion",
-        ],
-        "ct_supplier_fields",
-    )
-    st.subheader("Where it came from")
-    show_fields(["batch_id", "source_row"], "ct_source_fields")
-
-supplier_key = line["supplier_id"] or line["supplier_name"]
-st.subheader(f"Other contracts of {fmt.md(line['supplier_name'])}")
-others = page.query_unfiltered("contracts_for_supplier", supplier_key=supplier_key)
-others = others.filter(pl.col("contract_id") != line["contract_id"])
-if others.height:
-    tables.contracts_table(others, "ct_others")
-else:
-    st.write("This supplier has no other contracts in the store.")
-
-st.subheader("Due-diligence history")
-tables.diligence_table(
-    supplier_records(page.store, line["supplier_id"], line["supplier_name"]), "ct_diligence"
-)
 
 
-def open_supplier() -> None:
-    st.session_state["supplier_key"] = supplier_key
-    st.session_state["goto"] = "suppliers"
-
-
-st.button("Open supplier profile", key="ct_open_supplier", on_click=open_supplier)
+show_line()

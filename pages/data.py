@@ -12,7 +12,9 @@ from transparency.app import auth, fmt, setup, uploads
 from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
 
-ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
+# No .xls: the Excel reader (openpyxl) reads .xlsx workbooks only, so the old format is not
+# offered (save it as .xlsx or CSV first).
+ACCEPTED = ["csv", "xlsx", "parquet", "json", "jsonl"]
 
 # The sidebar filters do not apply to imports and batches, so this page leaves them out.
 # It works on the store's files only, so it stays usable when the risk model is broken.
@@ -20,7 +22,7 @@ page = setup("Data", filters=False, connect=False)
 store = page.store
 
 st.write(
-    "Load a purchasing export (CSV, Excel, Parquet or OCDS JSON). Each import becomes one "
+    "Load a purchasing export (CSV, Excel .xlsx, Parquet or OCDS JSON). Each import becomes one "
     "batch; rows that cannot be read are listed in a rejection report, never silently "
     "dropped. An import can be undone as a whole."
 )
@@ -97,22 +99,60 @@ elif last:
 if preparing := st.session_state.pop("dt_preparing", None):
     st.info(preparing)
 
+# Real data beside the generated demo batches (e.g. the first real import): offer to
+# remove the demo data, so the figures are the organisation's own.
+demo_batches = [b for b in store.batches() if b.is_demo]
+if demo_batches and len(demo_batches) < len(store.batches()) and page.can("undo"):
+    with st.container(border=True):
+        st.markdown(
+            f"**The store still holds generated demo data** beside your own imports: "
+            f"{fmt.count(sum(b.rows_accepted for b in demo_batches))} demo lines in "
+            f"{fmt.count(len(demo_batches))} batch{'es' if len(demo_batches) != 1 else ''}"
+            + (f" ({fmt.pct(page.demo[0])} of all lines)." if page.demo else ".")
+            + " Every page labels its figures as demo data until it is removed."
+        )
+        if not st.session_state.get("dt_demo_confirm"):
+            if st.button("Remove the demo data…", key="dt_demo_remove"):
+                st.session_state["dt_demo_confirm"] = True
+                st.rerun()
+        else:
+            st.warning("Remove every demo batch? Your own imports stay. This cannot be reversed.")
+            y, n = st.columns(2)
+            if y.button("Yes, remove the demo data", type="primary", key="dt_demo_yes") and (
+                auth.permit("undo")
+            ):
+                try:
+                    for b in demo_batches:
+                        store.undo(b.batch_id)
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state.pop("dt_demo_confirm", None)
+                    st.session_state["dt_preparing"] = prepare_in_background(store)
+                    st.toast("Removed the demo data.")
+                    st.rerun()
+            if n.button("Cancel", key="dt_demo_no"):
+                st.session_state.pop("dt_demo_confirm", None)
+                st.rerun()
+
 batches = store.batches()
 st.subheader("Batches in the store")
 if not batches:
     st.info("The store is empty. Import an export above to start.")
     st.stop()
 
+# What a reader checks first on the left (the batch id, long and technical, last): at
+# 1280 px the totals and the demo flag were off-screen.
 table = pl.DataFrame(
     {
-        "Batch": [b.batch_id for b in batches],
         "Source file": [b.source_file for b in batches],
-        "Imported at (UTC)": [b.imported_at.replace("T", " ")[:19] for b in batches],
-        "Rows read": [b.rows_read for b in batches],
+        "Demo data": ["Yes" if b.is_demo else "No" for b in batches],
         "Accepted": [b.rows_accepted for b in batches],
         "Rejected": [b.rows_rejected for b in batches],
         "Total (USD)": [float(Decimal(b.total_usd)) for b in batches],
-        "Demo data": ["Yes" if b.is_demo else "No" for b in batches],
+        "Imported at (UTC)": [b.imported_at.replace("T", " ")[:19] for b in batches],
+        "Rows read": [b.rows_read for b in batches],
+        "Batch": [b.batch_id for b in batches],
     }
 )
 st.dataframe(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import polars as pl
 import streamlit as st
 
@@ -63,9 +65,17 @@ def on_supplier_click() -> None:
     if rows and rows[0] < len(keys):
         st.session_state["supplier_key"] = keys[rows[0]]
         st.session_state["goto"] = "suppliers"
+        st.session_state["goto_params"] = {"supplier": keys[rows[0]]}
         st.session_state["ov_nav"] = nav + 1
 
 
+latest = page.query_unfiltered("latest_award_date")["latest_award_date"][0]
+batches = page.store.batches()
+last_import = max((datetime.fromisoformat(b.imported_at) for b in batches), default=None)
+st.caption(
+    f"Data as of {latest.isoformat() if latest else '–'} (latest award date); last import "
+    f"{last_import.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC') if last_import else '–'}."
+)
 kpis = page.query("kpis_for_period").row(0, named=True)
 if kpis["count_lines"] == 0:
     st.info(
@@ -92,32 +102,51 @@ if last_quarter:
 
 total = kpis["total_usd"]
 high_share = float(kpis["high_usd"]) / float(total) if total else 0.0
-c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Total spend (USD)", fmt.usd_compact(total), help=fmt.usd(total), border=True)
-c2.metric(
+# Tiles of a fixed width in a wrapping row: at 1280 px they take two lines instead of
+# cutting "$555.8M" to "$555.…".
+tiles = st.container(horizontal=True, wrap=True)
+TILE = {"border": True, "width": 190}
+tiles.metric("Total spend (USD)", fmt.usd_compact(total), help=fmt.usd(total), **TILE)
+tiles.metric(
     HIGH_GROUP,
     fmt.pct(high_share),
     help=f"Share of spend in {HIGH_GROUP} {basis} risk: "
     f"{fmt.usd(kpis['high_usd'])} of {fmt.usd(total)}",
-    border=True,
+    **TILE,
 )
-c3.metric("Contracts", fmt.count(kpis["count_contracts"]), border=True)
-c4.metric("Suppliers", fmt.count(kpis["count_suppliers"]), border=True)
-c5.metric(
+tiles.metric(
     f"Spend in {last_quarter}" if last_quarter else "Change against previous quarter",
     fmt.usd_compact(spend.get(last_quarter)) if last_quarter else "–",
     delta=delta,
     delta_color="off",
     help=delta_help,
-    border=True,
+    **TILE,
 )
+tiles.metric("Contracts", fmt.count(kpis["count_contracts"]), **TILE)
+tiles.metric("Suppliers", fmt.count(kpis["count_suppliers"]), **TILE)
 # Links to line detail only for roles that may see it (a viewer's click says so instead).
 if page.may_open("contracts"):
-    c2.button(
-        "Show these contracts",
+    st.button(
+        f"Show the {HIGH_GROUP} contracts",
         key="ov_high_button",
         on_click=narrow_to_contracts,
         kwargs={"categories": list(HIGH)},
+    )
+
+# Is it going down? The question managers ask first, answered before the breakdowns.
+st.subheader(f"Share of spend in {HIGH_GROUP}, per quarter")
+by_basis = {b: page.query("spend_by_quarter_risk", risk_basis=b) for b in ("inherent", "residual")}
+shares = charts.high_share_by_quarter(by_basis["inherent"], by_basis["residual"])
+if shares.height:
+    st.plotly_chart(
+        charts.high_share_trend(shares, page.colours), key="ov_share", config=charts.CONFIG
+    )
+    first_q, last_q = shares.row(0, named=True), shares.row(-1, named=True)
+    st.caption(
+        f"Inherent risk from {fmt.pct(first_q['inherent'])} in {first_q['award_quarter']} to "
+        f"{fmt.pct(last_q['inherent'])} in {last_q['award_quarter']}; residual risk (after "
+        f"the due-diligence steps recorded) from {fmt.pct(first_q['residual'])} to "
+        f"{fmt.pct(last_q['residual'])}."
     )
 
 st.caption(
@@ -142,11 +171,20 @@ with left:
     )
 with right:
     st.subheader("Spend by supplier country")
+    map_by = st.radio(
+        "Colour countries by",
+        ["Spend", f"Share in {HIGH_GROUP}"],
+        horizontal=True,
+        key="ov_map_by",
+        bind="query-params",
+    )
     by_country = page.query("spend_by_country")
     known = by_country.filter(pl.col("supplier_country").is_not_null())
     if known.height:
         st.plotly_chart(
-            charts.world_map(by_country),
+            charts.world_map(
+                by_country, by="spend" if map_by == "Spend" else "high_share", colours=page.colours
+            ),
             key=K_MAP,
             on_select=on_country_click,
             selection_mode="points",
@@ -173,16 +211,16 @@ if trend.height:
 else:
     st.info("No quarters to show for these filters.")
 
-# Full width, one under the other: at half width the treemap's labels and the table's
+# Full width, one under the other: at half width the sector labels and the table's
 # amounts were cut.
 left, right = st.container(), st.container()
 with left:
-    st.subheader("Spend by sector (UNSPSC segment, then family)")
+    st.subheader("Spend by sector (UNSPSC segment), largest first")
     sectors = page.query("spend_by_segment_family")
     if sectors.height:
         st.plotly_chart(
-            charts.sector_treemap(sectors, page.colours),
-            key="ov_treemap",
+            charts.sector_bars(sectors, page.colours),
+            key="ov_sectors",
             config=charts.CONFIG,
         )
     else:

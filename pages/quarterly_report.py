@@ -45,13 +45,19 @@ if not available:
     st.stop()
 
 choices = list(reversed(available))  # latest first
+# The quarter lives in the URL as ?quarter=2025Q4: a link opens it, a choice updates it.
+linked = st.query_params.get("quarter")
+if linked in choices and st.session_state.get("qr_linked") != linked:
+    st.session_state["qr_quarter"] = linked
 label = st.selectbox(
     "Quarter",
     choices,
-    index=0,
     format_func=lambda q: quarters.parse(q, start_month=start_month).describe(),
     key="qr_quarter",
 )
+st.session_state["qr_linked"] = label
+if st.query_params.get("quarter") != label:
+    st.query_params["quarter"] = label
 
 try:
     fig = _figures(root, page.version, label, start_month)
@@ -80,21 +86,26 @@ def _delta(key: str) -> str | None:
     return report.change_text(key, change)
 
 
-cols = st.columns(5)
+# Fixed-width tiles in a wrapping row (as on the Overview): at 1280 px a fifth of the page
+# cut "Spend in High or Very high" short.
+tiles = st.container(horizontal=True, wrap=True)
+cols = [tiles] * 5
 cols[0].metric(
     "Total spend (USD)",
     fmt.usd_compact(fig.top["total_usd"]),
     _delta("total_usd"),
     help=f"USD {report.cell_text(fig.top['total_usd'], 'money')}",
+    width=190,
 )
-cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"))
-cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"))
-cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"))
+cols[1].metric("Contract lines", f"{fig.top['lines']:,}", _delta("lines"), width=190)
+cols[2].metric("Contracts", f"{fig.top['contracts']:,}", _delta("contracts"), width=190)
+cols[3].metric("Suppliers", f"{fig.top['suppliers']:,}", _delta("suppliers"), width=190)
 cols[4].metric(
     f"Spend in {HIGH_GROUP}",
     report.cell_text(fig.top["high_risk_share"], "share"),
     _delta("high_risk_share"),
     delta_color="inverse",
+    width=230,  # the longest label
 )
 if previous.has_data:
     st.caption(f"Changes are against {previous.quarter.describe()}.")

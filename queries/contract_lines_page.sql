@@ -30,8 +30,12 @@ with lines as not materialized (
     from filtered_lines({{filters}})
 ),
 
+-- Severity: a category without a score band (Not assessable) has none, so it comes last
+-- in both directions (descending: Very high, High, Medium, Low, then Not assessable).
 ranked as not materialized (
-    select l.* replace (rc.sort_order as risk_order)
+    select l.* replace (
+        case when rc.min_score is null then null else rc.sort_order end as risk_order
+    )
     from lines as l
     left join risk_categories as rc on rc.category = l.risk_category
 ),

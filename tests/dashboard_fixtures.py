@@ -71,6 +71,7 @@ COUNTRY = {
     "FRA": ("France", "Europe", "Western Europe", "Tier 1"),
     "DEU": ("Germany", "Europe", "Western Europe", "Tier 1"),
 }
+BANDS = {"Low": (2, 4), "Medium": (5, 6), "High": (7, 8), "Very high": (9, 10)}
 COLOURS = {
     "Low": "#0072B2",
     "Medium": "#F0E442",
@@ -151,6 +152,9 @@ def stub_connection(store: Store) -> duckdb.DuckDBPyConnection:
             "label": [c.label for c in categories.TABLE],
             "is_high": [c.is_high for c in categories.TABLE],
             "colour": [COLOURS[c.name] for c in categories.TABLE],
+            # the shipped model's score bands (Not assessable has none), as the real table
+            "min_score": [BANDS.get(c.name, (None, None))[0] for c in categories.TABLE],
+            "max_score": [BANDS.get(c.name, (None, None))[1] for c in categories.TABLE],
         },
         schema={
             "category": pl.String,
@@ -158,6 +162,8 @@ def stub_connection(store: Store) -> duckdb.DuckDBPyConnection:
             "label": pl.String,
             "is_high": pl.Boolean,
             "colour": pl.String,
+            "min_score": pl.Int32,
+            "max_score": pl.Int32,
         },
     )
     database.install_frame(con, "fixture_risk", risk)

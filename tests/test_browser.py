@@ -276,8 +276,9 @@ def test_clicking_a_bar_leads_to_the_matching_contracts(server, browser):
     url, _ = server
     context, page, problems = _open(browser, url, "overview_before_click")
     try:
-        # The category chart is the first Plotly chart; its third bar is "High".
-        bar = page.locator(".js-plotly-plot").first.locator("g.point path").nth(2)
+        # The category chart is the second Plotly chart (after the high-risk share per
+        # quarter); its third bar is "High".
+        bar = page.locator(".js-plotly-plot").nth(1).locator("g.point path").nth(2)
         box = bar.bounding_box()
         # Plotly's drag layer covers the bars, so click where the bar is, as a user does.
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -298,7 +299,7 @@ def test_clicking_a_country_leads_to_its_contracts(server, browser):
     url, _ = server
     context, page, problems = _open(browser, url, "overview_before_country_click")
     try:
-        chart = page.locator(".js-plotly-plot").nth(1)
+        chart = page.locator(".js-plotly-plot").filter(has=page.locator(".geo")).first
         chart.locator("path.choroplethlocation").first.wait_for(timeout=30_000)
         # Plotly draws one path per location, in the trace's order: find China's.
         index = chart.evaluate("el => el.data[0].locations.indexOf('CHN')")
@@ -415,7 +416,8 @@ def test_html_in_names_is_shown_as_text_on_every_page(hostile_server, hostile_st
         try:
             # Let a delayed handler (onerror after the image fails) fire if it would.
             page.wait_for_timeout(500)
-            text = page.locator('[data-testid="stMain"]').inner_text()
+            # The page and, for a contract line, its dialog (drawn outside stMain).
+            text = page.locator("body").inner_text()
             missing = [t for t in literal.get(shot, []) if t not in text]
             injected = page.evaluate(INJECTED)
             if problems or missing or injected:

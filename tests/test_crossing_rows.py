@@ -93,6 +93,7 @@ BOUNDS: dict[str, Callable[[duckdb.DuckDBPyConnection], int]] = {
     "figures_quarters_available": _distinct("date_trunc('month', award_date)", "contract_lines"),
     "figures_spend_by_combination": _combinations,
     "figures_totals_by_period": _fixed(3),
+    "latest_award_date": _fixed(1),
     "figures_counts_by_period": _fixed(3),
     "figures_lines_by_period": _fixed(3),
     # four parts of cells per period: bounded by those cells in the latest five quarters

@@ -21,7 +21,8 @@ KEYS = {
     "award_date": "l.award_date",
     "amount_usd": "l.amount_usd",
     "supplier_name": "l.supplier_name",
-    "risk": "rc.sort_order",
+    # severity: Not assessable has none and comes last both ways
+    "risk": "case when l.risk_category = 'Not assessable' then null else rc.sort_order end",
     "contract_id": "l.contract_id",
     "country": "coalesce(l.supplier_country_name, l.supplier_country, 'Unknown country')",
 }
@@ -108,3 +109,25 @@ def test_lines_without_a_value_come_last_and_are_paged_like_a_plain_sort(tmp_pat
             page = sql.run(con, "contract_lines_page", params)
             got = list(zip(page["batch_id"], page["source_row"], strict=True))
             assert got == _reference(con, f, "supplier_name", descending, size, offset)
+
+
+@pytest.mark.parametrize(
+    ("descending", "expected"),
+    [
+        (True, ["Very high", "High", "Medium", "Low", "Not assessable"]),
+        (False, ["Low", "Medium", "High", "Very high", "Not assessable"]),
+    ],
+)
+def test_the_risk_sort_follows_severity_with_not_assessable_last(con, descending, expected):
+    params = {
+        **Filters().sql_params(),
+        "sort": "risk",
+        "descending": descending,
+        "page_size": 3_000,
+        "page_offset": 0,
+    }
+    seen: list[str] = []
+    for category in sql.run(con, "contract_lines_page", params)["risk_category"].to_list():
+        if not seen or seen[-1] != category:
+            seen.append(category)
+    assert seen == expected

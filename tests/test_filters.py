@@ -221,3 +221,32 @@ def test_macro_sql_has_no_dollar_placeholders():
         assert "$" not in sql.view(name).text, name
     assert filters.MACRO_CALL.count("$") == len(Filters().sql_params())
     assert tuple(Filters().sql_params()) == filters.FILTER_ARGS
+
+
+@pytest.mark.parametrize(
+    ("q_from", "q_to", "expected", "notices"),
+    [
+        # inside the data (2023Q4 to 2026Q3): kept; the data's own ends become "no bound"
+        ("2024Q2", "2025Q1", ("2024Q2", "2025Q1"), 0),
+        ("2023Q4", "2026Q3", (None, None), 0),
+        # after the data: both thumbs on its last quarter
+        ("2030Q1", None, ("2026Q3", None), 1),
+        ("2030Q1", "2031Q2", ("2026Q3", None), 1),
+        # before the data: both thumbs on its first quarter
+        (None, "2020Q1", (None, "2023Q4"), 1),
+        # reaching past one end only: cut there
+        ("2019Q1", "2024Q1", (None, "2024Q1"), 1),
+        ("2025Q1", "2029Q4", ("2025Q1", None), 1),
+    ],
+)
+def test_a_period_outside_the_data_is_clamped_and_reported(q_from, q_to, expected, notices):
+    f, notes = filters.clamp_period(
+        Filters(quarter_from=q_from, quarter_to=q_to), "2023Q4", "2026Q3"
+    )
+    assert (f.quarter_from, f.quarter_to) == expected
+    assert len(notes) == notices
+
+
+def test_the_slider_offers_quarters_without_data_too():
+    assert quarters.span("2024Q3", "2025Q2") == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+    assert quarters.span("2025Q2", "2025Q2") == ["2025Q2"]

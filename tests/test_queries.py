@@ -345,6 +345,11 @@ def _expected(batch: str) -> dict[str, tuple[dict, tuple[str, ...], list[tuple]]
                 ("segment", "76", f"76 {CLEANING}"),
             ],
         ),
+        "latest_award_date": (
+            {},
+            ("latest_award_date",),
+            [(date(2025, 9, 30),)],  # C6, the last of the eight lines
+        ),
         "kpis_for_period": (
             {},
             ("total_usd", "high_usd", "count_lines", "count_contracts", "count_suppliers"),

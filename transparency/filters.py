@@ -332,3 +332,40 @@ def _parse_lists(
         field: _check_list(label, _values(params.get(key)), ok, expected, notices)
         for field, key, label, ok, expected in rules
     }
+
+
+def clamp_period(filters: Filters, first: str, last: str) -> tuple[Filters, list[str]]:
+    """Return `filters` with the period moved inside the data (`first` to `last`), and notices.
+
+    A bound at the data's own first or last quarter becomes None (no restriction), so the
+    URL of the full period stays clean.
+
+    >>> f, notes = clamp_period(Filters(quarter_from="2030Q1"), "2023Q4", "2026Q3")
+    >>> f.quarter_from, f.quarter_to
+    ('2026Q3', None)
+    >>> notes
+    ['The period asked for starts in 2030Q1, after the data ends (2026Q3): showing 2026Q3.']
+    """
+    q_from, q_to = filters.quarter_from, filters.quarter_to
+    notices: list[str] = []
+    if q_from is not None and q_from > last:
+        notices.append(
+            f"The period asked for starts in {q_from}, after the data ends ({last}): "
+            f"showing {last}."
+        )
+        q_from, q_to = last, None
+    if q_to is not None and q_to < first:
+        notices.append(
+            f"The period asked for ends in {q_to}, before the data starts ({first}): "
+            f"showing {first}."
+        )
+        q_from, q_to = None, first
+    if q_from is not None and q_from < first:
+        notices.append(f"The data starts in {first}, after {q_from}: the period starts there.")
+        q_from = None
+    if q_to is not None and q_to > last:
+        notices.append(f"The data ends in {last}, before {q_to}: the period ends there.")
+        q_to = None
+    q_from = None if q_from == first else q_from
+    q_to = None if q_to == last else q_to
+    return filters.narrowed(quarter_from=q_from, quarter_to=q_to), notices

@@ -172,3 +172,21 @@ def of(day: date, *, start_month: int | None = None) -> Quarter:
     first_year = day.year if day.month >= month else day.year - 1
     year = first_year if month == 1 else first_year + 1
     return Quarter(year, number, month)
+
+
+def span(first: str, last: str) -> list[str]:
+    """Return the labels of every quarter from `first` to `last`, both included.
+
+    Quarters without data in between are kept, so a period slider never skips one.
+
+    >>> span("2025Q3", "2026Q2")
+    ['2025Q3', '2025Q4', '2026Q1', '2026Q2']
+    >>> span("2026Q1", "2025Q1")
+    []
+    """
+    out: list[str] = []
+    q, end = parse(first, start_month=1), parse(last, start_month=1)
+    while (q.year, q.number) <= (end.year, end.number):
+        out.append(q.label)
+        q = q.next()
+    return out

@@ -12,6 +12,7 @@ so it runs inside `dashboard.py`'s navigation and on its own (`streamlit run pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import duckdb
 import polars as pl
@@ -25,6 +26,7 @@ from transparency import access, database, page_registry, palette, settings
 from transparency.app import auth, preload, sidebar, uploads  # noqa: F401
 from transparency.app.connection import cached_query, connection, data_version, freeze
 from transparency.app.fmt import md
+from transparency.app.fmt import pct as fmt_pct
 from transparency.filters import Filters
 from transparency.risk import diligence
 from transparency.store import Store
@@ -44,6 +46,8 @@ class Page:
     version: str
     filters: Filters
     is_demo: bool
+    # (share of lines, share of spend) that is generated demo data; None without demo data
+    demo: tuple[float, float] | None = None
     colours: dict[str, str] = field(default_factory=dict)
     identity: auth.Identity = field(default_factory=lambda: auth.Identity("local"))
 
@@ -85,6 +89,73 @@ class Page:
     def query_unfiltered(self, name: str, **params: object) -> pl.DataFrame:
         """Run a query with only the given values (no sidebar filters; cached)."""
         return cached_query(str(self.store.root), self.version, name, freeze(params))
+
+
+def demo_share(batches: list) -> tuple[float, float] | None:
+    """Return the demo batches' share of the store's lines and of its spend (USD), or None
+    when no batch is demo data.
+
+    >>> from types import SimpleNamespace as B
+    >>> demo_share([B(is_demo=True, lines=900, rows_accepted=900, total_usd="970.00"),
+    ...             B(is_demo=False, lines=100, rows_accepted=100, total_usd="30.00")])
+    (0.9, 0.97)
+    >>> demo_share([B(is_demo=False, lines=5, rows_accepted=5, total_usd="1")]) is None
+    True
+    """
+    if not any(b.is_demo for b in batches):
+        return None
+
+    def lines(b: object) -> int:
+        return int(getattr(b, "lines", 0) or getattr(b, "rows_accepted", 0) or 0)
+
+    all_lines = sum(lines(b) for b in batches)
+    all_usd = sum(Decimal(b.total_usd or "0") for b in batches)
+    demo_lines = sum(lines(b) for b in batches if b.is_demo)
+    demo_usd = sum(Decimal(b.total_usd or "0") for b in batches if b.is_demo)
+    return (
+        demo_lines / all_lines if all_lines else 1.0,
+        float(demo_usd / all_usd) if all_usd else 1.0,
+    )
+
+
+def _share(value: float) -> str:
+    """Return a share that never rounds to 0% or 100% when it is not.
+
+    >>> _share(20_000 / 20_002), _share(0.0004), _share(0.5), _share(1.0)
+    ('over 99.9%', 'under 0.1%', '50.0%', '100.0%')
+    """
+    text = fmt_pct(value)
+    if text == "100.0%" and value < 1:
+        return "over 99.9%"
+    if text == "0.0%" and value > 0:
+        return "under 0.1%"
+    return text
+
+
+def demo_label(share: tuple[float, float]) -> str:
+    """Return the words that say how much of the store is demo data.
+
+    >>> demo_label((1.0, 1.0))
+    'Demo data: generated for a fictional organisation, not real purchases.'
+    >>> print(demo_label((0.97, 0.955))[:72])
+    Demo data mixed with real: 97.0% of the lines and 95.5% of the spend are
+    """
+    if share[0] >= 1.0 and share[1] >= 1.0:
+        return "Demo data: generated for a fictional organisation, not real purchases."
+    return (
+        f"Demo data mixed with real: {_share(share[0])} of the lines and {_share(share[1])} "
+        "of the spend are generated for a fictional organisation, not real purchases."
+    )
+
+
+def _sidebar_demo_notice(share: tuple[float, float]) -> str:
+    if share[0] >= 1.0 and share[1] >= 1.0:
+        return DEMO_NOTICE
+    return (
+        f"**Demo data mixed with your own.** {_share(share[0])} of the lines and "
+        f"{_share(share[1])} of the spend are generated for a fictional organisation. Remove "
+        "the demo data on the Data page."
+    )
 
 
 def store() -> Store:
@@ -152,14 +223,20 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     s = store()
     _ensure_demo(s)
     version = data_version(s)
-    page = Page(store=s, version=version, filters=Filters(), is_demo=s.is_demo(), identity=ident)
-    if page.is_demo:
-        st.sidebar.warning(DEMO_NOTICE)
+    # Any demo batch is said, with its share: one real file among generated lines must not
+    # make the labels vanish.
+    share = demo_share(s.batches())
+    page = Page(
+        store=s, version=version, filters=Filters(), is_demo=share is not None, identity=ident
+    )
+    page.demo = share
+    if share is not None:
+        st.sidebar.warning(_sidebar_demo_notice(share))
     if not connect:
         page.filters = sidebar.current()
         st.title(title)
-        if page.is_demo:
-            st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+        if share is not None:
+            st.caption(demo_label(share))
         return page
     try:
         page.con  # noqa: B018 - opens (or reuses) the connection; a broken model fails here
@@ -186,8 +263,8 @@ def setup(title: str, *, filters: bool = True, connect: bool = True) -> Page:
     else:
         page.filters = sidebar.current()
     st.title(title)
-    if page.is_demo:
-        st.caption("Demo data: generated for a fictional organisation, not real purchases.")
+    if share is not None:
+        st.caption(demo_label(share))
     return page
 
 
@@ -197,8 +274,12 @@ def go_to(page_key: str, ident: auth.Identity | None = None) -> None:
     if ident is not None and not access.can_see(ident.role, page_key):
         st.info(f"The {name} page is not part of your role ({ident.role}).")
         return
+    # The filters (and what the click chose, e.g. a supplier) go with the page, so the new
+    # page's URL is one browser history entry, and Back returns to the page before.
+    params: dict = {**sidebar.current().query_params(), **st.session_state.pop("goto_params", {})}
+    sidebar.remember_drill_down()
     try:
-        st.switch_page(page_registry.BY_KEY[page_key].path)
+        st.switch_page(page_registry.BY_KEY[page_key].path, query_params=params)
     except StreamlitAPIException:
         st.info(f"The filters are set. Open the {name} page to see the matching rows.")
 

@@ -14,14 +14,18 @@ from typing import Any
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from transparency import quarters
 from transparency.app.fmt import md
-from transparency.filters import PARAM_KEYS, Filters, parse
+from transparency.filters import PARAM_KEYS, Filters, clamp_period, parse
 from transparency.risk.categories import CATEGORIES
 from transparency.schema import PROCUREMENT_METHODS
 
 STATE = "filters"
 NOTICES = "filter_notices"
+SHOWN = "filters_shown"  # the filters the last page was drawn with
+DRILL = "filters_drill_down"  # (source page, filters before, filters after) of a page switch
 _ALL = "All quarters"
 
 
@@ -46,8 +50,30 @@ def _url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
 
 
+def _history_navigation() -> bool:
+    """Return True when this run is the browser's Back or Forward (the URL is then the truth)."""
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", False))
+
+
+def remember_drill_down() -> None:
+    """Note a click that narrowed the filters and is about to switch page (see `_init`).
+
+    Switching page writes the new filters into the old page's URL first (one history
+    entry), then opens the new page (another); Back from the new page lands on that first
+    entry, which must show the old page as it was before the click.
+    """
+    ctx = get_script_run_ctx()
+    before = st.session_state.get(SHOWN)
+    if ctx is not None and before is not None:
+        st.session_state[DRILL] = (ctx.page_script_hash, before, current())
+
+
 def _init(options: dict[str, dict[str, str]]) -> None:
-    if STATE in st.session_state:
+    # On Back or Forward the URL holds the filters of that moment (each run mirrors them
+    # there), so a drill-down is undone by going back: re-read them.
+    history = _history_navigation()
+    if STATE in st.session_state and not history:
         return
     allowed = {
         "buyers": list(options["buyer"]),
@@ -56,6 +82,12 @@ def _init(options: dict[str, dict[str, str]]) -> None:
         "segments": list(options["segment"]),
     }
     filters, notices = parse(_url_params(), allowed)
+    drill = st.session_state.get(DRILL)
+    ctx = get_script_run_ctx()
+    if history and drill and ctx is not None and drill[0] == ctx.page_script_hash:
+        source_page, before, after = drill
+        if filters == after:
+            filters = before
     st.session_state[STATE] = filters
     st.session_state[NOTICES] = notices
 
@@ -71,11 +103,11 @@ def _widget_to_filters(key: str, options: dict[str, dict[str, str]]) -> None:
     value = s.get(key)
     f = current()
     if key == "f_period":
-        quarters = sorted(options["quarter"])
+        periods = list(options["quarter"])
         q_from = q_to = None
-        if isinstance(value, (tuple, list)) and len(value) == 2 and quarters:
-            q_from = None if value[0] == quarters[0] else value[0]
-            q_to = None if value[1] == quarters[-1] else value[1]
+        if isinstance(value, (tuple, list)) and len(value) == 2 and periods:
+            q_from = None if value[0] == periods[0] else value[0]
+            q_to = None if value[1] == periods[-1] else value[1]
         f = f.narrowed(quarter_from=q_from, quarter_to=q_to)
     elif key == "f_basis":
         f = f.narrowed(risk_basis="residual" if value == "Residual" else "inherent")
@@ -105,11 +137,15 @@ _LIST_WIDGETS = {
 def _seed(filters: Filters, options: dict[str, dict[str, str]]) -> None:
     """Put the canonical filters into the widget keys before the widgets are created."""
     s = st.session_state
-    quarters = list(options["quarter"])
-    if len(quarters) >= 2:
-        lo = filters.quarter_from if filters.quarter_from in quarters else quarters[0]
-        hi = filters.quarter_to if filters.quarter_to in quarters else quarters[-1]
-        s["f_period"] = (lo, hi)
+    periods = list(options["quarter"])
+    if len(periods) >= 2:
+        lo = filters.quarter_from if filters.quarter_from in periods else periods[0]
+        hi = filters.quarter_to if filters.quarter_to in periods else periods[-1]
+        # Only when the filters moved without the slider (URL, Clear, a chart's drill-down):
+        # writing an unchanged value each run marks it as set from code and Streamlit
+        # warns about the widget's default.
+        if tuple(s.get("f_period", (periods[0], periods[-1]))) != (lo, hi):
+            s["f_period"] = (lo, hi)
     s["f_buyers"] = [v for v in filters.buyers if v in options["buyer"]]
     s["f_basis"] = "Residual" if filters.risk_basis == "residual" else "Inherent"
     s["f_categories"] = list(filters.categories)
@@ -131,7 +167,15 @@ def render(option_frame: pl.DataFrame) -> Filters:
         kind: _options(option_frame, kind)
         for kind in ("quarter", "buyer", "country", "region", "segment", "method")
     }
+    # Every quarter from the first to the last with data, gaps included.
+    labels = sorted(options["quarter"])
+    options["quarter"] = {q: q for q in quarters.span(labels[0], labels[-1])} if labels else {}
     _init(options)
+    if labels:
+        clamped, notices = clamp_period(current(), labels[0], labels[-1])
+        if notices or clamped != current():
+            set_filters(clamped)
+            st.session_state[NOTICES] = st.session_state.get(NOTICES, []) + notices
     filters = current()
     _seed(filters, options)
 
@@ -140,11 +184,19 @@ def render(option_frame: pl.DataFrame) -> Filters:
 
     sb = st.sidebar
     sb.header("Filters")
-    quarters = sorted(options["quarter"])
-    if len(quarters) >= 2:
-        sb.select_slider("Period (award quarter)", options=quarters, **on_change("f_period"))
-    elif quarters:
-        sb.caption(f"Period: {quarters[0]} (the only quarter in the data)")
+    periods = list(options["quarter"])
+    if len(periods) >= 2:
+        # `value` must be a pair: without it Streamlit builds a single-value slider whose
+        # reader turns the two thumbs' values into its default (the first quarter), so
+        # every drag or arrow key reset the period to the full range.
+        sb.select_slider(
+            "Period (award quarter)",
+            options=periods,
+            value=(periods[0], periods[-1]),
+            **on_change("f_period"),
+        )
+    elif periods:
+        sb.caption(f"Period: {periods[0]} (the only quarter in the data)")
     sb.radio(
         "Risk basis",
         ["Inherent", "Residual"],
@@ -176,6 +228,7 @@ def render(option_frame: pl.DataFrame) -> Filters:
 
     filters = current()
     _mirror(filters)
+    st.session_state[SHOWN] = filters
     for notice in st.session_state.pop(NOTICES, []):
         # Notices quote values from the URL: escaped, so a link cannot inject markdown.
         st.sidebar.warning(md(notice))
@@ -231,8 +284,11 @@ def _mirror(filters: Filters) -> None:
     mine = {k: v for k, v in current_params.items() if k in PARAM_KEYS}
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if mine != normalised:
-        for key in PARAM_KEYS:
-            if key in st.query_params:
+        # Few writes: the browser keeps one history entry per write, and Back should step
+        # over a change of filters at once, not over each of its parameters.
+        for key in mine:
+            if key not in normalised:
                 del st.query_params[key]
-        for key, value in wanted.items():
-            st.query_params[key] = value
+        changed = {k: v for k, v in wanted.items() if normalised[k] != mine.get(k)}
+        if changed:
+            st.query_params.update(changed)

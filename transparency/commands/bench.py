@@ -6,6 +6,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from transparency.commands import UserError
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("bench", help="measure speed and memory (figures, not pass/fail)")
@@ -25,6 +27,12 @@ def run(args: argparse.Namespace) -> int:
     # library's core, imported only here) loads duckdb, the ingest and the report
     from transparency import bench
 
+    # Checked before the run (which can take many minutes), not after it.
+    if args.out:
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot write the results to {args.out}: {exc}") from exc
     with tempfile.TemporaryDirectory(prefix="transparency-bench-") as tmp:
         results = bench.run(args.rows, args.workdir or Path(tmp) / "bench")
     print(bench.render(results))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from transparency.commands import UserError, add_store_argument, store_from
 from transparency.commands.import_cmd import add_prepare_argument, prepare_pages
@@ -59,8 +60,30 @@ def run_add(args: argparse.Namespace) -> int:
     print(
         f"Recorded {record['step']} for {who} on {record['step_date']} in {diligence.path(store)}."
     )
+    if not _supplier_in_store(store, record["supplier_id"], record["supplier_name"]):
+        field = "id" if record["supplier_id"] else "name"
+        print(
+            f"warning: no contract line in {store.root} has the supplier {field} {who!r}; "
+            "the step counts only once lines with it are imported (check for a typo).",
+            file=sys.stderr,
+        )
     prepare_pages(args, store)
     return 0
+
+
+def _supplier_in_store(store, supplier_id: str | None, supplier_name: str | None) -> bool:
+    """Return True when some imported line carries this supplier (by id, else by name)."""
+    files = store.batch_files()
+    if not files:
+        return False
+    # lazy: polars only for this check, not for `--help`
+    import polars as pl
+
+    column, value = (
+        ("supplier_id", supplier_id) if supplier_id else ("supplier_name", supplier_name)
+    )
+    found = pl.scan_parquet(files).filter(pl.col(column) == value).select(column).head(1)
+    return found.collect().height > 0
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -65,7 +65,10 @@ def provenance(
     return {
         "fingerprint": fingerprint,
         "batches": batches,
-        "is_demo": bool(batches) and all(b["is_demo"] for b in batches),
+        # Any generated batch among the quarter's makes the figures demo data (one real
+        # file beside the demo lines must not hide the label).
+        "is_demo": any(b["is_demo"] for b in batches),
+        "demo_batches": sum(1 for b in batches if b["is_demo"]),
         **risk_info,
         "diligence_records_hash": inputs["diligence_records_hash"],
         "definitions_hash": inputs["definitions_hash"],

@@ -202,9 +202,20 @@ def _award_date(
         expected = date_format or {"dmy": "day/month/year", "mdy": "month/day/year"}.get(
             order or "", "an ISO date (YYYY-MM-DD)"
         )
+        unread = pl.col("_award_date_raw").is_not_null() & pl.col("award_date").is_null()
+        # Written as YYYY-MM-DD but no such day (2025-02-30): say that, not "expected an
+        # ISO date", which it is.
+        iso_shape = pl.col("_award_date_raw").str.strip_chars().str.contains(r"^\d{4}-\d{2}-\d{2}$")
         report.reject(
             frame,
-            pl.col("_award_date_raw").is_not_null() & pl.col("award_date").is_null(),
+            unread & iso_shape,
+            "award_date",
+            pl.col("_award_date_raw"),
+            "not a date: no such day in the calendar (the month has fewer days, or is not 1 to 12)",
+        )
+        report.reject(
+            frame,
+            unread & ~iso_shape,
             "award_date",
             pl.col("_award_date_raw"),
             f"not a date (expected {expected})",

@@ -106,7 +106,7 @@ def provenance_rows(fig: Figures) -> list[tuple[str, str]]:
         ("Risk model hash", prov.get("risk_model_hash") or "not available"),
         ("Figure definitions hash", prov.get("definitions_hash") or ""),
         ("Due-diligence records hash", prov.get("diligence_records_hash") or "no records"),
-        ("Demo data", "yes" if prov.get("is_demo") else "no"),
+        ("Demo data", _demo_words(prov)),
     ]
     for name, edition in _editions(prov.get("reference_editions")):
         rows.append((f"Reference edition: {name}", edition))
@@ -191,3 +191,17 @@ def methodology_rows(fig: Figures) -> list[tuple[str, str]]:
     rows += [(t.title, t.description) for t in TABLES]
     rows.append(("Risk flags", DISCLAIMER))
     return rows
+
+
+def _demo_words(prov: dict) -> str:
+    """Return 'no', 'yes', or how many of the quarter's batches are generated demo data.
+
+    >>> _demo_words({"is_demo": True, "demo_batches": 1, "batches": [{}, {}]})
+    'yes: 1 of the 2 batches of these figures is generated demo data'
+    """
+    if not prov.get("is_demo"):
+        return "no"
+    demo, total = prov.get("demo_batches"), len(prov.get("batches") or [])
+    if demo is None or demo == total:
+        return "yes"
+    return f"yes: {demo} of the {total} batches of these figures is generated demo data"
