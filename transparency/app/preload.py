@@ -16,6 +16,9 @@ from __future__ import annotations
 import duckdb  # noqa: F401
 import numpy  # noqa: F401
 import pandas  # noqa: F401
+
+# the Contracts and Suppliers tables colour risk cells with a pandas Styler (and its jinja2)
+import pandas.io.formats.style  # noqa: F401
 import plotly.colors  # noqa: F401
 import plotly.graph_objects as go
 import plotly.io as pio
