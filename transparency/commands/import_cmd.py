@@ -68,6 +68,20 @@ def prepare_pages(
     )
 
 
+def layout_lines(extra: dict) -> list[str]:
+    """Return the report's lines on where the headings were (title rows skipped, or none)."""
+    if "heading_note" in extra:
+        return [f"no heading row: {extra['heading_note']}"]
+    skipped = extra.get("skipped_rows")
+    if not skipped:
+        return []
+    shown = "; ".join(repr(t) for t in skipped[:3]) + ("; ..." if len(skipped) > 3 else "")
+    return [
+        f"headings read from row {extra['heading_row']}; the {len(skipped)} row(s) above "
+        f"them were skipped as titles, not data: {shown}"
+    ]
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",
@@ -114,6 +128,11 @@ def run(args: argparse.Namespace) -> int:
                         "rows_accepted": result.rows_accepted,
                         "rows_rejected": result.rows_rejected,
                         "rejections": str(result.rejections_path),
+                        **{
+                            k: result.batch.extra[k]
+                            for k in ("heading_row", "heading_note", "skipped_rows")
+                            if k in result.batch.extra
+                        },
                     }
                 )
             )
@@ -123,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
                 f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
             )
+            for line in layout_lines(result.batch.extra):
+                print(f"{path}: {line}")
             newer = _unknown_families(store, result.batch.batch_id)
             if newer:
                 print(

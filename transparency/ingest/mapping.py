@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from transparency import schema
@@ -245,6 +245,10 @@ class Mapping:
     [excel]
     sheet = "PO lines"             # default: the first sheet
 
+    [headings]
+    row = 3                        # the headings are on row 3; 0: no heading row (then
+                                   # columns are named "column 1", "column 2"...)
+
     [dates]
     order = "dmy"                  # or "mdy": how to read 03/04/2024 in every date column
     [dates.formats]                # or an exact strftime format per heading
@@ -267,6 +271,7 @@ class Mapping:
     placeholders: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str | None = None
+    heading_row: int | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
@@ -291,6 +296,7 @@ class Mapping:
             "dates",
             "placeholders",
             "values",
+            "headings",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -330,6 +336,7 @@ class Mapping:
                 k: {str(a): str(b) for a, b in v.items()} for k, v in data.get("values", {}).items()
             },
             source=str(path),
+            heading_row=data.get("headings", {}).get("row"),
         )
 
 
@@ -402,14 +409,4 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
             f"supplier's country without being told: in a mapping file write either "
             f"[columns] supplier_country = {bare[0]!r} or [ignore] columns = [{bare[0]!r}]."
         )
-    return Mapping(
-        columns=columns,
-        ignore=mapping.ignore,
-        constants=constants,
-        csv=mapping.csv,
-        date_order=mapping.date_order,
-        date_formats=mapping.date_formats,
-        placeholders=mapping.placeholders,
-        values=mapping.values,
-        source=mapping.source,
-    )
+    return replace(mapping, columns=columns, constants=constants)

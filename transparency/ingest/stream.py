@@ -206,6 +206,15 @@ class Stream:
         try:
             resolved = resolve(columns, self.mapping, file=self.name)
         except MappingError as exc:
+            if self.source.info.get("heading_row", 1) is None:
+                raise ImportRefused(
+                    f"{self.name}: the file has no heading row (its first row looks like data, "
+                    f"so it is read as row 1, not as headings); its columns are named 'column 1'"
+                    f" to 'column {len(columns)}'. Say which is which in a mapping file, e.g. "
+                    '[columns] contract_id = "column 1", supplier_name = "column 2" (and '
+                    "[headings] row = 0); if the first row is headings, say [headings] row = 1."
+                    f" ({exc})"
+                ) from exc
             raise ImportRefused(str(exc)) from exc
         check_duplicate_headings(self.headings, resolved.columns, self.name)
         self.resolved = resolved
