@@ -21,175 +21,7 @@ from pathlib import Path
 
 from transparency import schema
 from transparency.ingest.mapping_file import MappingError, check_types
-
-# Canonical column -> headings seen in common ERP and procurement exports.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "contract_id": (
-        "PO Number",
-        "PO No",
-        "PO Num",
-        "PO #",
-        "PO",
-        "Purchase Order",
-        "Purchase Order Number",
-        "Purchase Order No",
-        "PO ID",
-        "Order Number",
-        "Order No",
-        "Contract No",
-        "Contract Number",
-        "Contract ID",
-        "Contract Reference",
-        "Contract Ref",
-        "Agreement Number",
-        "Award ID",
-        "Award Number",
-        "Contract",
-    ),
-    "line_id": (
-        "Line",
-        "Line No",
-        "Line Number",
-        "Line ID",
-        "PO Line",
-        "PO Line Number",
-        "Line Item",
-        "Line Item Number",
-        "Item No",
-        "Item Number",
-    ),
-    "award_date": (
-        "PO Date",
-        "Award Date",
-        "Contract Date",
-        "Order Date",
-        "Purchase Order Date",
-        "Date of Award",
-        "Date Awarded",
-        "PO Issue Date",
-        "Contract Signature Date",
-        "Signature Date",
-        "Contract Award Date",
-    ),
-    "buyer": (
-        "Business Unit",
-        "Department",
-        "Department Name",
-        "Organisational Unit",
-        "Organizational Unit",
-        "Org Unit",
-        "Buyer",
-        "Buying Unit",
-        "Buying Office",
-        "Procuring Entity",
-        "Requesting Unit",
-        "Agency",
-        "Office",
-    ),
-    "supplier_id": (
-        "Vendor ID",
-        "Vendor Number",
-        "Vendor No",
-        "Vendor Code",
-        "Supplier ID",
-        "Supplier Number",
-        "Supplier No",
-        "Supplier Code",
-    ),
-    "supplier_name": (
-        "Vendor",
-        "Vendor Name",
-        "Supplier",
-        "Supplier Name",
-        "Contractor",
-        "Contractor Name",
-        "Awardee",
-        "Payee",
-        "Payee Name",
-    ),
-    "supplier_country": (
-        "Vendor Country",
-        "Supplier Country",
-        "Country of Supplier",
-        "Country of Vendor",
-        "Vendor Country Code",
-        "Supplier Country Code",
-        "Contractor Country",
-        "Country of Contractor",
-        "Supplier Nationality",
-        "Vendor Nationality",
-    ),
-    "description": (
-        "Description",
-        "Item Description",
-        "Line Description",
-        "PO Description",
-        "Short Text",
-        "Goods Description",
-        "Contract Title",
-        "Title",
-    ),
-    "category_code": (
-        "UNSPSC",
-        "UNSPSC Code",
-        "Normalized UNSPSC",
-        "Normalised UNSPSC",
-        "Commodity Code",
-        "UNSPSC Commodity Code",
-        "Category Code",
-    ),
-    "procurement_method": (
-        "Procurement Method",
-        "Acquisition Method",
-        "Method of Procurement",
-        "Solicitation Method",
-        "Procurement Type",
-        "Sourcing Method",
-        "Award Method",
-        "Procurement Process",
-    ),
-    "amount": (
-        "Amount",
-        "Total Price",
-        "Line Item Value",
-        "Value",
-        "Line Amount",
-        "Line Total",
-        "Total Amount",
-        "Contract Value",
-        "Contract Amount",
-        "Award Amount",
-        "PO Amount",
-        "Net Amount",
-        "Order Amount",
-        "Total Value",
-        "Line Value",
-    ),
-    "amount_usd": (
-        "Value (USD)",
-        "Amount (USD)",
-        "Amount USD",
-        "USD Amount",
-        "Value USD",
-        "USD Value",
-        "Amount in USD",
-        "Value in USD",
-        "Total (USD)",
-        "Total USD",
-        "Total Price (USD)",
-        "Contract Value (USD)",
-        "Line Item Value (USD)",
-    ),
-    "currency": (
-        "Currency",
-        "Currency Code",
-        "Curr",
-        "CCY",
-        "PO Currency",
-        "Contract Currency",
-        "Transaction Currency",
-    ),
-}
+from transparency.ingest.synonyms import SYNONYMS, WEAK_SYNONYMS
 
 # Headings that may name a country without saying whose: never taken as the supplier's.
 BARE_COUNTRY = ("Country", "Country Name", "Country Code", "Ctry")
@@ -218,6 +50,7 @@ def _synonym_index() -> dict[str, str]:
 
 
 SYNONYM_INDEX = _synonym_index()
+WEAK_INDEX = {heading_key(h): c for c, heads in WEAK_SYNONYMS.items() for h in heads}
 
 
 @dataclass
@@ -367,6 +200,14 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
         canonical = SYNONYM_INDEX.get(heading_key(heading))
         if canonical and canonical not in mapping.columns and canonical not in constants:
             found.setdefault(canonical, []).append(heading)
+    weak: dict[str, list[str]] = {}
+    for heading in headings:
+        canonical = WEAK_INDEX.get(heading_key(heading))
+        if canonical and heading not in taken and canonical not in mapping.columns:
+            weak.setdefault(canonical, []).append(heading)
+    for canonical, heads in weak.items():
+        if canonical not in found and canonical not in constants and len(heads) == 1:
+            found[canonical] = heads
     clashes = {k: v for k, v in found.items() if len(v) > 1}
     if clashes:
         lines = "; ".join(f"{k} could be {' or '.join(map(repr, v))}" for k, v in clashes.items())

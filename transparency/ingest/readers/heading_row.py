@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transparency.ingest.mapping import SYNONYM_INDEX, heading_key
+from transparency.ingest.mapping import SYNONYM_INDEX, WEAK_INDEX, heading_key
 
 # How far down title rows are looked through for the heading row.
 SEARCH_ROWS = 20
@@ -56,7 +56,8 @@ def _cells(row: list) -> list[str]:
 
 def recognised(row: list, named: set[str]) -> int:
     """Return how many cells of `row` are a heading the import recognises or a mapping names."""
-    return sum(1 for c in _cells(row) if c in named or heading_key(c) in SYNONYM_INDEX)
+    known = SYNONYM_INDEX.keys() | WEAK_INDEX.keys()
+    return sum(1 for c in _cells(row) if c in named or heading_key(c) in known)
 
 
 def looks_like_data(row: list) -> bool:
