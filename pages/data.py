@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from transparency import settings
-from transparency.app import auth, fmt, setup, uploads
+from transparency.app import auth, fmt, import_notes, setup, uploads
 from transparency.app.connection import prepare_in_background
 from transparency.store import StoreError
 
@@ -83,6 +83,7 @@ if (
                     "rows_read": result.rows_read,
                     "rows_accepted": result.rows_accepted,
                     "rows_rejected": result.rows_rejected,
+                    "notes": import_notes.result_notes(result),  # issue 17: value, headings
                 }
 
 last = st.session_state.get("dt_last")
@@ -94,6 +95,8 @@ elif last:
         f"{fmt.count(last['rows_accepted'])} accepted, "
         f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
     )
+    for note in last.get("notes", []):  # issue 17: the value rejected, headings found
+        st.info(fmt.md(note))
 if preparing := st.session_state.pop("dt_preparing", None):
     st.info(preparing)
 
@@ -147,16 +150,9 @@ else:
             f"({fmt.plural(report.height, 'reason')}). The first 500 are shown; the download "
             "holds all of them."
         )
+        st.write(import_notes.report_value(report))
         st.dataframe(
-            report.head(500).rename(
-                {
-                    "file": "File",
-                    "source_row": "Row",
-                    "column": "Column",
-                    "value": "Value",
-                    "reason": "Reason",
-                }
-            ),
+            report.head(500).rename(import_notes.REPORT_LABELS),
             hide_index=True,
             key="dt_rejections",
         )

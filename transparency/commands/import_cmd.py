@@ -68,20 +68,6 @@ def prepare_pages(
     )
 
 
-def layout_lines(extra: dict) -> list[str]:
-    """Return the report's lines on where the headings were (title rows skipped, or none)."""
-    if "heading_note" in extra:
-        return [f"no heading row: {extra['heading_note']}"]
-    skipped = extra.get("skipped_rows")
-    if not skipped:
-        return []
-    shown = "; ".join(repr(t) for t in skipped[:3]) + ("; ..." if len(skipped) > 3 else "")
-    return [
-        f"headings read from row {extra['heading_row']}; the {len(skipped)} row(s) above "
-        f"them were skipped as titles, not data: {shown}"
-    ]
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",
@@ -105,6 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from transparency.ingest import ImportRefused, import_file  # lazy: keeps `--help` fast
+    from transparency.ingest.summary import layout_lines, rejected_line  # lazy: as above
 
     store = store_from(args)
     failed = []
@@ -128,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
                         "rows_accepted": result.rows_accepted,
                         "rows_rejected": result.rows_rejected,
                         "rejections": str(result.rejections_path),
+                        "rejected_usd": str(result.rejected_usd),
+                        "rejected_without_usd": result.rejected_unvalued,
                         **{
                             k: result.batch.extra[k]
                             for k in ("heading_row", "heading_note", "skipped_rows")
@@ -142,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
                 f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
             )
+            if result.rows_rejected:
+                print(f"{path}: {rejected_line(result)}")
             for line in layout_lines(result.batch.extra):
                 print(f"{path}: {line}")
             newer = _unknown_families(store, result.batch.batch_id)

@@ -422,4 +422,15 @@ def _accepted(
     own = pl.concat(found[1:], how="vertical_relaxed") if partial_rows else rejections
     rejected_rows = own.get_column("source_row").unique()
     lines = frame.filter(~pl.col("source_row").is_in(rejected_rows.implode()))
-    return schema.conform(lines), rejections.select(list(schema.REJECTION))
+    # Each rejection carries its row's value, when the row is one line here (an OCDS row
+    # of several awards has left its rejected part out: no value is guessed for it).
+    values = frame.filter(pl.len().over("source_row") == 1).select(
+        "source_row",
+        pl.col("_amount_raw").cast(pl.String).alias("amount_raw"),
+        pl.col("_currency_raw").alias("currency_raw"),
+        pl.col("amount_usd").cast(schema.REJECTION_VALUE["amount_usd"]),
+    )
+    rejections = rejections.select(list(schema.REJECTION)).join(
+        values, on="source_row", how="left", maintain_order="left"
+    )
+    return schema.conform(lines), rejections

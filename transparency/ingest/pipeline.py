@@ -31,6 +31,7 @@ import importlib.util
 import itertools
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -42,6 +43,7 @@ from transparency.ingest.normalise import finish_lines
 from transparency.ingest.readers.sources import open_source
 from transparency.ingest.refusals import ImportRefused, check_rows
 from transparency.ingest.stream import Restart, Stream
+from transparency.ingest.summary import rejected_value
 from transparency.store import (
     Batch,
     DuplicateImport,
@@ -61,6 +63,8 @@ class ImportResult:
     rows_accepted: int
     rows_rejected: int
     rejections_path: Path
+    rejected_usd: Decimal = Decimal(0)  # the USD value of the rejected rows that have one
+    rejected_unvalued: int = 0  # rejected rows with no USD value (see `rejected_value`)
 
 
 def chunk_rows_setting() -> int:
@@ -295,10 +299,13 @@ def _import(
         raise ImportRefused(str(exc)) from exc
     except StoreError as exc:
         raise ImportRefused(f"{name}: {exc}") from exc
+    rejected_usd, unvalued = rejected_value(store.rejections(batch.batch_id))
     return ImportResult(
         batch=batch,
         rows_read=batch.rows_read,
         rows_accepted=batch.rows_accepted,
         rows_rejected=batch.rows_rejected,
         rejections_path=store.rejections_path(batch.batch_id),
+        rejected_usd=rejected_usd,
+        rejected_unvalued=unvalued,
     )
