@@ -87,6 +87,9 @@ class Mapping:
     [dates.formats]                # or an exact strftime format per heading
     "PO Sent to Vendor Date" = "%m/%d/%y"
 
+    [suppliers]                    # names that mean "withheld": kept, undisclosed
+    undisclosed = ["Name suppressed"]
+
     [placeholders]                 # texts that mean "no value" in a heading
     "PO Sent to Vendor Date" = ["N/A - From RDC", "Date Not Captured"]
 
@@ -105,6 +108,7 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str | None = None
     heading_row: int | None = None
+    undisclosed: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
@@ -130,6 +134,7 @@ class Mapping:
             "placeholders",
             "values",
             "headings",
+            "suppliers",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -170,7 +175,12 @@ class Mapping:
             },
             source=str(path),
             heading_row=data.get("headings", {}).get("row"),
+            undisclosed=_texts(data.get("suppliers", {}).get("undisclosed", [])),
         )
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = "") -> Mapping:

@@ -16,6 +16,7 @@ from transparency.ingest import dates, numbers, validate
 from transparency.ingest.ocds import ISO_4217
 from transparency.ingest.refusals import dates_refused, label, numbers_refused
 from transparency.ingest.text import clean_strings, on_uniques
+from transparency.ingest.undisclosed import mark_undisclosed
 
 
 def finish_lines(
@@ -33,6 +34,7 @@ def finish_lines(
     partial_rows: bool = False,
     detected: dict | None = None,
     trimmed: bool = False,
+    undisclosed: list[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Normalise and validate canonical-named columns; return (accepted lines, rejections).
 
@@ -78,6 +80,9 @@ def finish_lines(
     # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
     if not trimmed:
         frame = clean_strings(frame)
+    # Withheld names ("Withheld", a mapping's [suppliers] undisclosed) are kept, one
+    # undisclosed supplier per contract: see `undisclosed`.
+    frame = mark_undisclosed(frame, undisclosed)
     for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
         report.reject(frame, pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
     for column in ("amount", "amount_usd"):

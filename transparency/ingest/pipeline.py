@@ -158,6 +158,7 @@ def _ocds_lines(path: Path, name: str, rates: pl.DataFrame, mapping: Mapping):
         rates=rates,
         partial_rows=True,
         method_overrides=mapping.values.get("procurement_method"),
+        undisclosed=mapping.undisclosed,
     )
     info = {"format": "ocds", "columns": {}, "mapping": mapping.source}
     return [lines], lambda: rejections, rows_read, info

@@ -235,6 +235,7 @@ class Stream:
             "decimal": mapping.csv.get("decimal"),
             "thousands": mapping.csv.get("thousands"),
             "method_overrides": mapping.values.get("procurement_method"),
+            "undisclosed": mapping.undisclosed,
         }
 
     def _decide(self, frame: pl.DataFrame, last: bool, options: dict) -> dict:
