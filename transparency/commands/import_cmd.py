@@ -35,6 +35,18 @@ def _unknown_families(store: Store, batch_id: str) -> int | None:
     return categories.unknown_family_count(pl.scan_parquet(path))
 
 
+def _batch_notes(store: Store, batch_id: str) -> list[str]:
+    """Return the report's notes read from the batch's lines (none for an object store)."""
+    import polars as pl  # lazy: keeps `--help` fast
+
+    from transparency.ingest.summary import country_disagreements  # lazy: as above
+
+    path = store.batch_path(batch_id)
+    if not hasattr(path, "exists"):
+        return []
+    return country_disagreements(pl.scan_parquet(path))
+
+
 def prepare_pages(
     args: argparse.Namespace, store: Store, out: TextIO | None = None, *, strict: bool = False
 ) -> None:
@@ -134,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
             if result.rows_rejected:
                 print(f"{path}: {rejected_line(result)}")
             for line in layout_lines(result.batch.extra):
+                print(f"{path}: {line}")
+            for line in _batch_notes(store, result.batch.batch_id):
                 print(f"{path}: {line}")
             newer = _unknown_families(store, result.batch.batch_id)
             if newer:

@@ -87,6 +87,9 @@ class Mapping:
     [dates.formats]                # or an exact strftime format per heading
     "PO Sent to Vendor Date" = "%m/%d/%y"
 
+    [countries]                    # a code and a name column disagree: which wins
+    prefer = "code"                # or "name"; default: the line's country is unknown
+
     [suppliers]                    # names that mean "withheld": kept, undisclosed
     undisclosed = ["Name suppressed"]
 
@@ -109,6 +112,7 @@ class Mapping:
     source: str | None = None
     heading_row: int | None = None
     undisclosed: list[str] = field(default_factory=list)
+    country_prefer: str | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
@@ -135,6 +139,7 @@ class Mapping:
             "values",
             "headings",
             "suppliers",
+            "countries",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -158,6 +163,9 @@ class Mapping:
         order = dates.get("order")
         if order not in (None, "dmy", "mdy"):
             raise MappingError(f"mapping file {path}: [dates] order must be 'dmy' or 'mdy'.")
+        prefer = data.get("countries", {}).get("prefer")
+        if prefer not in (None, "code", "name"):
+            raise MappingError(f"mapping file {path}: [countries] prefer must be 'code' or 'name'.")
         placeholders = {
             k: [v] if isinstance(v, str) else list(v)
             for k, v in data.get("placeholders", {}).items()
@@ -175,6 +183,7 @@ class Mapping:
             },
             source=str(path),
             heading_row=data.get("headings", {}).get("row"),
+            country_prefer=prefer,
             undisclosed=_texts(data.get("suppliers", {}).get("undisclosed", [])),
         )
 

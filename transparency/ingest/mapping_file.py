@@ -63,6 +63,7 @@ def check_types(data: dict, path: str) -> None:
         "values",
         "headings",
         "suppliers",
+        "countries",
     ):
         if section in data and not isinstance(data[section], dict):
             raise fail(f"[{section}]", "a table", data[section])

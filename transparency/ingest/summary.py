@@ -51,3 +51,28 @@ def layout_lines(extra: dict) -> list[str]:
         f"headings read from row {extra['heading_row']}; the {len(skipped)} row(s) above "
         f"them were skipped as titles, not data: {shown}"
     ]
+
+
+def country_disagreements(lines: pl.LazyFrame) -> list[str]:
+    """Return the report's line on lines whose country code and name disagree, with spend.
+
+    Those lines keep both raw values ("MX ≠ Myanmar", see `country_pair`).
+    """
+    found = (
+        lines.filter(pl.col("supplier_country_raw").str.contains("≠", literal=True))
+        .group_by(pl.col("supplier_country_raw").alias("raw"))
+        .agg(pl.len().alias("n"), pl.col("amount_usd").sum().alias("usd"))
+        .sort("usd", "raw", descending=[True, False])
+        .collect()
+    )
+    if found.is_empty():
+        return []
+    n, usd = found.get_column("n").sum(), Decimal(str(found.get_column("usd").sum()))
+    shown = "; ".join(
+        f"{raw} ({count:,} line(s), USD {Decimal(str(value)):,.2f})"
+        for raw, count, value in found.head(5).iter_rows()
+    )
+    return [
+        f"country code and name disagree on {n:,} line(s), USD {usd:,.2f}: {shown}; their "
+        'country is the one [countries] prefer names ("code" or "name"), else unknown'
+    ]
