@@ -83,7 +83,7 @@ if (
                     "rows_read": result.rows_read,
                     "rows_accepted": result.rows_accepted,
                     "rows_rejected": result.rows_rejected,
-                    "notes": import_notes.result_notes(result),  # issue 17: value, headings
+                    "notes": import_notes.result_notes(result, store),  # issue 17: value, headings
                 }
 
 last = st.session_state.get("dt_last")
@@ -96,7 +96,7 @@ elif last:
         f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
     )
     for note in last.get("notes", []):  # issue 17: the value rejected, headings found
-        st.info(fmt.md(note))
+        (st.warning if note.startswith("warning") else st.info)(fmt.md(note))
 if preparing := st.session_state.pop("dt_preparing", None):
     st.info(preparing)
 

@@ -173,6 +173,7 @@ def test_import_command_json(export, tmp_path, capsys) -> None:
         "rejections",
         "rejected_usd",
         "rejected_without_usd",
+        "recognised",
     }
     assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (8, 3, 5)
     # Row 3's 5 USD; rows 4 (abc), 5 (no XOF rate), 6 (no rate in 2099) and 8 (E) have none.

@@ -20,12 +20,17 @@ REPORT_LABELS = {
 }
 
 
-def result_notes(result) -> list[str]:
-    """Return the notes of one import (an `ImportResult`): value rejected, headings."""
-    from transparency.ingest.summary import layout_lines, rejected_line  # lazy: see data.py
+def result_notes(result, store) -> list[str]:
+    """Return the notes of one import (an `ImportResult`): value rejected, headings,
+    country disagreements and warnings on spend that will not score."""
+    from transparency.ingest.summary import (  # lazy: see data.py
+        batch_notes,
+        layout_lines,
+        rejected_line,
+    )
 
     notes = [rejected_line(result)] if result.rows_rejected else []
-    return notes + layout_lines(result.batch.extra)
+    return notes + layout_lines(result.batch.extra) + batch_notes(store, result.batch.batch_id)
 
 
 def report_value(report: pl.DataFrame) -> str:

@@ -35,16 +35,14 @@ def _unknown_families(store: Store, batch_id: str) -> int | None:
     return categories.unknown_family_count(pl.scan_parquet(path))
 
 
-def _batch_notes(store: Store, batch_id: str) -> list[str]:
-    """Return the report's notes read from the batch's lines (none for an object store)."""
+def _recognised(store: Store, batch_id: str, shares) -> dict:
+    """The --json keys on the share of values and spend recognised (none for an object store)."""
     import polars as pl  # lazy: keeps `--help` fast
-
-    from transparency.ingest.summary import country_disagreements  # lazy: as above
 
     path = store.batch_path(batch_id)
     if not hasattr(path, "exists"):
-        return []
-    return country_disagreements(pl.scan_parquet(path))
+        return {}
+    return {"recognised": shares(pl.scan_parquet(path))}
 
 
 def prepare_pages(
@@ -103,7 +101,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from transparency.ingest import ImportRefused, import_file  # lazy: keeps `--help` fast
-    from transparency.ingest.summary import layout_lines, rejected_line  # lazy: as above
+    from transparency.ingest.summary import (  # lazy: keeps `--help` fast
+        batch_notes,
+        layout_lines,
+        recognised_shares,
+        rejected_line,
+    )
 
     store = store_from(args)
     failed = []
@@ -129,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
                         "rejections": str(result.rejections_path),
                         "rejected_usd": str(result.rejected_usd),
                         "rejected_without_usd": result.rejected_unvalued,
+                        **_recognised(store, result.batch.batch_id, recognised_shares),
                         **{
                             k: result.batch.extra[k]
                             for k in ("heading_row", "heading_note", "skipped_rows")
@@ -147,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{path}: {rejected_line(result)}")
             for line in layout_lines(result.batch.extra):
                 print(f"{path}: {line}")
-            for line in _batch_notes(store, result.batch.batch_id):
+            for line in batch_notes(store, result.batch.batch_id):
                 print(f"{path}: {line}")
             newer = _unknown_families(store, result.batch.batch_id)
             if newer:

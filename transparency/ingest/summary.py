@@ -1,5 +1,5 @@
 """What an import's summary says beyond its counts, for the command line and the Data page:
-the value rejected, and where the headings were.
+the value rejected, where the headings were, and how much of the spend will score.
 
 >>> layout_lines({"heading_row": 3, "skipped_rows": ["Contracts 2024", ""]})[0][:54]
 'headings read from row 3; the 2 row(s) above them were'
@@ -76,3 +76,84 @@ def country_disagreements(lines: pl.LazyFrame) -> list[str]:
         f"country code and name disagree on {n:,} line(s), USD {usd:,.2f}: {shown}; their "
         'country is the one [countries] prefer names ("code" or "name"), else unknown'
     ]
+
+
+# Below this share of the spend recognised in a column, the import warns (issue 17).
+RECOGNISED_SPEND_MIN = 0.9
+# Column -> (what, recognised, raw value): what the risk scoring needs from each line.
+SCORED = {
+    "supplier_country": (
+        "country",
+        pl.col("supplier_country").is_not_null(),
+        "supplier_country_raw",
+    ),
+    "category_code": (
+        "category (a UNSPSC segment or family)",
+        pl.col("segment_code").is_not_null(),
+        "category_raw",
+    ),
+    "procurement_method": (
+        "procurement method",
+        pl.col("procurement_method").is_not_null() & (pl.col("procurement_method") != "other"),
+        "procurement_method_raw",
+    ),
+}
+
+
+def recognised_shares(lines: pl.LazyFrame) -> dict[str, dict[str, float]]:
+    """Return, per scored column, the share of lines and of spend (absolute USD) recognised."""
+    spend = pl.col("amount_usd").cast(pl.Float64).abs()
+    row = (
+        lines.select(
+            pl.len().alias("n"),
+            spend.sum().alias("usd"),
+            *(ok.sum().alias(f"{c}_n") for c, (_, ok, _) in SCORED.items()),
+            *(spend.filter(ok).sum().alias(f"{c}_usd") for c, (_, ok, _) in SCORED.items()),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    n, usd = row["n"], row["usd"] or 0.0
+    return {
+        c: {
+            "values": round(row[f"{c}_n"] / n, 4) if n else 1.0,
+            "spend": round((row[f"{c}_usd"] or 0.0) / usd, 4) if usd else 1.0,
+        }
+        for c in SCORED
+    }
+
+
+def scoring_warnings(lines: pl.LazyFrame, least: float = RECOGNISED_SPEND_MIN) -> list[str]:
+    """Return a warning per scored column whose recognised spend is under `least`, naming
+    the spend not assessable and the top unrecognised values."""
+    warnings = []
+    spend = pl.col("amount_usd").cast(pl.Float64).abs()
+    for column, share in recognised_shares(lines).items():
+        if share["spend"] >= least:
+            continue
+        what, ok, raw = SCORED[column]
+        top = (
+            lines.filter(~ok)
+            .group_by(pl.col(raw).fill_null("(empty)").alias("raw"))
+            .agg(spend.sum().alias("usd"))
+            .sort("usd", "raw", descending=[True, False])
+            .collect()
+        )
+        missing = top.get_column("usd").sum()
+        shown = "; ".join(f"{v!r} (USD {u:,.2f})" for v, u in top.head(5).iter_rows())
+        warnings.append(
+            f"only {share['spend']:.0%} of the spend has a recognised {what} (column {column}); "
+            f"USD {missing:,.2f} will not be assessable on it. Top unrecognised values: {shown}. "
+            "A mapping's [values." + column + "] table can say what they are."
+        )
+    return warnings
+
+
+def batch_notes(store, batch_id: str) -> list[str]:
+    """Return the report's notes read from a batch's lines: code/name disagreements and
+    warnings on spend that will not score (none for a batch in an object store)."""
+    path = store.batch_path(batch_id)
+    if not hasattr(path, "exists"):
+        return []
+    lines = pl.scan_parquet(path)
+    return country_disagreements(lines) + [f"warning: {w}" for w in scoring_warnings(lines)]
