@@ -10,6 +10,7 @@ import streamlit as st
 from transparency import settings
 from transparency.app import auth, fmt, import_notes, setup, uploads
 from transparency.app.connection import prepare_in_background
+from transparency.app.mapping_form import mapping_form
 from transparency.store import StoreError
 
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
@@ -49,6 +50,8 @@ if upload_mb and page.can("import"):
 else:
     uploads.revoke()
     upload = None
+# Issue 17: the columns mapped by hand when the headings are not recognised (None: as found).
+mapping = mapping_form(upload) if upload is not None else None
 if (
     upload is not None
     and st.button("Import this file", type="primary", key="dt_import")
@@ -64,7 +67,7 @@ if (
                 # lazy: the readers (openpyxl, the OCDS parser) load on the first import only
                 from transparency import ingest
 
-                result = ingest.import_file(target, store, source_name=upload.name)
+                result = ingest.import_file(target, store, source_name=upload.name, mapping=mapping)
             except Exception as exc:  # noqa: BLE001 - shown in words; refusals carry their reason
                 refused = type(exc).__name__ in ("ImportRefused", "DuplicateImport", "StoreError")
                 # The temporary path means nothing to the user: name their file instead.
