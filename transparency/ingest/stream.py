@@ -14,6 +14,7 @@ from transparency.ingest.columns import apply_mapping
 from transparency.ingest.duplicates import Duplicates
 from transparency.ingest.mapping import Mapping, MappingError, resolve
 from transparency.ingest.normalise import finish_lines
+from transparency.ingest.readers.heading_row import recognised
 from transparency.ingest.readers.sources import Pieces, Source
 from transparency.ingest.refusals import (
     ImportRefused,
@@ -198,6 +199,13 @@ class Stream:
         columns = [c for c in raw.columns if c != "source_row"]
         if not columns:
             raise ImportRefused(f"{self.name}: the file is empty (no heading line, no rows).")
+        no_line_ends = self.source.info.get("line_endings") == "none"
+        if self.rows_read == 0 and no_line_ends and not recognised(columns, set()):
+            raise ImportRefused(
+                f"{self.name}: the file has no line ends and none of its text is a heading the "
+                "import knows, so it is not a data export as it stands (binary content, or "
+                "another format?). Export the data as CSV, XLSX or Parquet."
+            )
         if self.rows_read == 0:
             raise ImportRefused(
                 f"{self.name}: the file has a heading line but no data rows; there is nothing "

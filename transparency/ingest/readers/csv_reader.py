@@ -128,7 +128,7 @@ def _line_endings(data: bytes) -> tuple[bytes, str]:
     if b"\r" in data:
         # Old Mac files: Polars does not split on a lone CR, so make the CRs newlines.
         return data.replace(b"\r", b"\n"), "cr"
-    return data, "lf"
+    return data, "none"  # one line, or not text at all (see Stream._start)
 
 
 def sniff_delimiter(sample: str) -> str:
