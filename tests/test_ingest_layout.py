@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import openpyxl
+import polars as pl
 import pytest
 
 from transparency.cli import main
@@ -163,3 +164,22 @@ def test_command_reports_the_skipped_title_rows(tmp_path, capsys) -> None:
         "headings read from row 4; the 3 row(s) above them were skipped as titles, not data: "
         "'Contracts awarded in 2024'; 'Published by the Ministry of Works'; ''"
     ) in out
+
+
+def test_month_first_dates_with_times(tmp_path, tmp_store) -> None:
+    # A US-style export: month first (13/.. cannot be a month, so 03/13 settles it), times.
+    path = tmp_path / "us.csv"
+    path.write_text(
+        "PO Number,Vendor,PO Date,Amount,Currency\n"
+        "P1,Acme,03/13/2024 14:30,1,USD\n"
+        "P2,Beta,04/01/2024 09:05:00,2,USD\n"
+        "P3,Gamma,12/31/2023 23:59,4,USD\n"
+    )
+    result = import_file(path, tmp_store)
+    assert (result.rows_read, result.rows_accepted) == (3, 3)
+    lines = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
+    assert [str(d) for d in lines.get_column("award_date")] == [
+        "2024-03-13",
+        "2024-04-01",
+        "2023-12-31",
+    ]
