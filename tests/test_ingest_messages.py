@@ -29,3 +29,8 @@ def test_heading_line_without_a_line_end_is_still_a_heading_line(tmp_path, tmp_s
 def test_readme_says_na_stays_unknown() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "except `NA`" in readme
+
+
+def test_readme_documents_the_earliest_tip_fallback() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "earliest placement; none at or before" in readme  # the driver's own words
