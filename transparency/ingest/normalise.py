@@ -253,8 +253,9 @@ def _plausible_dates(frame: pl.DataFrame, report: _Report) -> pl.DataFrame:
         date_col > latest,
         "award_date",
         pl.col("_award_date_raw"),
-        f"award date more than {days_ahead} days after the import date "
-        f"({latest.isoformat()}, TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
+        f"award date more than {days_ahead} days after the import date: after "
+        f"{latest.isoformat()} (imported on {date.today().isoformat()}; the limit is "
+        "TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
     )
     return frame.with_columns(
         pl.when((date_col < earliest) | (date_col > latest))
