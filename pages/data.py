@@ -10,7 +10,7 @@ import streamlit as st
 from transparency import settings
 from transparency.app import auth, fmt, import_notes, setup, uploads
 from transparency.app.connection import prepare_in_background
-from transparency.app.mapping_form import mapping_form
+from transparency.app.mapping_form import dry_run_button, mapping_form
 from transparency.store import StoreError
 
 ACCEPTED = ["csv", "xlsx", "xls", "parquet", "json", "jsonl"]
@@ -52,6 +52,8 @@ else:
     upload = None
 # Issue 17: the columns mapped by hand when the headings are not recognised (None: as found).
 mapping = mapping_form(upload) if upload is not None else None
+if upload is not None and page.can("import"):
+    dry_run_button(upload, store, mapping)
 if (
     upload is not None
     and st.button("Import this file", type="primary", key="dt_import")

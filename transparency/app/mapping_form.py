@@ -140,3 +140,37 @@ def mapping_form(upload) -> Mapping | None:
         key="mf_download",
     )
     return mapping
+
+
+def dry_run_button(upload, store, mapping: Mapping | None) -> None:
+    """Offer a dry run of the upload: counts, top reasons, shares recognised, warnings;
+    nothing is written."""
+    if not st.button("Dry run (nothing is written)", key="mf_dry_run"):
+        return
+    from transparency.app.uploads import save_upload  # lazy: as the page's own import
+    from transparency.ingest import ImportRefused  # lazy: the readers load late
+    from transparency.ingest.dry_run import dry_run  # lazy: as above
+
+    with save_upload(upload.name, upload.getbuffer()) as path:
+        try:
+            run = dry_run(path, store, mapping=mapping, source_name=upload.name)
+        except ImportRefused as exc:
+            st.error(str(exc).replace(str(path), upload.name))
+            return
+    st.info(
+        f"Would read {run.rows_read:,} rows: {run.rows_accepted:,} accepted, "
+        f"{run.rows_rejected:,} rejected."
+    )
+    if run.top_reasons:
+        st.table(
+            {"Reason": [r for r, _ in run.top_reasons], "Rows": [n for _, n in run.top_reasons]}
+        )
+    st.table(
+        {
+            "Column": list(run.recognised),
+            "Values recognised": [f"{s['values']:.0%}" for s in run.recognised.values()],
+            "Spend recognised": [f"{s['spend']:.0%}" for s in run.recognised.values()],
+        }
+    )
+    for note in run.notes:
+        (st.warning if note.startswith("warning") else st.info)(note)
