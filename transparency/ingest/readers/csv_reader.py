@@ -131,6 +131,11 @@ def _line_endings(data: bytes) -> tuple[bytes, str]:
     return data, "none"  # one line, or not text at all (see Stream._start)
 
 
+def _title_like(line: str) -> bool:
+    """Return whether `line` has at most two non-empty fields under every delimiter."""
+    return all(sum(1 for f in line.split(d) if f.strip()) <= 2 for d in DELIMITERS)
+
+
 def sniff_delimiter(sample: str) -> str:
     """Return the delimiter whose field count is the same, and largest, on the first lines."""
     lines = [line for line in sample.split("\n")[:50] if line.strip()]
@@ -139,6 +144,8 @@ def sniff_delimiter(sample: str) -> str:
     best, best_fields = ",", 1
     # Title rows above the headings have other counts: the lines below them are tried too.
     for skip in range(min(heading_row.SEARCH_ROWS, max(len(lines), 1))):
+        if skip and not _title_like(lines[skip - 1]):
+            break  # only title lines (a cell or two under any delimiter) are looked past
         for delim in DELIMITERS:
             try:
                 counts = {len(row) for row in csv.reader(lines[skip:], delimiter=delim)}
