@@ -65,3 +65,20 @@ def test_the_command_reports_shares_and_warns(tmp_path, capsys) -> None:
     assert main(["import", str(path), "--store", str(tmp_path / "t"), "--json"]) == 0
     shares = json.loads(capsys.readouterr().out)["recognised"]
     assert shares["category_code"] == {"values": 0.5, "spend": 0.65}
+
+
+def test_category_titles_are_recognised_as_codes(tmp_path, tmp_store) -> None:
+    path = tmp_path / "titles.csv"
+    path.write_text(
+        "PO Number,Vendor,PO Date,Amount,Currency,Category\n"
+        "C1,Acme,2024-03-15,1,USD,Live animals\n"  # a family title: 1010
+        "C2,Beta,2024-03-15,1,USD,LIVE PLANT AND ANIMAL MATERIAL AND ACCESSORIES AND SUPPLIES\n"
+        "C3,Gamma,2024-03-15,1,USD,Medical kits\n"  # no such title: unknown
+    )
+    result = import_file(path, tmp_store)
+    lines = pl.read_parquet(tmp_store.batch_path(result.batch.batch_id))
+    assert lines.select("category_code", "segment_code").rows() == [
+        ("1010", "10"),
+        ("10", "10"),
+        (None, None),
+    ]

@@ -321,6 +321,11 @@ def _country_category_method(frame: pl.DataFrame, method_overrides: dict | None)
         pl.coalesce(pl.col("category_code"), pl.col("category_raw")).alias("_cat")
     )
     code = on_uniques(frame, "_cat", categories.normalise_code, pl.String())
+    # A segment or family title of the shipped edition is recognised as its code (issue 17).
+    titled = categories.title_key(pl.col("_cat")).replace_strict(
+        categories.title_codes(), default=None, return_dtype=pl.String
+    )
+    code = pl.coalesce(code, titled)
     frame = frame.with_columns(
         pl.when(is_unspsc).then(code).alias("category_code"),
         pl.when(mapped)
