@@ -8,8 +8,9 @@ import polars as pl
 import streamlit as st
 
 from transparency import settings
-from transparency.app import auth, fmt, setup, uploads
+from transparency.app import auth, fmt, import_notes, setup, uploads
 from transparency.app.connection import prepare_in_background
+from transparency.app.mapping_form import dry_run_button, mapping_form
 from transparency.store import StoreError
 
 # No .xls: the Excel reader (openpyxl) reads .xlsx workbooks only, so the old format is not
@@ -51,6 +52,10 @@ if upload_mb and page.can("import"):
 else:
     uploads.revoke()
     upload = None
+# Issue 17: the columns mapped by hand when the headings are not recognised (None: as found).
+mapping = mapping_form(upload) if upload is not None else None
+if upload is not None and page.can("import"):
+    dry_run_button(upload, store, mapping)
 if (
     upload is not None
     and st.button("Import this file", type="primary", key="dt_import")
@@ -66,7 +71,7 @@ if (
                 # lazy: the readers (openpyxl, the OCDS parser) load on the first import only
                 from transparency import ingest
 
-                result = ingest.import_file(target, store, source_name=upload.name)
+                result = ingest.import_file(target, store, source_name=upload.name, mapping=mapping)
             except Exception as exc:  # noqa: BLE001 - shown in words; refusals carry their reason
                 refused = type(exc).__name__ in ("ImportRefused", "DuplicateImport", "StoreError")
                 # The temporary path means nothing to the user: name their file instead.
@@ -85,6 +90,7 @@ if (
                     "rows_read": result.rows_read,
                     "rows_accepted": result.rows_accepted,
                     "rows_rejected": result.rows_rejected,
+                    "notes": import_notes.result_notes(result, store),  # issue 17: value, headings
                 }
 
 last = st.session_state.get("dt_last")
@@ -96,6 +102,8 @@ elif last:
         f"{fmt.count(last['rows_accepted'])} accepted, "
         f"{fmt.count(last['rows_rejected'])} rejected (batch {last['batch']})."
     )
+    for note in last.get("notes", []):  # issue 17: the value rejected, headings found
+        (st.warning if note.startswith("warning") else st.info)(fmt.md(note))
 if preparing := st.session_state.pop("dt_preparing", None):
     st.info(preparing)
 
@@ -187,16 +195,9 @@ else:
             f"({fmt.plural(report.height, 'reason')}). The first 500 are shown; the download "
             "holds all of them."
         )
+        st.write(import_notes.report_value(report))
         st.dataframe(
-            report.head(500).rename(
-                {
-                    "file": "File",
-                    "source_row": "Row",
-                    "column": "Column",
-                    "value": "Value",
-                    "reason": "Reason",
-                }
-            ),
+            report.head(500).rename(import_notes.REPORT_LABELS),
             hide_index=True,
             key="dt_rejections",
         )

@@ -165,8 +165,19 @@ def test_import_command_json(export, tmp_path, capsys) -> None:
     store = tmp_path / "cli_store"
     assert main(["import", str(export), "--store", str(store), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"batch_id", "rows_read", "rows_accepted", "rows_rejected", "rejections"}
+    assert set(out) == {
+        "batch_id",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "rejections",
+        "rejected_usd",
+        "rejected_without_usd",
+        "recognised",
+    }
     assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (8, 3, 5)
+    # Row 3's 5 USD; rows 4 (abc), 5 (no XOF rate), 6 (no rate in 2099) and 8 (E) have none.
+    assert (out["rejected_usd"], out["rejected_without_usd"]) == ("5.00", 4)
     assert out["rejections"].endswith(f"{out['batch_id']}.csv")
     # The second time: refused with a message and exit code 2, no traceback.
     assert main(["import", str(export), "--store", str(store)]) == 2

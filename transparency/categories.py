@@ -65,6 +65,27 @@ def segments() -> pl.DataFrame:
     )
 
 
+def title_key(text: pl.Expr) -> pl.Expr:
+    """Return the matching key of a category title: lower case, words only."""
+    return text.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+
+
+@functools.cache
+def title_codes() -> dict[str, str]:
+    """Return title key -> code for the shipped segment and family titles ("Medical
+    Equipment and Accessories and Supplies" -> "42"); a title two entries share is left out.
+
+    >>> title_codes()["live animals"]
+    '1010'
+    """
+    ref = _reference().select(
+        title_key(pl.col("title")).alias("key"),
+        pl.coalesce(pl.col("family"), pl.col("segment")).alias("code"),
+    )
+    unique = ref.filter(pl.len().over("key") == 1)
+    return dict(unique.iter_rows())
+
+
 def families() -> pl.DataFrame:
     """Return one row per UNSPSC family: family_code, family_title, segment_code."""
     ref = _reference().filter(pl.col("level") == "family")

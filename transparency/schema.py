@@ -65,6 +65,17 @@ REJECTION: dict[str, pl.DataType] = {
     "reason": pl.String(),
 }
 
+# The value of each rejected row, beside its reason (issue 17): the amount and currency as
+# the file gave them, and the USD value where the amount and a rate could be read. Empty
+# for rows whose fields were never read (a ragged row, an exact duplicate of row N: its
+# value is row N's) and in reports written before these columns existed.
+REJECTION_VALUE: dict[str, pl.DataType] = {
+    "amount_raw": pl.String(),
+    "currency_raw": pl.String(),
+    "amount_usd": pl.Decimal(38, 2),
+}
+REJECTION_REPORT: dict[str, pl.DataType] = {**REJECTION, **REJECTION_VALUE}
+
 
 def empty_lines() -> pl.DataFrame:
     """Return an empty frame with the canonical schema."""

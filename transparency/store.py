@@ -325,7 +325,7 @@ class Store:
             if staging != final:
                 os.replace(staging, final)
                 _fsync_dir(final.parent)
-            buf = rejections.select(list(schema.REJECTION)).write_csv()
+            buf = rejection_report(rejections).write_csv()
             self._write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
             batch = Batch(
                 batch_id=batch_id,
@@ -458,7 +458,16 @@ class Store:
     def rejections(self, batch_id: str) -> pl.DataFrame:
         """Return a batch's rejection report."""
         data = self._read_bytes(self.rejections_path(batch_id))
-        return pl.read_csv(data, schema=schema.REJECTION)
+        return rejection_report(pl.read_csv(data, infer_schema=False))
+
+
+def rejection_report(rejections: pl.DataFrame) -> pl.DataFrame:
+    """Return a rejection report with `schema.REJECTION_REPORT`'s columns, typed; the value
+    columns are empty where the report has none (readers' own rows, older reports)."""
+    return rejections.select(
+        (pl.col(c) if c in rejections.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in schema.REJECTION_REPORT.items()
+    )
 
 
 def _parquet_writer(sink: Any, arrow_schema: Any) -> Any:

@@ -35,6 +35,16 @@ def _unknown_families(store: Store, batch_id: str) -> int | None:
     return categories.unknown_family_count(pl.scan_parquet(path))
 
 
+def _recognised(store: Store, batch_id: str, shares) -> dict:
+    """The --json keys on the share of values and spend recognised (none for an object store)."""
+    import polars as pl  # lazy: keeps `--help` fast
+
+    path = store.batch_path(batch_id)
+    if not hasattr(path, "exists"):
+        return {}
+    return {"recognised": shares(pl.scan_parquet(path))}
+
+
 def prepare_pages(
     args: argparse.Namespace, store: Store, out: TextIO | None = None, *, strict: bool = False
 ) -> None:
@@ -91,6 +101,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from transparency.ingest import ImportRefused, import_file  # lazy: keeps `--help` fast
+    from transparency.ingest.summary import (  # lazy: keeps `--help` fast
+        batch_notes,
+        layout_lines,
+        recognised_shares,
+        rejected_line,
+    )
 
     store = store_from(args)
     failed = []
@@ -114,6 +130,14 @@ def run(args: argparse.Namespace) -> int:
                         "rows_accepted": result.rows_accepted,
                         "rows_rejected": result.rows_rejected,
                         "rejections": str(result.rejections_path),
+                        "rejected_usd": str(result.rejected_usd),
+                        "rejected_without_usd": result.rejected_unvalued,
+                        **_recognised(store, result.batch.batch_id, recognised_shares),
+                        **{
+                            k: result.batch.extra[k]
+                            for k in ("heading_row", "heading_note", "skipped_rows")
+                            if k in result.batch.extra
+                        },
                     }
                 )
             )
@@ -123,6 +147,12 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.rows_accepted:,}, rejected {result.rows_rejected:,} "
                 f"(total USD {result.batch.total_usd}); rejections: {result.rejections_path}"
             )
+            if result.rows_rejected:
+                print(f"{path}: {rejected_line(result)}")
+            for line in layout_lines(result.batch.extra):
+                print(f"{path}: {line}")
+            for line in batch_notes(store, result.batch.batch_id):
+                print(f"{path}: {line}")
             newer = _unknown_families(store, result.batch.batch_id)
             if newer:
                 print(

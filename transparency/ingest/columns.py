@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transparency.ingest import dates, validate
+from transparency.ingest.country_pair import country_pair
 from transparency.ingest.mapping import Mapping
 from transparency.ingest.text import clean_text
 
@@ -52,7 +53,12 @@ def apply_mapping(
                 )
             exprs.append(pl.coalesce(parsed).alias(name))
             continue
-        if len(heads) > 1:
+        raw_value = None
+        if name == "supplier_country" and len(heads) > 1:
+            # A code and a name column: a line where they disagree is shown, never settled
+            # silently (see `country_pair`).
+            value, raw_value = country_pair(raw, heads, cell, mapping.country_prefer)
+        elif len(heads) > 1:
             value = pl.coalesce([cell(h) for h in heads])
         elif heads[0] in mapping.placeholders:
             value = cell(heads[0])
@@ -62,7 +68,7 @@ def apply_mapping(
         table = mapping.values.get(name)
         raw_name = RAW_OF.get(name)
         if raw_name and raw_name not in mapping.columns:
-            exprs.append(value.alias(raw_name))
+            exprs.append((value if raw_value is None else raw_value).alias(raw_name))
         if table and name != "procurement_method":
             value = value.replace(table)
             value = pl.when(value.str.len_chars() > 0).then(value)

@@ -16,180 +16,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from transparency import schema
 from transparency.ingest.mapping_file import MappingError, check_types
-
-# Canonical column -> headings seen in common ERP and procurement exports.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "contract_id": (
-        "PO Number",
-        "PO No",
-        "PO Num",
-        "PO #",
-        "PO",
-        "Purchase Order",
-        "Purchase Order Number",
-        "Purchase Order No",
-        "PO ID",
-        "Order Number",
-        "Order No",
-        "Contract No",
-        "Contract Number",
-        "Contract ID",
-        "Contract Reference",
-        "Contract Ref",
-        "Agreement Number",
-        "Award ID",
-        "Award Number",
-        "Contract",
-    ),
-    "line_id": (
-        "Line",
-        "Line No",
-        "Line Number",
-        "Line ID",
-        "PO Line",
-        "PO Line Number",
-        "Line Item",
-        "Line Item Number",
-        "Item No",
-        "Item Number",
-    ),
-    "award_date": (
-        "PO Date",
-        "Award Date",
-        "Contract Date",
-        "Order Date",
-        "Purchase Order Date",
-        "Date of Award",
-        "Date Awarded",
-        "PO Issue Date",
-        "Contract Signature Date",
-        "Signature Date",
-        "Contract Award Date",
-    ),
-    "buyer": (
-        "Business Unit",
-        "Department",
-        "Department Name",
-        "Organisational Unit",
-        "Organizational Unit",
-        "Org Unit",
-        "Buyer",
-        "Buying Unit",
-        "Buying Office",
-        "Procuring Entity",
-        "Requesting Unit",
-        "Agency",
-        "Office",
-    ),
-    "supplier_id": (
-        "Vendor ID",
-        "Vendor Number",
-        "Vendor No",
-        "Vendor Code",
-        "Supplier ID",
-        "Supplier Number",
-        "Supplier No",
-        "Supplier Code",
-    ),
-    "supplier_name": (
-        "Vendor",
-        "Vendor Name",
-        "Supplier",
-        "Supplier Name",
-        "Contractor",
-        "Contractor Name",
-        "Awardee",
-        "Payee",
-        "Payee Name",
-    ),
-    "supplier_country": (
-        "Vendor Country",
-        "Supplier Country",
-        "Country of Supplier",
-        "Country of Vendor",
-        "Vendor Country Code",
-        "Supplier Country Code",
-        "Contractor Country",
-        "Country of Contractor",
-        "Supplier Nationality",
-        "Vendor Nationality",
-    ),
-    "description": (
-        "Description",
-        "Item Description",
-        "Line Description",
-        "PO Description",
-        "Short Text",
-        "Goods Description",
-        "Contract Title",
-        "Title",
-    ),
-    "category_code": (
-        "UNSPSC",
-        "UNSPSC Code",
-        "Normalized UNSPSC",
-        "Normalised UNSPSC",
-        "Commodity Code",
-        "UNSPSC Commodity Code",
-        "Category Code",
-    ),
-    "procurement_method": (
-        "Procurement Method",
-        "Acquisition Method",
-        "Method of Procurement",
-        "Solicitation Method",
-        "Procurement Type",
-        "Sourcing Method",
-        "Award Method",
-        "Procurement Process",
-    ),
-    "amount": (
-        "Amount",
-        "Total Price",
-        "Line Item Value",
-        "Value",
-        "Line Amount",
-        "Line Total",
-        "Total Amount",
-        "Contract Value",
-        "Contract Amount",
-        "Award Amount",
-        "PO Amount",
-        "Net Amount",
-        "Order Amount",
-        "Total Value",
-        "Line Value",
-    ),
-    "amount_usd": (
-        "Value (USD)",
-        "Amount (USD)",
-        "Amount USD",
-        "USD Amount",
-        "Value USD",
-        "USD Value",
-        "Amount in USD",
-        "Value in USD",
-        "Total (USD)",
-        "Total USD",
-        "Total Price (USD)",
-        "Contract Value (USD)",
-        "Line Item Value (USD)",
-    ),
-    "currency": (
-        "Currency",
-        "Currency Code",
-        "Curr",
-        "CCY",
-        "PO Currency",
-        "Contract Currency",
-        "Transaction Currency",
-    ),
-}
+from transparency.ingest.synonyms import SYNONYMS, WEAK_SYNONYMS
 
 # Headings that may name a country without saying whose: never taken as the supplier's.
 BARE_COUNTRY = ("Country", "Country Name", "Country Code", "Ctry")
@@ -218,6 +50,7 @@ def _synonym_index() -> dict[str, str]:
 
 
 SYNONYM_INDEX = _synonym_index()
+WEAK_INDEX = {heading_key(h): c for c, heads in WEAK_SYNONYMS.items() for h in heads}
 
 
 @dataclass
@@ -245,10 +78,20 @@ class Mapping:
     [excel]
     sheet = "PO lines"             # default: the first sheet
 
+    [headings]
+    row = 3                        # the headings are on row 3; 0: no heading row (then
+                                   # columns are named "column 1", "column 2"...)
+
     [dates]
     order = "dmy"                  # or "mdy": how to read 03/04/2024 in every date column
     [dates.formats]                # or an exact strftime format per heading
     "PO Sent to Vendor Date" = "%m/%d/%y"
+
+    [countries]                    # a code and a name column disagree: which wins
+    prefer = "code"                # or "name"; default: the line's country is unknown
+
+    [suppliers]                    # names that mean "withheld": kept, undisclosed
+    undisclosed = ["Name suppressed"]
 
     [placeholders]                 # texts that mean "no value" in a heading
     "PO Sent to Vendor Date" = ["N/A - From RDC", "Date Not Captured"]
@@ -267,6 +110,9 @@ class Mapping:
     placeholders: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str | None = None
+    heading_row: int | None = None
+    undisclosed: list[str] = field(default_factory=list)
+    country_prefer: str | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
@@ -291,6 +137,9 @@ class Mapping:
             "dates",
             "placeholders",
             "values",
+            "headings",
+            "suppliers",
+            "countries",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -314,6 +163,9 @@ class Mapping:
         order = dates.get("order")
         if order not in (None, "dmy", "mdy"):
             raise MappingError(f"mapping file {path}: [dates] order must be 'dmy' or 'mdy'.")
+        prefer = data.get("countries", {}).get("prefer")
+        if prefer not in (None, "code", "name"):
+            raise MappingError(f"mapping file {path}: [countries] prefer must be 'code' or 'name'.")
         placeholders = {
             k: [v] if isinstance(v, str) else list(v)
             for k, v in data.get("placeholders", {}).items()
@@ -330,7 +182,14 @@ class Mapping:
                 k: {str(a): str(b) for a, b in v.items()} for k, v in data.get("values", {}).items()
             },
             source=str(path),
+            heading_row=data.get("headings", {}).get("row"),
+            country_prefer=prefer,
+            undisclosed=_texts(data.get("suppliers", {}).get("undisclosed", [])),
         )
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = "") -> Mapping:
@@ -360,6 +219,14 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
         canonical = SYNONYM_INDEX.get(heading_key(heading))
         if canonical and canonical not in mapping.columns and canonical not in constants:
             found.setdefault(canonical, []).append(heading)
+    weak: dict[str, list[str]] = {}
+    for heading in headings:
+        canonical = WEAK_INDEX.get(heading_key(heading))
+        if canonical and heading not in taken and canonical not in mapping.columns:
+            weak.setdefault(canonical, []).append(heading)
+    for canonical, heads in weak.items():
+        if canonical not in found and canonical not in constants and len(heads) == 1:
+            found[canonical] = heads
     clashes = {k: v for k, v in found.items() if len(v) > 1}
     if clashes:
         lines = "; ".join(f"{k} could be {' or '.join(map(repr, v))}" for k, v in clashes.items())
@@ -402,14 +269,4 @@ def resolve(headings: list[str], mapping: Mapping | None = None, *, file: str = 
             f"supplier's country without being told: in a mapping file write either "
             f"[columns] supplier_country = {bare[0]!r} or [ignore] columns = [{bare[0]!r}]."
         )
-    return Mapping(
-        columns=columns,
-        ignore=mapping.ignore,
-        constants=constants,
-        csv=mapping.csv,
-        date_order=mapping.date_order,
-        date_formats=mapping.date_formats,
-        placeholders=mapping.placeholders,
-        values=mapping.values,
-        source=mapping.source,
-    )
+    return replace(mapping, columns=columns, constants=constants)

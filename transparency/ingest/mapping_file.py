@@ -61,6 +61,9 @@ def check_types(data: dict, path: str) -> None:
         "dates",
         "placeholders",
         "values",
+        "headings",
+        "suppliers",
+        "countries",
     ):
         if section in data and not isinstance(data[section], dict):
             raise fail(f"[{section}]", "a table", data[section])
@@ -78,6 +81,12 @@ def check_types(data: dict, path: str) -> None:
     ignored = data.get("ignore", {}).get("columns", [])
     if not _is(ignored, _TEXTS) or isinstance(ignored, str):
         raise fail("[ignore] columns", "a list of texts", ignored)
+    withheld = data.get("suppliers", {}).get("undisclosed", [])
+    if not _is(withheld, _TEXTS):
+        raise fail("[suppliers] undisclosed", "a list of texts", withheld)
+    row = data.get("headings", {}).get("row")
+    if row is not None and (not isinstance(row, int) or isinstance(row, bool) or row < 0):
+        raise fail("[headings] row", "a whole number, 0 for no heading row", row)
     dates = data.get("dates", {})
     if "order" in dates and not isinstance(dates["order"], str):
         raise fail("[dates] order", "'dmy' or 'mdy'", dates["order"])

@@ -16,6 +16,7 @@ from transparency.ingest import dates, numbers, validate
 from transparency.ingest.ocds import ISO_4217
 from transparency.ingest.refusals import dates_refused, label, numbers_refused
 from transparency.ingest.text import clean_strings, on_uniques
+from transparency.ingest.undisclosed import mark_undisclosed
 
 
 def finish_lines(
@@ -33,6 +34,7 @@ def finish_lines(
     partial_rows: bool = False,
     detected: dict | None = None,
     trimmed: bool = False,
+    undisclosed: list[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Normalise and validate canonical-named columns; return (accepted lines, rejections).
 
@@ -78,6 +80,9 @@ def finish_lines(
     # Text: trimmed, empty means missing; done once here, so later steps use the columns as-is.
     if not trimmed:
         frame = clean_strings(frame)
+    # Withheld names ("Withheld", a mapping's [suppliers] undisclosed) are kept, one
+    # undisclosed supplier per contract: see `undisclosed`.
+    frame = mark_undisclosed(frame, undisclosed)
     for column, what in (("contract_id", "contract id"), ("supplier_name", "supplier name")):
         report.reject(frame, pl.col(column).is_null(), column, pl.col(column), f"missing {what}")
     for column in ("amount", "amount_usd"):
@@ -259,8 +264,9 @@ def _plausible_dates(frame: pl.DataFrame, report: _Report) -> pl.DataFrame:
         date_col > latest,
         "award_date",
         pl.col("_award_date_raw"),
-        f"award date more than {days_ahead} days after the import date "
-        f"({latest.isoformat()}, TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
+        f"award date more than {days_ahead} days after the import date: after "
+        f"{latest.isoformat()} (imported on {date.today().isoformat()}; the limit is "
+        "TRANSPARENCY_MAX_DAYS_AHEAD): not a plausible award date",
     )
     return frame.with_columns(
         pl.when((date_col < earliest) | (date_col > latest))
@@ -326,6 +332,11 @@ def _country_category_method(frame: pl.DataFrame, method_overrides: dict | None)
         pl.coalesce(pl.col("category_code"), pl.col("category_raw")).alias("_cat")
     )
     code = on_uniques(frame, "_cat", categories.normalise_code, pl.String())
+    # A segment or family title of the shipped edition is recognised as its code (issue 17).
+    titled = categories.title_key(pl.col("_cat")).replace_strict(
+        categories.title_codes(), default=None, return_dtype=pl.String
+    )
+    code = pl.coalesce(code, titled)
     frame = frame.with_columns(
         pl.when(is_unspsc).then(code).alias("category_code"),
         pl.when(mapped)
@@ -433,4 +444,15 @@ def _accepted(
     own = pl.concat(found[1:], how="vertical_relaxed") if partial_rows else rejections
     rejected_rows = own.get_column("source_row").unique()
     lines = frame.filter(~pl.col("source_row").is_in(rejected_rows.implode()))
-    return schema.conform(lines), rejections.select(list(schema.REJECTION))
+    # Each rejection carries its row's value, when the row is one line here (an OCDS row
+    # of several awards has left its rejected part out: no value is guessed for it).
+    values = frame.filter(pl.len().over("source_row") == 1).select(
+        "source_row",
+        pl.col("_amount_raw").cast(pl.String).alias("amount_raw"),
+        pl.col("_currency_raw").alias("currency_raw"),
+        pl.col("amount_usd").cast(schema.REJECTION_VALUE["amount_usd"]),
+    )
+    rejections = rejections.select(list(schema.REJECTION)).join(
+        values, on="source_row", how="left", maintain_order="left"
+    )
+    return schema.conform(lines), rejections

@@ -31,16 +31,19 @@ import importlib.util
 import itertools
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from transparency import currency, settings
+from transparency.ingest.columns import RAW_OF
 from transparency.ingest.mapping import Mapping, MappingError
 from transparency.ingest.normalise import finish_lines
 from transparency.ingest.readers.sources import open_source
 from transparency.ingest.refusals import ImportRefused, check_rows
 from transparency.ingest.stream import Restart, Stream
+from transparency.ingest.summary import rejected_value
 from transparency.store import (
     Batch,
     DuplicateImport,
@@ -60,6 +63,8 @@ class ImportResult:
     rows_accepted: int
     rows_rejected: int
     rejections_path: Path
+    rejected_usd: Decimal = Decimal(0)  # the USD value of the rejected rows that have one
+    rejected_unvalued: int = 0  # rejected rows with no USD value (see `rejected_value`)
 
 
 def chunk_rows_setting() -> int:
@@ -79,17 +84,84 @@ def _ocds_module():
     return importlib.import_module("transparency.ingest.ocds")
 
 
-def _ocds_lines(path: Path, name: str, rates: pl.DataFrame):
+def check_ocds_mapping(mapping: Mapping, name: str) -> None:
+    """Refuse a mapping whose sections cannot apply to an OCDS file (never ignore them).
+
+    OCDS fields are read by their OCDS names, so headings, CSV/Excel options and date
+    formats mean nothing there; `[values.<column>]` tables (raw value -> value, e.g.
+    a category or country table, procurement methods) and `[constants]` (a value where
+    the releases give none) do apply.
+    """
+    idle = [
+        section
+        for section, present in (
+            ("[columns]", mapping.columns),
+            ("[ignore]", mapping.ignore),
+            ("[csv]/[excel]", mapping.csv),
+            ("[dates]", mapping.date_order or mapping.date_formats),
+            ("[placeholders]", mapping.placeholders),
+            ("[headings]", mapping.heading_row is not None),
+        )
+        if present
+    ]
+    if idle:
+        raise ImportRefused(
+            f"{name}: is an OCDS file, whose fields are read by their OCDS names; the mapping "
+            f"file {mapping.source or ''}'s {', '.join(idle)} cannot apply to it and is not "
+            "ignored silently. For OCDS only [values.<column>] tables (e.g. "
+            '[values.category_code] "Medical supplies" = "42000000") and [constants] (a value '
+            "where the releases give none) apply: remove the other sections, or import "
+            "without --mapping."
+        )
+
+
+def _ocds_mapped(frame: pl.DataFrame, mapping: Mapping) -> pl.DataFrame:
+    """Apply a mapping's [values] tables and [constants] to the lines of an OCDS file."""
+    exprs = []
+    for column, table in mapping.values.items():
+        if column == "procurement_method" or column not in frame.columns:
+            continue  # methods go to finish_lines as overrides
+        # Looked up by the raw value the file gave (an OCDS "scheme:id", a country name).
+        key = RAW_OF.get(column) if RAW_OF.get(column) in frame.columns else column
+        found = pl.col(key).cast(pl.String).replace_strict(table, default=None)
+        exprs.append(
+            pl.when(found.is_null())
+            .then(pl.col(column))
+            .when(found.str.len_chars() > 0)
+            .then(found)
+            .alias(column)
+        )
+        if column == "category_code" and "category_scheme" in frame.columns:
+            # The table's value is a UNSPSC code, whatever scheme the release named.
+            scheme = pl.when(found.is_null()).then(pl.col("category_scheme"))
+            exprs.append(scheme.otherwise(pl.lit("UNSPSC")).alias("category_scheme"))
+    for column, constant in mapping.constants.items():
+        if column in frame.columns:
+            exprs.append(pl.col(column).cast(pl.String).fill_null(constant).alias(column))
+        else:
+            exprs.append(pl.lit(constant, dtype=pl.String).alias(column))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _ocds_lines(path: Path, name: str, rates: pl.DataFrame, mapping: Mapping):
     ocds = _ocds_module()
+    check_ocds_mapping(mapping, name)
     try:
         frame, rejections, rows_read = ocds.read_ocds(path)
     except ocds.NotOcds as exc:
         raise ImportRefused(str(exc)) from exc
     check_rows(rows_read, name)
     lines, rejections = finish_lines(
-        frame, rejections, source_file=name, rates=rates, partial_rows=True
+        _ocds_mapped(frame, mapping),
+        rejections,
+        source_file=name,
+        rates=rates,
+        partial_rows=True,
+        method_overrides=mapping.values.get("procurement_method"),
+        undisclosed=mapping.undisclosed,
     )
-    return [lines], lambda: rejections, rows_read, {"format": "ocds", "columns": {}}
+    info = {"format": "ocds", "columns": {}, "mapping": mapping.source}
+    return [lines], lambda: rejections, rows_read, info
 
 
 def import_file(
@@ -198,8 +270,9 @@ def _import(
 ) -> ImportResult:
     ocds = _ocds_module()
     if ocds is not None and ocds.looks_like_ocds(path):
+        check_ocds_mapping(mapping, name)  # before the hash wait: a mapping error comes first
         content_hash = hashing.checked(store, name)
-        chunks, rejections, rows_read, info = _ocds_lines(path, name, rates)
+        chunks, rejections, rows_read, info = _ocds_lines(path, name, rates, mapping)
     else:
         stream = Stream(open_source(path, mapping, chunk_rows), name, mapping, rates, detected)
         lines = stream.lines()
@@ -227,10 +300,13 @@ def _import(
         raise ImportRefused(str(exc)) from exc
     except StoreError as exc:
         raise ImportRefused(f"{name}: {exc}") from exc
+    rejected_usd, unvalued = rejected_value(store.rejections(batch.batch_id))
     return ImportResult(
         batch=batch,
         rows_read=batch.rows_read,
         rows_accepted=batch.rows_accepted,
         rows_rejected=batch.rows_rejected,
         rejections_path=store.rejections_path(batch.batch_id),
+        rejected_usd=rejected_usd,
+        rejected_unvalued=unvalued,
     )

@@ -14,6 +14,7 @@ from transparency.ingest.columns import apply_mapping
 from transparency.ingest.duplicates import Duplicates
 from transparency.ingest.mapping import Mapping, MappingError, resolve
 from transparency.ingest.normalise import finish_lines
+from transparency.ingest.readers.heading_row import recognised
 from transparency.ingest.readers.sources import Pieces, Source
 from transparency.ingest.refusals import (
     ImportRefused,
@@ -198,6 +199,13 @@ class Stream:
         columns = [c for c in raw.columns if c != "source_row"]
         if not columns:
             raise ImportRefused(f"{self.name}: the file is empty (no heading line, no rows).")
+        no_line_ends = self.source.info.get("line_endings") == "none"
+        if self.rows_read == 0 and no_line_ends and not recognised(columns, set()):
+            raise ImportRefused(
+                f"{self.name}: the file has no line ends and none of its text is a heading the "
+                "import knows, so it is not a data export as it stands (binary content, or "
+                "another format?). Export the data as CSV, XLSX or Parquet."
+            )
         if self.rows_read == 0:
             raise ImportRefused(
                 f"{self.name}: the file has a heading line but no data rows; there is nothing "
@@ -206,6 +214,15 @@ class Stream:
         try:
             resolved = resolve(columns, self.mapping, file=self.name)
         except MappingError as exc:
+            if self.source.info.get("heading_row", 1) is None:
+                raise ImportRefused(
+                    f"{self.name}: the file has no heading row (its first row looks like data, "
+                    f"so it is read as row 1, not as headings); its columns are named 'column 1'"
+                    f" to 'column {len(columns)}'. Say which is which in a mapping file, e.g. "
+                    '[columns] contract_id = "column 1", supplier_name = "column 2" (and '
+                    "[headings] row = 0); if the first row is headings, say [headings] row = 1."
+                    f" ({exc})"
+                ) from exc
             raise ImportRefused(str(exc)) from exc
         check_duplicate_headings(self.headings, resolved.columns, self.name)
         self.resolved = resolved
@@ -226,6 +243,7 @@ class Stream:
             "decimal": mapping.csv.get("decimal"),
             "thousands": mapping.csv.get("thousands"),
             "method_overrides": mapping.values.get("procurement_method"),
+            "undisclosed": mapping.undisclosed,
         }
 
     def _decide(self, frame: pl.DataFrame, last: bool, options: dict) -> dict:

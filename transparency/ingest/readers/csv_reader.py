@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from transparency.ingest.readers import heading_row
 from transparency.ingest.refusals import check_columns
 
 BOM = codecs.BOM_UTF8
@@ -127,7 +128,12 @@ def _line_endings(data: bytes) -> tuple[bytes, str]:
     if b"\r" in data:
         # Old Mac files: Polars does not split on a lone CR, so make the CRs newlines.
         return data.replace(b"\r", b"\n"), "cr"
-    return data, "lf"
+    return data, "none"  # one line, or not text at all (see Stream._start)
+
+
+def _title_like(line: str) -> bool:
+    """Return whether `line` has at most two non-empty fields under every delimiter."""
+    return all(sum(1 for f in line.split(d) if f.strip()) <= 2 for d in DELIMITERS)
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -136,15 +142,21 @@ def sniff_delimiter(sample: str) -> str:
     if len(lines) > 1:
         lines = lines[:-1]  # the sample may cut the last line short
     best, best_fields = ",", 1
-    for delim in DELIMITERS:
-        try:
-            counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
-        except csv.Error:  # a stray CR inside a line: not this file's structure
-            continue
-        if len(counts) == 1:
-            fields = counts.pop()
-            if fields > best_fields:
-                best, best_fields = delim, fields
+    # Title rows above the headings have other counts: the lines below them are tried too.
+    for skip in range(min(heading_row.SEARCH_ROWS, max(len(lines), 1))):
+        if skip and not _title_like(lines[skip - 1]):
+            break  # only title lines (a cell or two under any delimiter) are looked past
+        for delim in DELIMITERS:
+            try:
+                counts = {len(row) for row in csv.reader(lines[skip:], delimiter=delim)}
+            except csv.Error:  # a stray CR inside a line: not this file's structure
+                continue
+            if len(counts) == 1:
+                fields = counts.pop()
+                if fields > best_fields:
+                    best, best_fields = delim, fields
+        if best_fields > 1:
+            break
     if best_fields == 1 and lines:
         # No delimiter gives every line the same count (a file with ragged rows): take
         # the one that splits the heading line into the most fields.
@@ -154,27 +166,55 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def heading_line(data: bytes, delimiter: str, name: str) -> tuple[list[str], int]:
-    """Return the heading line's fields and its length in bytes (quoted newlines allowed).
+def heading_line(
+    data: bytes,
+    delimiter: str,
+    name: str,
+    *,
+    row: int | None = None,
+    named: set[str] = frozenset(),
+) -> tuple[list[str], int, dict]:
+    """Return the headings, the bytes up to the data rows, and the layout for the report.
 
-    Raises UnicodeDecodeError when the heading line is not UTF-8, and `ImportRefused`
-    for more headings than `TRANSPARENCY_MAX_COLUMNS`.
+    The heading row is found by `heading_row.locate` among the first rows (`row`: the
+    mapping's `[headings] row`; `named`: headings the mapping names): title rows above
+    it are skipped and listed, a file without one gets "column 1".. "column N". Quoted
+    newlines are allowed. Raises UnicodeDecodeError when the rows up to the headings are
+    not UTF-8, and `ImportRefused` for more headings than `TRANSPARENCY_MAX_COLUMNS`.
     """
     head = data[:HEADER_BYTES].decode("utf-8", errors="surrogateescape")
     buf = io.StringIO(head, newline="")
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    reader = csv.reader(buf, delimiter=delimiter)
     try:
-        row = next(csv.reader(buf, delimiter=delimiter), None)
+        for record in reader:
+            rows.append(record)
+            ends.append(buf.tell())
+            if len(rows) >= max(heading_row.SEARCH_ROWS, (row or 0) + 1):
+                break
     except csv.Error as exc:
-        raise CsvError(f"{name}: the heading line cannot be read as CSV: {exc}") from exc
-    if row is None:
-        return [], len(data)
-    end = buf.tell()
+        if not rows:
+            raise CsvError(f"{name}: the heading line cannot be read as CSV: {exc}") from exc
+    if not rows:
+        return [], len(data), {}
+    layout = heading_row.locate(rows, named, row)
+    if layout.index is not None and layout.index >= len(rows):
+        raise CsvError(
+            f"{name}: the mapping puts the headings on row {row}, but the file "
+            f"has {len(rows)} row(s)."
+        )
+    if layout.headerless:
+        headings, end = heading_row.generated_headings(len(rows[0])), 0
+    else:
+        headings, end = rows[layout.index], ends[layout.index]
     raw = head[:end].encode("utf-8", errors="surrogateescape")
     raw.decode("utf-8")  # strict: a cp1252 heading sends the file to _decode
     if end >= len(head) and len(data) > HEADER_BYTES:
         raise CsvError(f"{name}: the heading line is longer than 1 MB; is this a CSV export?")
-    check_columns(len(row), name)  # before any row is read
-    return row, len(raw)
+    check_columns(len(headings), name)  # before any row is read
+    skipped = [delimiter.join(r)[:200] for r in rows[: layout.index or 0]]
+    return headings, len(raw), heading_row.describe(layout, skipped, len(headings))
 
 
 def column_names(headings: list[str]) -> list[str]:
@@ -235,7 +275,12 @@ def _python_rows(body: bytes, delimiter: str, width: int, *, keep: bool):
 
 
 def read_csv(
-    path: str | Path, *, delimiter: str | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    row: int | None = None,
+    named: set[str] = frozenset(),
 ) -> tuple[pl.DataFrame, dict]:
     """Read a CSV file with every column as text; return the frame and what was detected.
 
@@ -260,7 +305,9 @@ def read_csv(
 
     for attempt in (1, 2):
         try:
-            headings, header_len = heading_line(data, delimiter, path.name)
+            headings, header_len, layout = heading_line(
+                data, delimiter, path.name, row=row, named=named
+            )
             frame, ragged = read_body(data[header_len:], delimiter, len(headings), path.name)
             break
         except UnicodeDecodeError as exc:
@@ -278,6 +325,7 @@ def read_csv(
         "delimiter": delimiter,
         "headings": headings,
         "ragged": ragged,
+        **layout,
     }
     return frame, info
 

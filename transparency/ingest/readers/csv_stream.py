@@ -30,6 +30,8 @@ def stream_csv(
     chunk_rows: int,
     delimiter: str | None = None,
     encoding: str | None = None,
+    row: int | None = None,
+    named: set[str] = frozenset(),
 ) -> tuple[dict, Iterator[tuple[pl.DataFrame, list[tuple[int, int, str]], bool]]]:
     """Read a UTF-8 CSV file in pieces of about `chunk_rows` records, as `read_csv` would.
 
@@ -66,7 +68,7 @@ def stream_csv(
     if len(delimiter) != 1:
         raise NotStreamable(f"{name}: delimiter {delimiter!r}")
     try:
-        headings, header_len = heading_line(data, delimiter, name)
+        headings, header_len, layout = heading_line(data, delimiter, name, row=row, named=named)
     except UnicodeDecodeError as exc:
         raise NotStreamable(f"{name}: heading not UTF-8") from exc
     if not headings:
@@ -81,6 +83,7 @@ def stream_csv(
         "line_endings": endings,
         "delimiter": delimiter,
         "headings": headings,
+        **layout,
     }
     return info, _pieces(path, skip + header_len, piece_bytes, delimiter, headings)
 

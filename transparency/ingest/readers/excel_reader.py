@@ -23,6 +23,8 @@ import fastexcel
 import polars as pl
 
 from transparency import settings
+from transparency.ingest.readers import heading_row
+from transparency.ingest.readers.csv_reader import column_names
 from transparency.ingest.readers.excel_text import ExcelRefused, TextBound
 from transparency.ingest.refusals import check_columns
 
@@ -96,8 +98,19 @@ def _unpacking(name: str, part: zipfile.ZipInfo | str) -> Iterator[None]:
         ) from exc
 
 
-def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFrame, dict]:
-    """Read one sheet with every column as text; dates come out as ISO text."""
+def read_excel(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    named: set[str] = frozenset(),
+) -> tuple[pl.DataFrame, dict]:
+    """Read one sheet with every column as text; dates come out as ISO text.
+
+    The headings are found as in a CSV file (`heading_row.locate`: `row` is the mapping's
+    `[headings] row`, `named` the headings it names): title rows above them are skipped
+    and listed in `info`, a sheet without a heading row gets "column 1".. "column N".
+    """
     check_archive(path)
     kwargs = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
     try:
@@ -112,6 +125,12 @@ def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFr
     check_columns(frame.width, Path(path).name)
     frame = frame.with_columns(pl.all().cast(pl.String))
     info = {"format": "xlsx", "sheet": sheet or 1}
+    if row is not None or not heading_row.recognised(frame.columns, named):
+        laid_out = _laid_out(Path(path), kwargs, row, named)
+        if laid_out is not None:
+            frame, layout = laid_out
+            info.update(layout)
+            return frame, info
     present = set(frame.columns)
     # fastexcel renames a repeated heading "Amount_1": read the heading row as written
     # then, so the caller can refuse to guess between the two.
@@ -125,4 +144,39 @@ def read_excel(path: str | Path, *, sheet: str | None = None) -> tuple[pl.DataFr
             **kwargs,
         )
         info["headings"] = ["" if v is None else str(v) for v in head.row(0)]
+    return frame, info
+
+
+def _laid_out(
+    path: Path, kwargs: dict, row: int | None, named: set[str]
+) -> tuple[pl.DataFrame, dict] | None:
+    """Return the sheet read below its heading row, or None when that is the first row."""
+    raw = pl.read_excel(
+        path,
+        engine="calamine",
+        has_header=False,
+        infer_schema_length=0,
+        drop_empty_rows=False,  # rows are counted as the sheet shows them
+        **kwargs,
+    )
+    raw = raw.with_columns(pl.all().cast(pl.String))
+    rows = [list(r) for r in raw.head(max(heading_row.SEARCH_ROWS, (row or 0) + 1)).iter_rows()]
+    layout = heading_row.locate(rows, named, row)
+    if layout.index == 0:
+        return None
+    if layout.index is not None and layout.index >= raw.height:
+        raise ExcelRefused(
+            f"{path.name}: the mapping puts the headings on row {row}, but the sheet has "
+            f"{raw.height} row(s)."
+        )
+    if layout.headerless:
+        headings, body = heading_row.generated_headings(raw.width), raw
+    else:
+        headings = ["" if v is None else str(v) for v in rows[layout.index]]
+        body = raw.slice(layout.index + 1)
+    skipped = [
+        " | ".join("" if v is None else str(v) for v in r)[:200] for r in rows[: layout.index or 0]
+    ]
+    frame = body.rename(dict(zip(body.columns, column_names(headings), strict=True)))
+    info = {"headings": headings, **heading_row.describe(layout, skipped, len(headings))}
     return frame, info

@@ -13,6 +13,7 @@ from transparency.ingest.mapping import Mapping
 from transparency.ingest.readers.csv_reader import CsvError, NotStreamable, read_csv
 from transparency.ingest.readers.csv_stream import stream_csv
 from transparency.ingest.readers.excel_reader import ExcelRefused, read_excel
+from transparency.ingest.readers.heading_row import named_headings
 from transparency.ingest.readers.parquet_reader import check_schema, read_parquet
 from transparency.ingest.refusals import ImportRefused
 
@@ -31,16 +32,24 @@ class Source:
     rows: int = 1_000_000  # about how many rows (sizes the duplicate check's bitset)
 
 
+def _layout(mapping: Mapping) -> dict:
+    """The reader options that say where the headings are (see `heading_row`)."""
+    return {"row": mapping.heading_row, "named": named_headings(mapping.columns)}
+
+
 def read_whole(path: Path, mapping: Mapping, kind: str) -> Source:
     name = path.name
     try:
         if kind == "parquet":
             raw, info = read_parquet(path)
         elif kind == "xlsx":
-            raw, info = read_excel(path, sheet=mapping.csv.get("sheet"))
+            raw, info = read_excel(path, sheet=mapping.csv.get("sheet"), **_layout(mapping))
         else:
             raw, info = read_csv(
-                path, delimiter=mapping.csv.get("delimiter"), encoding=mapping.csv.get("encoding")
+                path,
+                delimiter=mapping.csv.get("delimiter"),
+                encoding=mapping.csv.get("encoding"),
+                **_layout(mapping),
             )
     except (ExcelRefused, CsvError) as exc:  # their messages name the file already
         raise ImportRefused(str(exc)) from exc
@@ -85,6 +94,7 @@ def open_source(path: Path, mapping: Mapping, chunk_rows: int) -> Source:
             "delimiter": mapping.csv.get("delimiter"),
             "encoding": mapping.csv.get("encoding"),
             "chunk_rows": chunk_rows,
+            **_layout(mapping),
         }
         try:
             info, _ = stream_csv(path, **options)
