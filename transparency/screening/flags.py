@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from transparency import sql
+from transparency import database, sql
 from transparency.screening.config import QUERIES
 from transparency.settings import DATA_DIR
 
@@ -201,12 +201,9 @@ def high_risk_flagged_share(
     if ("is_high_risk",) not in macros:
         sql.install_view(con, "is_high_risk")
     # A table, not a registered frame: `sql.run` queries on a cursor, which sees tables only.
-    con.execute("create or replace table flagged_contracts (contract_id varchar)")
+    # Written from the frame in one statement (row-by-row inserts took a minute at 1M lines).
+    database.install_frame(con, "flagged_contracts", flagged.cast({"contract_id": pl.String}))
     try:
-        if flagged.height:
-            con.executemany(
-                "insert into flagged_contracts values (?)", [[c] for c in flagged["contract_id"]]
-            )
         row = sql.run(con, "red_flag_high_risk_share", folder=QUERIES).row(0, named=True)
     finally:
         con.execute("drop table if exists flagged_contracts")
