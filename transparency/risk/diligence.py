@@ -17,15 +17,13 @@ before appending, so earlier records are never touched.
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import warnings
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 
+from transparency import jsonl_log
 from transparency.risk.model import STEPS
 
 FILE_NAME = "diligence.jsonl"
@@ -151,71 +149,13 @@ def add(
         "step_date": record["step_date"].isoformat(),
         "valid_until": record["valid_until"].isoformat() if record["valid_until"] else None,
     }
-    line = (json.dumps(stored, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    target = path(store)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        _cut_torn_tail(fd, target)
-        os.write(fd, line)
-        os.fsync(fd)
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+    jsonl_log.append(path(store), stored, TornRecordWarning, "record")
     return stored
-
-
-def _cut_torn_tail(fd: int, target: Path) -> None:
-    """Truncate a last line without newline (a write torn by a crash, never accepted)."""
-    size = os.fstat(fd).st_size
-    if size == 0:
-        return
-    if os.pread(fd, 1, size - 1) == b"\n":
-        return
-    # Find the end of the last complete line.
-    keep, chunk = 0, 1 << 16
-    pos = size
-    while pos > 0:
-        start = max(0, pos - chunk)
-        data = os.pread(fd, pos - start, start)
-        idx = data.rfind(b"\n")
-        if idx >= 0:
-            keep = start + idx + 1
-            break
-        pos = start
-    warnings.warn(
-        f"{target}: dropped a torn last record ({size - keep} bytes, no newline) before appending",
-        TornRecordWarning,
-        stacklevel=3,
-    )
-    os.ftruncate(fd, keep)
-    os.fsync(fd)
 
 
 def read_raw(store: object) -> list[dict]:
     """Return the records as dicts, oldest first; a torn last line is ignored with a warning."""
-    target = path(store)
-    if not target.exists():
-        return []
-    data = target.read_bytes()
-    lines = data.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends with a newline
-    if tail:
-        warnings.warn(
-            f"{target}: ignoring a torn last record ({len(tail)} bytes without newline)",
-            TornRecordWarning,
-            stacklevel=2,
-        )
-    out = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            out.append(json.loads(raw))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise DiligenceError(f"{target}: line {number} is not a valid record: {exc}") from exc
-    return out
+    return jsonl_log.read(path(store), TornRecordWarning, "record", DiligenceError)
 
 
 def records(store: object, supplier_id: str | None = None) -> pl.DataFrame:

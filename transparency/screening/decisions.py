@@ -13,16 +13,13 @@ here, when the record is written (`transparency.access`, action `screening_decid
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from transparency import access
+from transparency import access, jsonl_log
 
 FILE_NAME = "screening_decisions.jsonl"
 DECISIONS = ("confirmed", "dismissed")
@@ -89,52 +86,13 @@ def add(
     """Validate and append one decision; return it once it is safely on disk."""
     record = validate(candidate, decision, reason, decided_by, role)
     record["decided_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    target = path(store)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        _cut_torn_tail(fd, target)
-        os.write(fd, line)
-        os.fsync(fd)
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+    jsonl_log.append(path(store), record, TornDecisionWarning, "decision")
     return record
-
-
-def _cut_torn_tail(fd: int, target: Path) -> None:
-    """Truncate a last line without newline (a write torn by a crash, never accepted)."""
-    size = os.fstat(fd).st_size
-    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
-        return
-    data = os.pread(fd, size, 0)
-    keep = data.rfind(b"\n") + 1
-    warnings.warn(
-        f"{target}: dropped a torn last decision ({size - keep} bytes) before appending",
-        TornDecisionWarning,
-        stacklevel=3,
-    )
-    os.ftruncate(fd, keep)
-    os.fsync(fd)
 
 
 def read(store: object) -> pl.DataFrame:
     """Return every decision (columns `COLUMNS`), oldest first; a torn last line is ignored."""
-    target = path(store)
-    if not target.exists():
-        return pl.DataFrame(schema=COLUMNS)
-    lines = target.read_bytes().split(b"\n")
-    if lines.pop():
-        warnings.warn(f"{target}: ignoring a torn last decision", TornDecisionWarning, stacklevel=2)
-    rows = []
-    for number, raw in enumerate(lines, start=1):
-        if raw.strip():
-            try:
-                rows.append(json.loads(raw))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise DecisionError(f"{target}: line {number} is not a decision: {exc}") from exc
+    rows = jsonl_log.read(path(store), TornDecisionWarning, "decision", DecisionError)
     if not rows:
         return pl.DataFrame(schema=COLUMNS)
     return pl.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], schema=COLUMNS)
