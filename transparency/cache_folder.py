@@ -199,12 +199,3 @@ def remove_stale_scratch(folder: Path) -> list[Path]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
-
-
-def fsync_dir(folder: Path) -> None:
-    """Flush `folder`'s entries (a rename in it) to disk."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -27,7 +27,7 @@ import polars as pl
 from transparency import cache_folder, filters, quarters, risk, rollup, schema, settings, sql
 from transparency.risk import diligence, reference
 from transparency.risk import model as risk_model
-from transparency.store import Batch, Store
+from transparency.store import Batch, Store, fsync_dir
 
 # Known here to callers and tests.
 PageCacheFailed = cache_folder.PageCacheFailed
@@ -369,7 +369,7 @@ def _build_page_cache(
             raise
         os.chmod(building, 0o600)
         os.replace(building, path)
-        cache_folder.fsync_dir(folder)
+        fsync_dir(folder)
         _note_rate(folder, time.monotonic() - started, lines)
     # Which store the files are for, so they can go once its folder is gone.
     note = folder / f"pages-{path.name.split('-')[1]}.store"

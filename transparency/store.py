@@ -118,7 +118,8 @@ def count_rows(lines: pl.DataFrame, rejections: pl.DataFrame) -> tuple[int, int]
     return accepted.len(), rejected.filter(~rejected.is_in(accepted.implode())).len()
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -134,7 +135,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def is_url(root: str | os.PathLike) -> bool:
@@ -324,7 +325,7 @@ class Store:
                 raise
             if staging != final:
                 os.replace(staging, final)
-                _fsync_dir(final.parent)
+                fsync_dir(final.parent)
             buf = rejection_report(rejections).write_csv()
             self._write_bytes(self.rejections_path(batch_id), buf.encode("utf-8"))
             batch = Batch(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from transparency import schema
-from transparency.ingest.mapping_file import MappingError, check_types
+from transparency.ingest.mapping_file import SECTIONS, MappingError, check_types
 from transparency.ingest.synonyms import SYNONYMS, WEAK_SYNONYMS
 
 # Headings that may name a country without saying whose: never taken as the supplier's.
@@ -128,19 +128,7 @@ class Mapping:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise MappingError(f"mapping file {path}: {exc}") from exc
         check_types(data, str(path))
-        known = {
-            "columns",
-            "ignore",
-            "constants",
-            "csv",
-            "excel",
-            "dates",
-            "placeholders",
-            "values",
-            "headings",
-            "suppliers",
-            "countries",
-        }
+        known = set(SECTIONS)
         unknown = sorted(set(data) - known)
         if unknown:
             raise MappingError(

@@ -6,6 +6,21 @@ True
 
 from __future__ import annotations
 
+# The sections a mapping file may have (`Mapping.load` refuses any other).
+SECTIONS: tuple[str, ...] = (
+    "columns",
+    "ignore",
+    "constants",
+    "csv",
+    "excel",
+    "dates",
+    "placeholders",
+    "values",
+    "headings",
+    "suppliers",
+    "countries",
+)
+
 
 class MappingError(ValueError):
     """The headings cannot be mapped without help; the message says what to write."""
@@ -52,19 +67,7 @@ def check_types(data: dict, path: str) -> None:
             f"mapping file {path}: {where} must be {want}, not {_kind(value)} ({shown})."
         )
 
-    for section in (
-        "columns",
-        "ignore",
-        "constants",
-        "csv",
-        "excel",
-        "dates",
-        "placeholders",
-        "values",
-        "headings",
-        "suppliers",
-        "countries",
-    ):
+    for section in SECTIONS:
         if section in data and not isinstance(data[section], dict):
             raise fail(f"[{section}]", "a table", data[section])
     rules = {
